@@ -1,0 +1,101 @@
+#include <utility>
+#include "api/cloud_app.h"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+
+#include "api/auth_middleware.h"
+#include "engine/core/log.h"
+
+namespace stacklab::api {
+
+CloudApp::CloudApp(Runtime& runtime, identity::IdentityService& identity, metrics::ApiMetrics& metrics)
+    : runtime_(runtime), identity_(identity), metrics_(metrics) {}
+
+void CloudApp::mount(const std::string& prefix, const std::string& service, ErrorStyle style, Router router) {
+  mounts_.push_back({prefix, service, style, std::move(router)});
+}
+
+const CloudApp::Mount* CloudApp::find_mount(const std::string& path) const {
+  const Mount* best = nullptr;
+  for (const auto& m : mounts_) {
+    bool prefix_match = m.prefix.empty() ||
+                        (path.rfind(m.prefix, 0) == 0 && (path.size() == m.prefix.size() || path[m.prefix.size()] == '/'));
+    if (prefix_match && (!best || m.prefix.size() > best->prefix.size())) best = &m;
+  }
+  return best;
+}
+
+void CloudApp::handle(Request req, Reply reply) {
+  metrics_.request_started();
+  runtime_.post([this, req = std::move(req), reply = std::move(reply)]() mutable { dispatch(req, std::move(reply)); });
+}
+
+void CloudApp::dispatch(Request& req, Reply reply) {
+  auto started = std::chrono::steady_clock::now();
+  req.request_id = "req-" + runtime_.random().uuid4();
+  const Mount* mount = find_mount(req.full_path);
+  std::string service = mount ? mount->service : "stacklab";
+  ErrorStyle style = mount ? mount->style : ErrorStyle::kKeystone;
+
+  // Every answer, at once or later, goes through here exactly once: request
+  // id header, access log line, metrics.
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  auto route_label = std::make_shared<std::string>("unmatched");
+  Reply respond = [this, service, started, done, route_label, method = req.method, path = req.full_path,
+                   request_id = req.request_id, reply = std::move(reply)](Response resp) {
+    if (done->exchange(true)) return;
+    resp.header("X-Openstack-Request-Id", request_id);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    metrics_.observe_request(service, method, *route_label, resp.status, secs);
+    metrics_.request_finished();
+    Log::get(service).info("\"" + method + " " + path + "\" status: " + std::to_string(resp.status) +
+                           " len: " + std::to_string(resp.body.size()) + " time: " + std::to_string(secs));
+    reply(std::move(resp));
+  };
+
+  if (!mount) {
+    respond(error_response(style, 404, "The resource could not be found.", req.request_id));
+    return;
+  }
+  req.mount = mount->prefix;
+  req.path = req.full_path.substr(mount->prefix.size());
+  if (req.path.empty()) req.path = "/";
+  auto match = mount->router.match(req.method, req.path);
+  if (!match.route) {
+    if (!match.allowed.empty()) {
+      std::string allow;
+      for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
+      auto resp = error_response(style, 405, "The method " + req.method + " is not allowed for this resource.",
+                                 req.request_id);
+      resp.header("Allow", allow);
+      respond(std::move(resp));
+    } else {
+      respond(error_response(style, 404, "The resource could not be found.", req.request_id));
+    }
+    return;
+  }
+  *route_label = match.route->pattern;
+  req.params = std::move(match.params);
+  if (match.route->requires_token) {
+    Status st = authenticate_request(req, identity_);
+    metrics_.token_validation(st.ok());
+    if (!st.ok()) {
+      auto resp = error_response(style, st, req.request_id);
+      resp.header("WWW-Authenticate", "Keystone uri=\"" + req.host_url + "/identity\"");
+      respond(std::move(resp));
+      return;
+    }
+  }
+  Log::RequestScope scope(req.request_id, req.auth ? req.auth->user_id : "", req.auth ? req.auth->project_id : "");
+  try {
+    match.route->handler(req, respond);
+  } catch (const std::exception& e) {
+    Log::get(service).error("unhandled error in " + *route_label + ": " + e.what());
+    respond(error_response(style, 500, "An unexpected error prevented the server from fulfilling your request.",
+                           req.request_id));
+  }
+}
+
+}  // namespace stacklab::api

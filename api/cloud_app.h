@@ -1,0 +1,51 @@
+// CloudApp: the whole cloud as one HTTP application.
+//
+// Each service's Router is mounted under its DevStack path ("/identity",
+// "/compute/v2.1", ...). handle() is called on an I/O thread; the request is
+// routed, authenticated and answered on the engine loop, then the reply goes
+// back to the I/O thread. Every answer carries X-Openstack-Request-Id, is
+// logged to its service's log and counted in the metrics.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "api/errors.h"
+#include "api/router.h"
+#include "engine/core/runtime.h"
+#include "engine/identity/identity_service.h"
+#include "metrics/api_metrics.h"
+
+namespace stacklab::api {
+
+class CloudApp {
+ public:
+  CloudApp(Runtime& runtime, identity::IdentityService& identity, metrics::ApiMetrics& metrics);
+
+  // Serves `router` under `prefix` ("/identity"); `service` names it in logs
+  // ("keystone") and metrics; `style` shapes its error bodies.
+  void mount(const std::string& prefix, const std::string& service, ErrorStyle style, Router router);
+
+  // Entry point from the HTTP server. `reply` may be called on any thread.
+  void handle(Request req, Reply reply);
+
+  Runtime& runtime() { return runtime_; }
+  identity::IdentityService& identity() { return identity_; }
+  metrics::ApiMetrics& metrics() { return metrics_; }
+
+ private:
+  struct Mount {
+    std::string prefix, service;
+    ErrorStyle style;
+    Router router;
+  };
+  const Mount* find_mount(const std::string& path) const;
+  void dispatch(Request& req, Reply reply);
+
+  Runtime& runtime_;
+  identity::IdentityService& identity_;
+  metrics::ApiMetrics& metrics_;
+  std::vector<Mount> mounts_;
+};
+
+}  // namespace stacklab::api

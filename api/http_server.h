@@ -1,0 +1,44 @@
+// HttpServer: one Boost.Beast listener with several I/O threads, keep-alive,
+// a request body limit and graceful shutdown. It knows nothing of OpenStack:
+// each request goes to a handler as an api::Request, and the handler's
+// Response is written back whenever it arrives.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/http_types.h"
+
+namespace stacklab::api {
+
+class HttpServer {
+ public:
+  struct Options {
+    std::string address = "127.0.0.1";
+    unsigned short port = 8080;         // 0: any free port (tests)
+    unsigned threads = 2;
+    std::size_t body_limit = 1 << 20;   // bytes; larger bodies get 413
+  };
+  using RequestHandler = std::function<void(Request, Reply)>;
+
+  HttpServer(Options options, RequestHandler handler);
+  ~HttpServer();
+
+  // Binds and starts serving; an error if the address cannot be bound.
+  Status start();
+  // The bound port (useful with port 0).
+  unsigned short port() const { return port_; }
+  // Stops accepting, lets in-flight requests finish (up to `grace`), then stops.
+  void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  unsigned short port_ = 0;
+};
+
+}  // namespace stacklab::api

@@ -1,0 +1,73 @@
+#include "api/versions/version_documents.h"
+
+namespace stacklab::api {
+
+namespace {
+
+Json self_link(const std::string& href) { return Json::array({{{"rel", "self"}, {"href", href}}}); }
+
+Json identity_v3(const Request& req) {
+  return {{"id", "v3.14"},
+          {"status", "stable"},
+          {"updated", "2020-04-07T00:00:00Z"},
+          {"links", self_link(req.service_url() + "/v3/")},
+          {"media-types", Json::array({{{"base", "application/json"},
+                                        {"type", "application/vnd.openstack.identity-v3+json"}}})}};
+}
+
+}  // namespace
+
+void add_identity_version_routes(Router& router) {
+  router.add_sync("GET", "/", [](Request& req) {
+    return json_response(300, {{"versions", {{"values", Json::array({identity_v3(req)})}}}});
+  }, false);
+  router.add_sync("GET", "/v3", [](Request& req) { return json_response(200, {{"version", identity_v3(req)}}); },
+                  false);
+}
+
+Router version_only_router(const std::string& service) {
+  Router r;
+  if (service == "compute") {
+    auto doc = [](const Request& req) {
+      return Json{{"id", "v2.1"}, {"status", "CURRENT"}, {"version", "2.1"}, {"min_version", "2.1"},
+                  {"updated", "2013-07-23T11:33:21Z"}, {"links", self_link(req.service_url() + "/v2.1/")},
+                  {"media-types", Json::array({{{"base", "application/json"},
+                                                {"type", "application/vnd.openstack.compute+json;version=2.1"}}})}};
+    };
+    r.add_sync("GET", "/", [doc](Request& req) { return json_response(200, {{"versions", Json::array({doc(req)})}}); }, false);
+    r.add_sync("GET", "/v2.1", [doc](Request& req) { return json_response(200, {{"version", doc(req)}}); }, false);
+  } else if (service == "image") {
+    r.add_sync("GET", "/", [](Request& req) {
+      return json_response(300, {{"versions", Json::array({{{"id", "v2.0"}, {"status", "SUPPORTED"},
+                                                             {"links", self_link(req.service_url() + "/v2/")}}})}});
+    }, false);
+  } else if (service == "network") {
+    r.add_sync("GET", "/", [](Request& req) {
+      return json_response(200, {{"versions", Json::array({{{"id", "v2.0"}, {"status", "CURRENT"},
+                                                             {"links", self_link(req.service_url() + "/v2.0/")}}})}});
+    }, false);
+  } else if (service == "volume") {
+    r.add_sync("GET", "/", [](Request& req) {
+      return json_response(300, {{"versions", Json::array({{{"id", "v3.0"}, {"status", "CURRENT"},
+                                                             {"version", "3.0"}, {"min_version", "3.0"},
+                                                             {"updated", "2016-02-08T12:20:21Z"},
+                                                             {"links", self_link(req.service_url() + "/v3/")},
+                                                             {"media-types", Json::array({{{"base", "application/json"},
+                                                               {"type", "application/vnd.openstack.volume+json;version=3"}}})}}})}});
+    }, false);
+  } else if (service == "placement") {
+    r.add_sync("GET", "/", [](Request& req) {
+      return json_response(200, {{"versions", Json::array({{{"id", "v1.0"}, {"status", "CURRENT"},
+                                                             {"min_version", "1.0"}, {"max_version", "1.0"},
+                                                             {"links", self_link("")}}})}});
+    }, false);
+  } else {  // metric, orchestration
+    r.add_sync("GET", "/", [](Request& req) {
+      return json_response(300, {{"versions", Json::array({{{"id", "v1.0"}, {"status", "CURRENT"},
+                                                             {"links", self_link(req.service_url() + "/v1/")}}})}});
+    }, false);
+  }
+  return r;
+}
+
+}  // namespace stacklab::api

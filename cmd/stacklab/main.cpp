@@ -1,0 +1,34 @@
+// stacklab: an OpenStack-compatible cloud in one process.
+#include <CLI/CLI.hpp>
+
+#include "cmd/stacklab/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"stacklab: an OpenStack-compatible cloud in one process"};
+  app.require_subcommand(1);
+
+  stacklab::cmd::UpOptions up;
+  auto* up_cmd = app.add_subcommand("up", "start the cloud in the foreground");
+  up_cmd->add_option("--config", up.config_file, "INI configuration file")->check(CLI::ExistingFile);
+  up_cmd->add_option("--state", up.state_dir, "state directory (database, logs, rc files)");
+  up_cmd->add_flag("--ephemeral", up.ephemeral, "keep all state in memory only");
+  up_cmd->add_option("--listen", up.listen, "address:port to serve on")->capture_default_str();
+  up_cmd->add_option("--host-ip", up.host_ip, "host (or host:port) the catalog and rc files point at");
+  up_cmd->add_option("--profile", up.profile, "starting state: lab (the bootcamp's DevStack) or ci")
+      ->check(CLI::IsMember({"lab", "ci"}))
+      ->capture_default_str();
+  up_cmd->add_flag("--fast", up.fast, "no simulated delays");
+  up_cmd->add_option("--io-threads", up.io_threads, "HTTP I/O threads")->check(CLI::Range(1, 64));
+  up_cmd->add_flag("--quiet", up.quiet, "do not copy log lines to stderr");
+
+  std::string status_url = "http://127.0.0.1:8080";
+  bool status_json = false;
+  auto* status_cmd = app.add_subcommand("status", "what is running, and the health of each service");
+  status_cmd->add_option("--url", status_url, "where the cloud listens")->capture_default_str();
+  status_cmd->add_flag("--json", status_json, "print the raw status document");
+
+  CLI11_PARSE(app, argc, argv);
+  if (*up_cmd) return stacklab::cmd::run_up(up);
+  if (*status_cmd) return stacklab::cmd::run_status(status_url, status_json);
+  return 2;
+}
