@@ -47,31 +47,37 @@ void add_auth_routes(Router& r, Ctx ctx) {
   }, false);
 
   r.add_sync("GET", "/v3/auth/tokens", [ctx](Request& req) {
+    // As Keystone's enforcer: the subject token is validated while building the
+    // policy target, so an invalid or revoked one is 404 before any policy check.
     auto subject = subject_token(ctx, req);
-    Json target = {{"target", {{"token", {{"user_id", subject.ok() ? subject->user_id : ""}}}}}};
+    if (!subject.ok()) return fail(subject.status());
+    Json target = {{"target", {{"token", {{"user_id", subject->user_id}}}}}};
     Status st = enforce(ctx, req, "identity:validate_token", target);
     if (!st.ok()) return fail(st);
-    if (!subject.ok()) return fail(subject.status());
     return token_response(ctx, 200, *subject, !req.query_param("nocatalog").has_value());
   });
 
   r.add_sync("HEAD", "/v3/auth/tokens", [ctx](Request& req) {
+    // As Keystone's enforcer: the subject token is validated while building the
+    // policy target, so an invalid or revoked one is 404 before any policy check.
     auto subject = subject_token(ctx, req);
-    Json target = {{"target", {{"token", {{"user_id", subject.ok() ? subject->user_id : ""}}}}}};
+    if (!subject.ok()) return fail(subject.status());
+    Json target = {{"target", {{"token", {{"user_id", subject->user_id}}}}}};
     Status st = enforce(ctx, req, "identity:check_token", target);
     if (!st.ok()) return fail(st);
-    if (!subject.ok()) return fail(subject.status());
     auto resp = empty_response(200);
     resp.header("X-Subject-Token", subject->token);
     return resp;
   });
 
   r.add_sync("DELETE", "/v3/auth/tokens", [ctx](Request& req) {
+    // As Keystone's enforcer: the subject token is validated while building the
+    // policy target, so an invalid or revoked one is 404 before any policy check.
     auto subject = subject_token(ctx, req);
-    Json target = {{"target", {{"token", {{"user_id", subject.ok() ? subject->user_id : ""}}}}}};
+    if (!subject.ok()) return fail(subject.status());
+    Json target = {{"target", {{"token", {{"user_id", subject->user_id}}}}}};
     Status st = enforce(ctx, req, "identity:revoke_token", target);
     if (!st.ok()) return fail(st);
-    if (!subject.ok()) return fail(subject.status());
     st = ctx.identity.revoke_token(*subject);
     if (!st.ok()) return fail(st);
     ctx.metrics.token_revoked();

@@ -1,0 +1,101 @@
+#include "cmd/stacklab/cloud.h"
+
+#include <fstream>
+
+#include "api/identity/identity_routes.h"
+#include "api/ops_routes.h"
+#include "api/versions/version_documents.h"
+#include "engine/core/log.h"
+#include "scenarios/lab/lab_profile.h"
+#include "scenarios/lab/rc_files.h"
+
+namespace stacklab {
+
+Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
+  const Config& config = o.config;
+  std::unique_ptr<Cloud> cloud(new Cloud());
+  cloud->runtime_ = std::make_unique<Runtime>(Runtime::Mode::kRealTime, 2);
+  Runtime& runtime = *cloud->runtime_;
+  Log::Level level = config.get_bool("DEFAULT", "debug", false) ? Log::Level::kDebug : Log::Level::kInfo;
+  Log::configure(o.state_dir.empty() ? "" : o.state_dir + "/logs", &runtime.clock(), level, o.log_to_stderr);
+
+  Store::Options store_opts;
+  if (!o.state_dir.empty()) store_opts.path = o.state_dir + "/stacklab.db";
+  store_opts.sync_full = config.get("database", "synchronous", "normal") == "full";
+  auto store = Store::open(store_opts);
+  if (!store.ok()) return store.status();
+  cloud->store_ = std::move(*store);
+
+  identity::IdentityOptions id_opts;
+  id_opts.token_expiration = std::chrono::seconds(config.get_int("token", "expiration", 3600));
+  id_opts.password_hash_rounds = static_cast<int>(config.get_int("identity", "password_hash_rounds", 10000));
+  id_opts.max_password_length = static_cast<int>(config.get_int("identity", "max_password_length", 4096));
+  cloud->identity_ = std::make_unique<identity::IdentityService>(*cloud->store_, runtime.clock(), runtime.random(), id_opts);
+  if (std::string policy_file = config.get("oslo_policy", "policy_file"); !policy_file.empty()) {
+    std::ifstream f(policy_file);
+    auto rules = Json::parse(f, nullptr, false);
+    if (!f || rules.is_discarded()) return BadRequest("cannot read policy file " + policy_file + " (JSON expected)");
+    Status st = cloud->identity_->mutable_policy().load_overrides(rules);
+    if (!st.ok()) return st;
+  }
+
+  // Services, mounted at DevStack's paths.
+  cloud->metrics_ = std::make_unique<metrics::ApiMetrics>();
+  cloud->app_ = std::make_unique<api::CloudApp>(runtime, *cloud->identity_, *cloud->metrics_);
+  api::CloudApp& app = *cloud->app_;
+  auto identity_router = api::identity_api::make_identity_router({*cloud->identity_, *cloud->metrics_, runtime});
+  app.mount("/identity", "keystone", api::ErrorStyle::kKeystone, identity_router);
+  app.mount("/identity_admin", "keystone", api::ErrorStyle::kKeystone, identity_router);
+  app.mount("/compute", "nova-api", api::ErrorStyle::kNova, api::version_only_router("compute"));
+  app.mount("/placement", "placement-api", api::ErrorStyle::kPlacement, api::version_only_router("placement"));
+  app.mount("/image", "glance-api", api::ErrorStyle::kGlance, api::version_only_router("image"));
+  app.mount("/networking", "neutron-server", api::ErrorStyle::kNeutron, api::version_only_router("network"));
+  app.mount("/volume", "cinder-api", api::ErrorStyle::kNova, api::version_only_router("volume"));
+  app.mount("/metric", "gnocchi-api", api::ErrorStyle::kKeystone, api::version_only_router("metric"));
+  app.mount("/heat-api", "heat-api", api::ErrorStyle::kKeystone, api::version_only_router("orchestration"));
+  app.mount("", "stacklab", api::ErrorStyle::kKeystone,
+            api::make_ops_router(runtime, *cloud->store_, *cloud->metrics_, {o.profile, o.state_dir, runtime.clock().now()}));
+
+  // Bind first: with port 0 the catalog needs the port the kernel chose.
+  api::HttpServer::Options http;
+  http.address = o.listen_host;
+  http.port = o.listen_port;
+  http.threads = o.io_threads;
+  http.body_limit = static_cast<std::size_t>(config.get_int("DEFAULT", "max_request_body_size", 1 << 20));
+  cloud->server_ = std::make_unique<api::HttpServer>(
+      http, [&app](api::Request req, api::Reply reply) { app.handle(std::move(req), std::move(reply)); });
+  Status st = cloud->server_->start();
+  if (!st.ok()) return st;
+
+  std::string host = o.host;
+  if (host.empty()) {
+    host = o.listen_host == "0.0.0.0" || o.listen_host == "::" ? "127.0.0.1" : o.listen_host;
+    if (cloud->server_->port() != 80) host += ":" + std::to_string(cloud->server_->port());
+  }
+  cloud->host_url_ = "http://" + host;
+  cloud->admin_password_ = config.get("DEFAULT", "admin_password", "nomoresecret");
+
+  scenarios::LabOptions lab;
+  lab.host_url = cloud->host_url_;
+  lab.password = cloud->admin_password_;
+  // Requests that arrive before this finishes wait behind it on the loop.
+  runtime.start();
+  st = runtime.run([&] { return scenarios::seed_lab_identity(*cloud->identity_, *cloud->store_, lab); });
+  if (!st.ok()) return Status(st.code(), "cannot seed the " + o.profile + " profile: " + st.message());
+  if (!o.state_dir.empty()) {
+    st = scenarios::write_rc_files(o.state_dir, cloud->host_url_, lab.password, lab.region);
+    if (!st.ok()) return st;
+  }
+  return cloud;
+}
+
+void Cloud::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (server_) server_->stop();
+  if (runtime_) runtime_->stop();
+}
+
+Cloud::~Cloud() { stop(); }
+
+}  // namespace stacklab

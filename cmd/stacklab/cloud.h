@@ -1,0 +1,57 @@
+// Cloud: a whole running stacklab (engine, services, HTTP listener) built
+// from options. `stacklab up` runs one in the foreground; API tests start
+// one in-process on a free port.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/cloud_app.h"
+#include "api/http_server.h"
+#include "engine/core/config.h"
+#include "engine/core/runtime.h"
+#include "engine/core/store.h"
+#include "engine/identity/identity_service.h"
+#include "metrics/api_metrics.h"
+
+namespace stacklab {
+
+struct CloudOptions {
+  std::string state_dir;            // "" = ephemeral
+  std::string listen_host = "127.0.0.1";
+  unsigned short listen_port = 8080;  // 0 = any free port
+  std::string host;                 // host[:port] for the catalog and rc files; "" = derived from the listener
+  std::string profile = "lab";
+  unsigned io_threads = 2;
+  Config config;                    // the INI file's values ([identity], [token], [database], ...)
+  bool log_to_stderr = true;        // logs always go to <state_dir>/logs/<service>.log when there is a state dir
+};
+
+class Cloud {
+ public:
+  // Opens the state, seeds the profile, starts serving. Errors are for the operator.
+  static Result<std::unique_ptr<Cloud>> start(const CloudOptions& options);
+  ~Cloud();
+
+  // Stops accepting, finishes in-flight requests, stops the engine.
+  void stop();
+
+  unsigned short port() const { return server_->port(); }
+  const std::string& host_url() const { return host_url_; }
+  const std::string& admin_password() const { return admin_password_; }
+  Runtime& runtime() { return *runtime_; }
+  identity::IdentityService& identity() { return *identity_; }
+
+ private:
+  Cloud() = default;
+  std::unique_ptr<Runtime> runtime_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<metrics::ApiMetrics> metrics_;
+  std::unique_ptr<api::CloudApp> app_;
+  std::unique_ptr<api::HttpServer> server_;
+  std::string host_url_, admin_password_;
+  bool stopped_ = false;
+};
+
+}  // namespace stacklab

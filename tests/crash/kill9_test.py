@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Crash safety: what the API acknowledged survives kill -9.
+
+Starts `stacklab up` on a state directory, creates projects (and users with a
+role on them) as fast as it can from several connections, kills the process
+with SIGKILL mid-stream, restarts it on the same state, and checks that every
+creation answered 201/204 before the kill is there. Repeats a few rounds on
+the same state.
+
+usage: kill9_test.py path/to/stacklab
+"""
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROUNDS = 3
+WRITERS = 3
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def start(binary, state, port):
+    proc = subprocess.Popen([binary, "up", "--state", state, "--listen", f"127.0.0.1:{port}", "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/identity/v3")
+            if c.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.02)
+    proc.kill()
+    raise SystemExit("stacklab did not start: " + proc.stderr.read().decode())
+
+
+def admin_token(port):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": "admin", "domain": {"id": "default"}, "password": "nomoresecret"}}},
+        "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}
+    c.request("POST", "/identity/v3/auth/tokens", json.dumps(body), {"Content-Type": "application/json"})
+    r = c.getresponse()
+    r.read()
+    assert r.status == 201, r.status
+    return r.getheader("X-Subject-Token")
+
+
+def writer(port, token, prefix, acked, stop):
+    """Creates project+user+grant triples; records each step the server acknowledged."""
+    headers = {"Content-Type": "application/json", "X-Auth-Token": token}
+    i = 0
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while not stop.is_set():
+            name = f"{prefix}-{i}"
+            c.request("POST", "/identity/v3/projects", json.dumps({"project": {"name": name}}), headers)
+            r = c.getresponse()
+            body = r.read()
+            if r.status != 201:
+                break
+            pid = json.loads(body)["project"]["id"]
+            acked.append(("project", name))
+            c.request("POST", "/identity/v3/users", json.dumps({"user": {"name": name, "password": "pw"}}), headers)
+            r = c.getresponse()
+            body = r.read()
+            if r.status != 201:
+                break
+            uid = json.loads(body)["user"]["id"]
+            acked.append(("user", name))
+            c.request("GET", "/identity/v3/roles?name=member", headers=headers)
+            r = c.getresponse()
+            rid = json.loads(r.read())["roles"][0]["id"]
+            c.request("PUT", f"/identity/v3/projects/{pid}/users/{uid}/roles/{rid}", headers=headers)
+            r = c.getresponse()
+            r.read()
+            if r.status != 204:
+                break
+            acked.append(("grant", name))
+            i += 1
+    except (OSError, http.client.HTTPException):
+        pass  # the server died under us: expected
+
+
+def check(port, token, acked):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    h = {"X-Auth-Token": token}
+    c.request("GET", "/identity/v3/projects", headers=h)
+    projects = {p["name"] for p in json.loads(c.getresponse().read())["projects"]}
+    c.request("GET", "/identity/v3/users", headers=h)
+    users = {u["name"] for u in json.loads(c.getresponse().read())["users"]}
+    c.request("GET", "/identity/v3/role_assignments?include_names=1", headers=h)
+    grants = {(a["user"]["name"], a["scope"]["project"]["name"])
+              for a in json.loads(c.getresponse().read())["role_assignments"]
+              if "user" in a and "project" in a.get("scope", {})}
+    missing = []
+    for kind, name in acked:
+        present = (name in projects if kind == "project" else
+                   name in users if kind == "user" else (name, name) in grants)
+        if not present:
+            missing.append((kind, name))
+    return missing
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/stacklab")
+    state = tempfile.mkdtemp(prefix="stacklab-kill9-")
+    failures = 0
+    all_acked = []
+    try:
+        for rnd in range(ROUNDS):
+            port = free_port()
+            proc = start(binary, state, port)
+            token = admin_token(port)
+            if all_acked:
+                missing = check(port, token, all_acked)
+                print(f"round {rnd}: restart after kill -9: {len(all_acked)} acknowledged writes, "
+                      f"{len(missing)} missing")
+                failures += len(missing)
+            stop = threading.Event()
+            acked_now = [[] for _ in range(WRITERS)]
+            threads = [threading.Thread(target=writer, args=(port, token, f"r{rnd}w{w}", acked_now[w], stop))
+                       for w in range(WRITERS)]
+            for t in threads:
+                t.start()
+            time.sleep(1.0 + 0.3 * rnd)
+            os.kill(proc.pid, signal.SIGKILL)  # mid-stream, no warning
+            proc.wait()
+            stop.set()
+            for t in threads:
+                t.join()
+            for a in acked_now:
+                all_acked.extend(a)
+            print(f"round {rnd}: killed with {sum(len(a) for a in acked_now)} writes acknowledged")
+        port = free_port()
+        proc = start(binary, state, port)
+        missing = check(port, admin_token(port), all_acked)
+        print(f"final: {len(all_acked)} acknowledged writes, {len(missing)} missing {missing[:5]}")
+        failures += len(missing)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+        if len(all_acked) < 10:
+            print("FAIL: too few writes acknowledged to prove anything")
+            failures += 1
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
+    print("kill -9 test:", "PASS" if failures == 0 else f"FAIL ({failures})")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
