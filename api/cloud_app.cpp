@@ -41,14 +41,18 @@ void CloudApp::dispatch(Request& req, Reply reply) {
 
   // Every answer, at once or later, goes through here exactly once: request
   // id header, access log line, metrics.
-  auto done = std::make_shared<std::atomic<bool>>(false);
-  auto route_label = std::make_shared<std::string>("unmatched");
-  Reply respond = [this, service, started, done, route_label, method = req.method, path = req.full_path,
+  struct Seen {
+    std::atomic<bool> done{false};
+    std::string route = "unmatched", user_id, project_id;  // set before the handler runs
+  };
+  auto seen = std::make_shared<Seen>();
+  Reply respond = [this, service, started, seen, method = req.method, path = req.full_path,
                    request_id = req.request_id, reply = std::move(reply)](Response resp) {
-    if (done->exchange(true)) return;
+    if (seen->done.exchange(true)) return;
+    Log::RequestScope scope(request_id, seen->user_id, seen->project_id);
     resp.header("X-Openstack-Request-Id", request_id);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    metrics_.observe_request(service, method, *route_label, resp.status, secs);
+    metrics_.observe_request(service, method, seen->route, resp.status, secs);
     metrics_.request_finished();
     Log::get(service).info("\"" + method + " " + path + "\" status: " + std::to_string(resp.status) +
                            " len: " + std::to_string(resp.body.size()) + " time: " + std::to_string(secs));
@@ -76,7 +80,7 @@ void CloudApp::dispatch(Request& req, Reply reply) {
     }
     return;
   }
-  *route_label = match.route->pattern;
+  seen->route = match.route->pattern;
   req.params = std::move(match.params);
   if (match.route->requires_token) {
     Status st = authenticate_request(req, identity_);
@@ -88,11 +92,15 @@ void CloudApp::dispatch(Request& req, Reply reply) {
       return;
     }
   }
-  Log::RequestScope scope(req.request_id, req.auth ? req.auth->user_id : "", req.auth ? req.auth->project_id : "");
+  if (req.auth) {
+    seen->user_id = req.auth->user_id;
+    seen->project_id = req.auth->project_id;
+  }
+  Log::RequestScope scope(req.request_id, seen->user_id, seen->project_id);
   try {
     match.route->handler(req, respond);
   } catch (const std::exception& e) {
-    Log::get(service).error("unhandled error in " + *route_label + ": " + e.what());
+    Log::get(service).error("unhandled error in " + seen->route + ": " + e.what());
     respond(error_response(style, 500, "An unexpected error prevented the server from fulfilling your request.",
                            req.request_id));
   }

@@ -127,11 +127,13 @@ Result<Page> paginate(std::vector<Json> items, const Request& req, std::size_t m
 
 std::string next_link(const Request& req, const std::string& marker) {
   std::string q;
-  for (const auto& [k, v] : req.query) {
-    if (k == "marker") continue;
-    q += (q.empty() ? "" : "&") + url_encode(k) + "=" + url_encode(v);
-  }
-  q += (q.empty() ? "" : "&") + std::string("marker=") + url_encode(marker);
+  auto append = [&q](const std::string& k, const std::string& v) {
+    if (!q.empty()) q.push_back('&');
+    q.append(url_encode(k)).append("=").append(url_encode(v));
+  };
+  for (const auto& [k, v] : req.query)
+    if (k != "marker") append(k, v);
+  append("marker", marker);
   return req.host_url + req.full_path + "?" + q;
 }
 
