@@ -22,10 +22,17 @@ class HttpServer {
     unsigned short port = 8080;         // 0: any free port (tests)
     unsigned threads = 2;
     std::size_t body_limit = 1 << 20;   // bytes; larger bodies get 413
+    std::string upload_dir;             // where streamed bodies are written (must exist); "" = none
   };
+  // How to read one request's body, decided from its head (method, path, headers).
+  struct BodyPlan {
+    bool to_file = false;               // stream into a file in upload_dir (req.body_file)
+    std::uint64_t limit = 0;            // bytes, for streamed bodies
+  };
+  using BodyPlanner = std::function<BodyPlan(const Request& head)>;
   using RequestHandler = std::function<void(Request, Reply)>;
 
-  HttpServer(Options options, RequestHandler handler);
+  HttpServer(Options options, RequestHandler handler, BodyPlanner planner = nullptr);
   ~HttpServer();
 
   // Binds and starts serving; an error if the address cannot be bound.

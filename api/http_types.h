@@ -3,6 +3,7 @@
 // a status, headers and a body.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -25,6 +26,8 @@ struct Request {
   std::multimap<std::string, std::string> query;
   std::map<std::string, std::string> headers;   // lowercased names
   std::string body;
+  std::string body_file;                        // streamed routes: a temporary file holding the body;
+                                                // the handler may move it away, else it is deleted after the reply
   std::map<std::string, std::string> params;    // path parameters of the matched route
   std::string request_id;                       // req-<uuid>
   std::string host_url;                         // scheme://host[:port] the client used
@@ -46,6 +49,9 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string content_type = "application/json";
+  // A body served from a file instead of `body`: bytes [file_offset, file_offset + file_length).
+  std::string file_path;
+  std::uint64_t file_offset = 0, file_length = 0;
 
   Response& header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
