@@ -27,6 +27,19 @@ const CloudApp::Mount* CloudApp::find_mount(const std::string& path) const {
   return best;
 }
 
+HttpServer::BodyPlan CloudApp::plan_body(const Request& head) const {
+  HttpServer::BodyPlan plan;
+  const Mount* mount = find_mount(head.full_path);
+  if (!mount) return plan;
+  std::string path = head.full_path.substr(mount->prefix.size());
+  auto match = mount->router.match(head.method, path.empty() ? "/" : path);
+  if (match.route && match.route->stream_limit > 0) {
+    plan.to_file = true;
+    plan.limit = match.route->stream_limit;
+  }
+  return plan;
+}
+
 void CloudApp::handle(Request req, Reply reply) {
   metrics_.request_started();
   runtime_.post([this, req = std::move(req), reply = std::move(reply)]() mutable { dispatch(req, std::move(reply)); });

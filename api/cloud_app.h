@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/errors.h"
+#include "api/http_server.h"
 #include "api/router.h"
 #include "engine/core/runtime.h"
 #include "engine/identity/identity_service.h"
@@ -28,6 +29,10 @@ class CloudApp {
 
   // Entry point from the HTTP server. `reply` may be called on any thread.
   void handle(Request req, Reply reply);
+  // How the server should read a request's body, from its head: streamed to
+  // a file for routes that take data (images), in memory otherwise. Safe on
+  // any thread once mounting is done.
+  HttpServer::BodyPlan plan_body(const Request& head) const;
 
   Runtime& runtime() { return runtime_; }
   identity::IdentityService& identity() { return identity_; }

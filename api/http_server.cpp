@@ -6,12 +6,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include <boost/beast/http/file_body.hpp>
 #include <cstdlib>
 #include <limits>
 
 #include "api/errors.h"
 #include "api/file_range_body.h"
+#include "api/hashing_file_body.h"
 
 namespace stacklab::api {
 
@@ -116,8 +116,7 @@ class Session : public std::enable_shared_from_this<Session> {
       upload_path_ = path;
       file_parser_.emplace(std::move(*head_parser_));
       file_parser_->body_limit(limit);
-      file_parser_->get().body().open(path.c_str(), beast::file_mode::write, ec);
-      if (ec) return refuse(500, "cannot store the request body");
+      if (!file_parser_->get().body().open(path)) return refuse(500, "cannot store the request body");
       continue_if_expected([self = shared_from_this()] {
         self->stream_.expires_never();  // large uploads take their time; the peer's close ends them
         http::async_read(self->stream_, self->buffer_, *self->file_parser_,
@@ -156,9 +155,13 @@ class Session : public std::enable_shared_from_this<Session> {
       req_.body = std::move(string_parser_->get().body());
       string_parser_.reset();
     } else if (file_parser_) {
-      file_parser_->get().body().close();
-      file_parser_.reset();
+      auto& body = file_parser_->get().body();
+      body.close();
       req_.body_file = upload_path_;
+      req_.body_size = body.size;
+      req_.body_md5 = body.md5_hex();
+      req_.body_sha512 = body.sha512_hex();
+      file_parser_.reset();
     }
     ++in_flight_;
     auto self = shared_from_this();
@@ -237,7 +240,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> head_parser_;
   std::optional<http::request_parser<http::string_body>> string_parser_;
-  std::optional<http::request_parser<http::file_body>> file_parser_;
+  std::optional<http::request_parser<HashingFileBody>> file_parser_;
   Request req_;
   std::string upload_path_;
   const HttpServer::Options& options_;

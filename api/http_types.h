@@ -28,6 +28,8 @@ struct Request {
   std::string body;
   std::string body_file;                        // streamed routes: a temporary file holding the body;
                                                 // the handler may move it away, else it is deleted after the reply
+  std::uint64_t body_size = 0;                  // streamed routes: bytes received,
+  std::string body_md5, body_sha512;            // and their digests (lowercase hex)
   std::map<std::string, std::string> params;    // path parameters of the matched route
   std::string request_id;                       // req-<uuid>
   std::string host_url;                         // scheme://host[:port] the client used

@@ -23,6 +23,11 @@ void Router::add_sync(const std::string& method, const std::string& pattern, std
   add(method, pattern, [fn = std::move(fn)](Request& req, Reply reply) { reply(fn(req)); }, requires_token);
 }
 
+void Router::add_streaming(const std::string& method, const std::string& pattern, Handler handler,
+                           std::uint64_t limit) {
+  routes_.push_back({method, pattern, split_path(pattern), std::move(handler), true, limit});
+}
+
 Router::Match Router::match(const std::string& method, const std::string& path) const {
   Match m;
   auto segs = split_path(path);

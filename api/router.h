@@ -1,6 +1,7 @@
 // Router: a service's routes ("GET /v3/projects/{project_id}") to handlers.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@ class Router {
     std::vector<std::string> segments;  // pattern split on '/'
     Handler handler;
     bool requires_token = true;         // false: served without X-Auth-Token (version documents, POST tokens)
+    std::uint64_t stream_limit = 0;     // > 0: the body is streamed to a file (Request::body_file), up to this size
   };
   struct Match {
     const Route* route = nullptr;           // null: no route for this method and path
@@ -28,6 +30,8 @@ class Router {
   // Adds a synchronous handler.
   void add_sync(const std::string& method, const std::string& pattern, std::function<Response(Request&)> fn,
                 bool requires_token = true);
+  // Adds a route whose body is streamed to a file instead of memory (image data).
+  void add_streaming(const std::string& method, const std::string& pattern, Handler handler, std::uint64_t limit);
   Match match(const std::string& method, const std::string& path) const;
 
  private:

@@ -1,11 +1,17 @@
 #include "cmd/stacklab/cloud.h"
 
+#include <stdlib.h>
+
+#include <filesystem>
 #include <fstream>
 
 #include "api/identity/identity_routes.h"
+#include "api/image/image_routes.h"
 #include "api/ops_routes.h"
 #include "api/versions/version_documents.h"
 #include "engine/core/log.h"
+#include "real_drivers/file_image_store.h"
+#include "scenarios/lab/lab_images.h"
 #include "scenarios/lab/lab_profile.h"
 #include "scenarios/lab/rc_files.h"
 
@@ -39,6 +45,31 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
     if (!st.ok()) return st;
   }
 
+  // Data files: image data, staged imports, uploads in progress.
+  if (o.state_dir.empty()) {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "stacklab-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) return Status(Code::kInternal, "cannot create a temporary data directory");
+    cloud->data_dir_ = tmpl;
+    cloud->temporary_data_dir_ = true;
+  } else {
+    cloud->data_dir_ = o.state_dir;
+  }
+  for (const char* sub : {"images", "staging", "tmp"}) {
+    std::error_code ec;
+    std::filesystem::create_directories(cloud->data_dir_ + "/" + sub, ec);
+    if (ec) return Status(Code::kInternal, "cannot create " + cloud->data_dir_ + "/" + sub + ": " + ec.message());
+  }
+  // Uploads cut by a crash are of no use to anyone.
+  for (const auto& e : std::filesystem::directory_iterator(cloud->data_dir_ + "/tmp")) std::filesystem::remove(e.path());
+
+  image::ImageOptions img_opts;
+  img_opts.image_count_total = config.get_int("image", "image_count_total", -1);
+  img_opts.image_size_total_mb = config.get_int("image", "image_size_total", -1);
+  img_opts.image_size_cap = static_cast<std::uint64_t>(config.get_int("image", "image_size_cap", 1ll << 40));
+  cloud->image_store_ = std::make_unique<drivers::FileImageStore>(cloud->data_dir_ + "/images");
+  cloud->images_ = std::make_unique<image::ImageService>(*cloud->store_, runtime.clock(), runtime.random(),
+                                                         *cloud->image_store_, img_opts);
+
   // Services, mounted at DevStack's paths.
   cloud->metrics_ = std::make_unique<metrics::ApiMetrics>();
   cloud->app_ = std::make_unique<api::CloudApp>(runtime, *cloud->identity_, *cloud->metrics_);
@@ -48,7 +79,8 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   app.mount("/identity_admin", "keystone", api::ErrorStyle::kKeystone, identity_router);
   app.mount("/compute", "nova-api", api::ErrorStyle::kNova, api::version_only_router("compute"));
   app.mount("/placement", "placement-api", api::ErrorStyle::kPlacement, api::version_only_router("placement"));
-  app.mount("/image", "glance-api", api::ErrorStyle::kGlance, api::version_only_router("image"));
+  app.mount("/image", "glance-api", api::ErrorStyle::kGlance,
+            api::image_api::make_image_router({*cloud->images_, *cloud->image_store_, runtime, cloud->data_dir_ + "/staging"}));
   app.mount("/networking", "neutron-server", api::ErrorStyle::kNeutron, api::version_only_router("network"));
   app.mount("/volume", "cinder-api", api::ErrorStyle::kNova, api::version_only_router("volume"));
   app.mount("/metric", "gnocchi-api", api::ErrorStyle::kKeystone, api::version_only_router("metric"));
@@ -62,8 +94,10 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   http.port = o.listen_port;
   http.threads = o.io_threads;
   http.body_limit = static_cast<std::size_t>(config.get_int("DEFAULT", "max_request_body_size", 1 << 20));
+  http.upload_dir = cloud->data_dir_ + "/tmp";
   cloud->server_ = std::make_unique<api::HttpServer>(
-      http, [&app](api::Request req, api::Reply reply) { app.handle(std::move(req), std::move(reply)); });
+      http, [&app](api::Request req, api::Reply reply) { app.handle(std::move(req), std::move(reply)); },
+      [&app](const api::Request& head) { return app.plan_body(head); });
   Status st = cloud->server_->start();
   if (!st.ok()) return st;
 
@@ -80,7 +114,11 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   lab.password = cloud->admin_password_;
   // Requests that arrive before this finishes wait behind it on the loop.
   runtime.start();
-  st = runtime.run([&] { return scenarios::seed_lab_identity(*cloud->identity_, *cloud->store_, lab); });
+  st = runtime.run([&] {
+    Status seeded = scenarios::seed_lab_identity(*cloud->identity_, *cloud->store_, lab);
+    if (seeded.ok()) seeded = scenarios::seed_lab_images(*cloud->images_, *cloud->store_);
+    return seeded;
+  });
   if (!st.ok()) return Status(st.code(), "cannot seed the " + o.profile + " profile: " + st.message());
   if (!o.state_dir.empty()) {
     st = scenarios::write_rc_files(o.state_dir, cloud->host_url_, lab.password, lab.region);
@@ -94,6 +132,10 @@ void Cloud::stop() {
   stopped_ = true;
   if (server_) server_->stop();
   if (runtime_) runtime_->stop();
+  if (temporary_data_dir_) {
+    std::error_code ec;
+    std::filesystem::remove_all(data_dir_, ec);
+  }
 }
 
 Cloud::~Cloud() { stop(); }

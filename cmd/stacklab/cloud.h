@@ -12,6 +12,7 @@
 #include "engine/core/runtime.h"
 #include "engine/core/store.h"
 #include "engine/identity/identity_service.h"
+#include "engine/image/image_service.h"
 #include "metrics/api_metrics.h"
 
 namespace stacklab {
@@ -41,16 +42,22 @@ class Cloud {
   const std::string& admin_password() const { return admin_password_; }
   Runtime& runtime() { return *runtime_; }
   identity::IdentityService& identity() { return *identity_; }
+  image::ImageService& images() { return *images_; }
+  // Where data files live: <state_dir>, or a temporary directory removed at stop when ephemeral.
+  const std::string& data_dir() const { return data_dir_; }
 
  private:
   Cloud() = default;
   std::unique_ptr<Runtime> runtime_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<identity::IdentityService> identity_;
+  std::unique_ptr<image::ImageStore> image_store_;
+  std::unique_ptr<image::ImageService> images_;
   std::unique_ptr<metrics::ApiMetrics> metrics_;
   std::unique_ptr<api::CloudApp> app_;
   std::unique_ptr<api::HttpServer> server_;
-  std::string host_url_, admin_password_;
+  std::string host_url_, admin_password_, data_dir_;
+  bool temporary_data_dir_ = false;
   bool stopped_ = false;
 };
 
