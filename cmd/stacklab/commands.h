@@ -20,6 +20,9 @@ struct UpOptions {
 // Runs the cloud in the foreground until SIGINT/SIGTERM. Returns the exit code.
 int run_up(const UpOptions& options);
 
+// Writes the book's cloud image `name` (ubuntu-14.04, ubuntu-16.04, centos-7) into `dir`, made offline.
+int run_fetch_image(const std::string& name, const std::string& dir);
+
 // Asks a running cloud for its health. Returns 0 when every served service is up.
 int run_status(const std::string& url, bool json);
 

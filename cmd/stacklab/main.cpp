@@ -27,7 +27,15 @@ int main(int argc, char** argv) {
   status_cmd->add_option("--url", status_url, "where the cloud listens")->capture_default_str();
   status_cmd->add_flag("--json", status_json, "print the raw status document");
 
+  auto* lab_cmd = app.add_subcommand("lab", "the bootcamp's exercises");
+  lab_cmd->require_subcommand(1);
+  std::string image_name, image_dir = ".";
+  auto* fetch_cmd = lab_cmd->add_subcommand("fetch-image", "write one of the book's cloud images locally (offline)");
+  fetch_cmd->add_option("name", image_name, "ubuntu-14.04 | ubuntu-16.04 | centos-7")->required();
+  fetch_cmd->add_option("--dir", image_dir, "where to write it")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
+  if (*fetch_cmd) return stacklab::cmd::run_fetch_image(image_name, image_dir);
   if (*up_cmd) return stacklab::cmd::run_up(up);
   if (*status_cmd) return stacklab::cmd::run_status(status_url, status_json);
   return 2;
