@@ -22,6 +22,18 @@ Result<AuthContext> subject_token(const Ctx& ctx, const Request& req) {
   return ctx.identity.validate_token(subject, true);
 }
 
+// The subject token, once the caller may `action` it. As in Keystone's
+// enforcer, the subject is validated while the policy target is built, so an
+// invalid or revoked subject token is 404 before any policy check (a user
+// checking their own revoked token gets 404, not 403).
+Result<AuthContext> authorized_subject(const Ctx& ctx, const Request& req, const std::string& action) {
+  auto subject = subject_token(ctx, req);
+  if (!subject.ok()) return subject;
+  Status st = enforce(ctx, req, action, {{"target", {{"token", {{"user_id", subject->user_id}}}}}});
+  if (!st.ok()) return st;
+  return subject;
+}
+
 }  // namespace
 
 void add_auth_routes(Router& r, Ctx ctx) {
@@ -47,38 +59,23 @@ void add_auth_routes(Router& r, Ctx ctx) {
   }, false);
 
   r.add_sync("GET", "/v3/auth/tokens", [ctx](Request& req) {
-    // As Keystone's enforcer: the subject token is validated while building the
-    // policy target, so an invalid or revoked one is 404 before any policy check.
-    auto subject = subject_token(ctx, req);
+    auto subject = authorized_subject(ctx, req, "identity:validate_token");
     if (!subject.ok()) return fail(subject.status());
-    Json target = {{"target", {{"token", {{"user_id", subject->user_id}}}}}};
-    Status st = enforce(ctx, req, "identity:validate_token", target);
-    if (!st.ok()) return fail(st);
     return token_response(ctx, 200, *subject, !req.query_param("nocatalog").has_value());
   });
 
   r.add_sync("HEAD", "/v3/auth/tokens", [ctx](Request& req) {
-    // As Keystone's enforcer: the subject token is validated while building the
-    // policy target, so an invalid or revoked one is 404 before any policy check.
-    auto subject = subject_token(ctx, req);
+    auto subject = authorized_subject(ctx, req, "identity:check_token");
     if (!subject.ok()) return fail(subject.status());
-    Json target = {{"target", {{"token", {{"user_id", subject->user_id}}}}}};
-    Status st = enforce(ctx, req, "identity:check_token", target);
-    if (!st.ok()) return fail(st);
     auto resp = empty_response(200);
     resp.header("X-Subject-Token", subject->token);
     return resp;
   });
 
   r.add_sync("DELETE", "/v3/auth/tokens", [ctx](Request& req) {
-    // As Keystone's enforcer: the subject token is validated while building the
-    // policy target, so an invalid or revoked one is 404 before any policy check.
-    auto subject = subject_token(ctx, req);
+    auto subject = authorized_subject(ctx, req, "identity:revoke_token");
     if (!subject.ok()) return fail(subject.status());
-    Json target = {{"target", {{"token", {{"user_id", subject->user_id}}}}}};
-    Status st = enforce(ctx, req, "identity:revoke_token", target);
-    if (!st.ok()) return fail(st);
-    st = ctx.identity.revoke_token(*subject);
+    Status st = ctx.identity.revoke_token(*subject);
     if (!st.ok()) return fail(st);
     ctx.metrics.token_revoked();
     return empty_response(204);

@@ -1,4 +1,4 @@
-// /v3/regions, /v3/services, /v3/endpoints.
+// /v3/regions, /v3/services, /v3/endpoints, /v3/policies.
 #include "api/identity/identity_routes.h"
 
 namespace stacklab::api::identity_api {
@@ -60,6 +60,11 @@ void add_catalog_routes(Router& r, Ctx ctx) {
            [&id](const std::string& i) { return id.get_endpoint(i); }, [&id] { return id.list_endpoints(); },
            [&id](const std::string& i, const Json& p) { return id.update_endpoint(i, p); },
            [&id](const std::string& i) { return id.delete_endpoint(i); });
+  add_crud(r, ctx, "policy", "policies", {"type"},
+           [&id](const Json& in) { return id.create_policy(in); },
+           [&id](const std::string& i) { return id.get_policy(i); }, [&id] { return id.list_policies(); },
+           [&id](const std::string& i, const Json& p) { return id.update_policy(i, p); },
+           [&id](const std::string& i) { return id.delete_policy(i); });
   // A region may be created with the id in the path, as Keystone allows.
   r.add_sync("PUT", "/v3/regions/{id}", [ctx](Request& req) {
     Status st = enforce(ctx, req, "identity:create_region");

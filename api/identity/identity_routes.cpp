@@ -12,6 +12,7 @@ Router make_identity_router(Ctx ctx) {
   add_auth_routes(r, ctx);
   add_resource_routes(r, ctx);
   add_user_routes(r, ctx);
+  add_credential_routes(r, ctx);
   add_role_routes(r, ctx);
   add_catalog_routes(r, ctx);
   return r;

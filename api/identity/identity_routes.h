@@ -24,6 +24,7 @@ Router make_identity_router(Ctx ctx);
 void add_auth_routes(Router& r, Ctx ctx);
 void add_resource_routes(Router& r, Ctx ctx);
 void add_user_routes(Router& r, Ctx ctx);
+void add_credential_routes(Router& r, Ctx ctx);
 void add_role_routes(Router& r, Ctx ctx);
 void add_catalog_routes(Router& r, Ctx ctx);
 

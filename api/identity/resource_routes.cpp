@@ -83,7 +83,7 @@ void add_resource_routes(Router& r, Ctx ctx) {
     auto in = member(req, "project");
     if (!in.ok()) return fail(in.status());
     Json doc = *in;
-    if (!doc.contains("domain_id") && !doc.contains("parent_id")) {
+    if (!doc.contains("domain_id") && !doc.contains("parent_id") && doc.value("is_domain", Json(false)) != true) {
       // As Keystone: the domain of the token's scope when the body names none.
       std::string d = !req.auth->domain_id.empty() ? req.auth->domain_id : req.auth->project_domain_id;
       doc["domain_id"] = d.empty() ? "default" : d;
@@ -93,7 +93,9 @@ void add_resource_routes(Router& r, Ctx ctx) {
   r.add_sync("GET", "/v3/projects", [ctx](Request& req) {
     Status st = enforce(ctx, req, "identity:list_projects");
     if (!st.ok()) return fail(st);
-    auto projects = ctx.identity.list_projects();
+    // Without ?is_domain, Keystone lists only real projects (is_domain=false).
+    bool is_domain_query = req.query_param("is_domain").has_value();
+    auto projects = ctx.identity.list_projects(is_domain_query);
     filter_tags(projects, req);
     return collection(req, "projects", std::move(projects), {"name", "enabled", "domain_id", "parent_id", "is_domain"});
   });

@@ -56,8 +56,10 @@ void add_grant_routes(Router& r, Ctx ctx, const std::string& base, Grant::Actor 
     if (st.ok()) st = ctx.identity.revoke_grant(grant_of(req));
     return st.ok() ? empty_response(204) : fail(st);
   });
-  if (!suffix.empty()) return;  // inherited lists use their own path
-  r.add_sync("GET", base, [ctx, grant_of, policy_kind](Request& req) {
+  // The list: GET <base>, or for OS-INHERIT on a domain GET <base>/inherited_to_projects
+  // (Keystone has no list of a project's inherited grants).
+  if (!suffix.empty() && target != Grant::Target::kDomain) return;
+  r.add_sync("GET", base + suffix, [ctx, grant_of, policy_kind](Request& req) {
     // Keystone names these list_grants and list_system_grants_for_<actor>.
     std::string list_action = policy_kind.empty() ? "identity:list_grants"
                                                   : "identity:list_system_grants_for_" + policy_kind;
@@ -169,6 +171,10 @@ void add_role_routes(Router& r, Ctx ctx) {
                    "/inherited_to_projects", "");
   add_grant_routes(r, ctx, "/v3/OS-INHERIT/domains/{target_id}/groups/{actor_id}/roles", A::kGroup, T::kDomain, true,
                    "/inherited_to_projects", "");
+  add_grant_routes(r, ctx, "/v3/OS-INHERIT/projects/{target_id}/users/{actor_id}/roles", A::kUser, T::kProject, true,
+                   "/inherited_to_projects", "");
+  add_grant_routes(r, ctx, "/v3/OS-INHERIT/projects/{target_id}/groups/{actor_id}/roles", A::kGroup, T::kProject, true,
+                   "/inherited_to_projects", "");
   add_grant_routes(r, ctx, "/v3/system/users/{actor_id}/roles", A::kUser, T::kSystem, false, "", "user");
   add_grant_routes(r, ctx, "/v3/system/groups/{actor_id}/roles", A::kGroup, T::kSystem, false, "", "group");
 
@@ -190,7 +196,11 @@ void add_role_routes(Router& r, Ctx ctx) {
     Json list = Json::array();
     std::string base = req.service_url() + "/v3";
     for (auto& e : ctx.identity.list_role_assignments(q)) {
-      const Json& scope = e["scope"];
+      // The link names the grant the entry comes from: for an effective entry
+      // that an inherited grant gave, the OS-INHERIT grant on the domain or
+      // parent project; for one a group gave, the group's grant.
+      const Json scope = e.contains("_inherited_from") ? e["_inherited_from"] : e["scope"];
+      e.erase("_inherited_from");
       std::string target = scope.contains("project") ? "/projects/" + scope["project"]["id"].get<std::string>()
                            : scope.contains("domain") ? "/domains/" + scope["domain"]["id"].get<std::string>()
                                                       : "/system";
@@ -198,10 +208,11 @@ void add_role_routes(Router& r, Ctx ctx) {
                                              : "/groups/" + e["group"]["id"].get<std::string>();
       std::string prefix = scope.contains("OS-INHERIT:inherited_to") ? "/OS-INHERIT" : "";
       std::string suffix = scope.contains("OS-INHERIT:inherited_to") ? "/inherited_to_projects" : "";
-      Json links = {{"assignment", base + prefix + target + actor + "/roles/" + e["role"]["id"].get<std::string>() + suffix}};
+      std::string role = e.contains("_prior_role") ? e["_prior_role"].get<std::string>() : e["role"]["id"].get<std::string>();
+      Json links = {{"assignment", base + prefix + target + actor + "/roles/" + role + suffix}};
       if (e.contains("_membership")) {
-        links["assignment"] = base + target + "/groups/" + e["_membership"].get<std::string>() + "/roles/" +
-                              e["role"]["id"].get<std::string>();
+        links["assignment"] = base + prefix + target + "/groups/" + e["_membership"].get<std::string>() + "/roles/" +
+                              role + suffix;
         links["membership"] = base + "/groups/" + e["_membership"].get<std::string>() + actor;
         e.erase("_membership");
       }

@@ -9,6 +9,22 @@
 
 namespace stacklab::identity {
 
+namespace {
+
+// Keystone returns an application credential's expires_at as Python's
+// datetime.isoformat() of a naive UTC time: no "Z", and no fraction when the
+// microseconds are zero ("2026-11-25T15:30:25.894515", "2026-11-25T15:30:25").
+std::string keystone_isoformat(TimePoint t) {
+  std::string s = format_iso_micro(t);
+  if (!s.empty() && s.back() == 'Z') s.pop_back();
+  if (s.ends_with(".000000")) s.resize(s.size() - 7);
+  return s;
+}
+
+}  // namespace
+
+// ---- application credentials ---------------------------------------------------
+
 Result<Json> IdentityService::create_application_credential(const AuthContext& creator, const std::string& user_id,
                                                             const Json& in) {
   if (!in.is_object()) return BadRequest("Invalid input: the application credential must be a JSON object.");
@@ -35,7 +51,7 @@ Result<Json> IdentityService::create_application_credential(const AuthContext& c
     auto t = parse_iso(in["expires_at"]);
     if (!t) return BadRequest("Invalid input for field 'expires_at': not an ISO 8601 time");
     if (*t <= clock_.now()) return BadRequest("The expiration time of an application credential must be in the future.");
-    expires = format_iso_micro(*t);
+    expires = keystone_isoformat(*t);
   }
   // Roles: those asked for (by id or name), each one the creator holds; by default all of them.
   std::vector<Json> roles;

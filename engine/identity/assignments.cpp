@@ -185,8 +185,14 @@ std::vector<std::string> IdentityService::effective_roles(const std::string& use
   std::vector<std::string> actors = user_group_ids(user_id);
   actors.push_back(user_id);
   std::string inherited_from;  // a project's domain passes down inherited grants
-  if (target == Grant::Target::kProject)
+  std::vector<std::string> ancestors;  // and so do its parent projects (OS-INHERIT on projects)
+  if (target == Grant::Target::kProject) {
     if (const Json* p = store_.get("project", target_id)) inherited_from = (*p)["domain_id"];
+    ancestors = project_ancestors(target_id);
+  }
+  auto is_ancestor = [&ancestors](const Json& id) {
+    return std::find(ancestors.begin(), ancestors.end(), id.get<std::string>()) != ancestors.end();
+  };
   std::vector<std::string> roles;
   for (const auto& actor : actors) {
     for (const Json* a : store_.find("assignment", "actor_id", actor)) {
@@ -195,6 +201,7 @@ std::vector<std::string> IdentityService::effective_roles(const std::string& use
       bool match = false;
       if (target == Grant::Target::kProject)
         match = (type.ends_with("Project") && (*a)["target_id"] == Json(target_id) && !inherited) ||
+                (type.ends_with("Project") && inherited && is_ancestor((*a)["target_id"])) ||
                 (type.ends_with("Domain") && inherited && (*a)["target_id"] == Json(inherited_from));
       else if (target == Grant::Target::kDomain)
         match = type.ends_with("Domain") && !inherited && (*a)["target_id"] == Json(target_id);
@@ -204,7 +211,46 @@ std::vector<std::string> IdentityService::effective_roles(const std::string& use
       if (match && std::find(roles.begin(), roles.end(), rid) == roles.end()) roles.push_back(rid);
     }
   }
-  return expand_implied(roles);
+  roles = expand_implied(roles);
+  std::erase_if(roles, [this](const std::string& rid) { return is_domain_specific_role(rid); });
+  return roles;
+}
+
+// The projects above `project_id`, nearest first (the domain, its top parent, excluded).
+std::vector<std::string> IdentityService::project_ancestors(const std::string& project_id) const {
+  std::vector<std::string> out;
+  const Json* p = store_.get("project", project_id);
+  while (p && (*p)["parent_id"].is_string()) {
+    p = store_.get("project", (*p)["parent_id"].get<std::string>());
+    if (!p || std::find(out.begin(), out.end(), (*p)["id"].get<std::string>()) != out.end()) break;
+    out.push_back((*p)["id"]);
+  }
+  return out;
+}
+
+// The projects below `project_id`, at any depth (itself excluded).
+std::vector<std::string> IdentityService::project_subtree(const std::string& project_id) const {
+  std::vector<std::string> out;
+  std::vector<std::string> todo = {project_id};
+  while (!todo.empty()) {
+    std::string id = todo.back();
+    todo.pop_back();
+    for (const Json* c : store_.find("project", "parent_id", id)) {
+      std::string cid = (*c)["id"];
+      if (cid == project_id || std::find(out.begin(), out.end(), cid) != out.end()) continue;
+      out.push_back(cid);
+      todo.push_back(cid);
+    }
+  }
+  return out;
+}
+
+// A role with a domain_id: it only carries the roles it implies, and never
+// shows in a token or an effective assignment itself (Keystone's
+// _strip_domain_roles).
+bool IdentityService::is_domain_specific_role(const std::string& role_id) const {
+  const Json* r = store_.get("role", role_id);
+  return r && r->contains("domain_id") && (*r)["domain_id"].is_string();
 }
 
 std::vector<Json> IdentityService::list_role_assignments(const AssignmentQuery& q) const {
@@ -243,9 +289,18 @@ std::vector<Json> IdentityService::list_role_assignments(const AssignmentQuery& 
       for (auto& x : expanded) {
         std::vector<Json> scoped;
         if (x["scope"].contains("OS-INHERIT:inherited_to")) {
-          for (const Json* p : store_.find("project", "domain_id", x["scope"]["domain"]["id"])) {
+          // A domain's inherited grant reaches all its projects; a project's, its subtree (not itself).
+          std::vector<std::string> reached;
+          if (x["scope"].contains("domain")) {
+            for (const Json* p : store_.find("project", "domain_id", x["scope"]["domain"]["id"]))
+              reached.push_back((*p)["id"]);
+          } else if (x["scope"].contains("project")) {
+            reached = project_subtree(x["scope"]["project"]["id"]);
+          }
+          for (const auto& pid : reached) {
             Json y = x;
-            y["scope"] = {{"project", {{"id", (*p)["id"]}}}};
+            y["scope"] = {{"project", {{"id", pid}}}};
+            y["_inherited_from"] = x["scope"];
             scoped.push_back(y);
           }
         } else {
@@ -254,6 +309,7 @@ std::vector<Json> IdentityService::list_role_assignments(const AssignmentQuery& 
         for (auto& y : scoped) {
           std::string prior = y["role"]["id"];
           for (const auto& rid : expand_implied({prior})) {
+            if (is_domain_specific_role(rid)) continue;
             Json z = y;
             z["role"] = {{"id", rid}};
             if (rid != prior) z["_prior_role"] = prior;

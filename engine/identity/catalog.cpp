@@ -1,4 +1,4 @@
-// Regions, services and endpoints, and the catalog a token carries.
+// Regions, services and endpoints, and the catalog a token carries; policies.
 #include "engine/identity/identity_service.h"
 
 namespace stacklab::identity {
@@ -123,16 +123,54 @@ Result<Json> IdentityService::update_endpoint(const std::string& id, const Json&
   }
   if (p.contains("service_id") && p["service_id"].is_string() && !store_.get("service", p["service_id"]))
     return NotFound("Could not find service: " + p["service_id"].get<std::string>() + ".");
+  // Keystone's _validate_endpoint_region: the legacy "region" (without
+  // "region_id") brings an unknown region into being, on update as on create.
+  bool legacy_region = !p.contains("region_id") && p.contains("region") && p["region"].is_string();
   if (p.contains("region_id")) p["region"] = p["region_id"];
   else if (p.contains("region")) p["region_id"] = p["region"];
-  if (p.contains("region_id") && p["region_id"].is_string() && !store_.get("region", p["region_id"]))
+  if (!legacy_region && p.contains("region_id") && p["region_id"].is_string() && !store_.get("region", p["region_id"]))
     return NotFound("Could not find region: " + p["region_id"].get<std::string>() + ".");
-  return update_entity(kEndpointSpec, id, p);
+  if (!store_.get("endpoint", id)) return NotFound("Could not find endpoint: " + id + ".");
+  Result<Json> updated = Status();
+  Status st = store_.transaction([&]() -> Status {
+    if (legacy_region && !store_.get("region", p["region_id"])) {
+      auto r = create_region(Json{{"id", p["region_id"]}});
+      if (!r.ok()) return r.status();
+    }
+    updated = update_entity(kEndpointSpec, id, p);
+    return updated.status();
+  });
+  if (!st.ok()) return st;
+  return updated;
 }
 
 Status IdentityService::delete_endpoint(const std::string& id) {
   if (!store_.get("endpoint", id)) return NotFound("Could not find endpoint: " + id + ".");
   return store_.erase("endpoint", id);
+}
+
+// ---- policies ----------------------------------------------------------------
+// Keystone's /v3/policies keeps blobs for other services to fetch; it never
+// enforces them, and neither does stacklab.
+
+Result<Json> IdentityService::create_policy(const Json& in) {
+  Status st = validate_fields(kPolicySpec, in, true);
+  if (!st.ok()) return st;
+  Json doc = in;
+  doc.erase("id");
+  return create_entity(kPolicySpec, doc);
+}
+
+Result<Json> IdentityService::get_policy(const std::string& id) const { return get_entity(kPolicySpec, id); }
+std::vector<Json> IdentityService::list_policies() const { return list_entity(kPolicySpec); }
+
+Result<Json> IdentityService::update_policy(const std::string& id, const Json& patch) {
+  return update_entity(kPolicySpec, id, patch);
+}
+
+Status IdentityService::delete_policy(const std::string& id) {
+  if (!store_.get("policy", id)) return NotFound("Could not find policy: " + id + ".");
+  return store_.erase("policy", id);
 }
 
 // ---- catalog ---------------------------------------------------------------

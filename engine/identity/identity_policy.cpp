@@ -39,6 +39,8 @@ void register_identity_policy(Policy& p) {
       "identity:get_service",
       "identity:create_endpoint", "identity:update_endpoint", "identity:delete_endpoint", "identity:list_endpoints",
       "identity:get_endpoint",
+      "identity:create_policy", "identity:update_policy", "identity:delete_policy", "identity:list_policies",
+      "identity:get_policy",
   };
   for (const char* a : admin_only) p.register_default(a, "rule:admin_required");
 
@@ -51,7 +53,6 @@ void register_identity_policy(Policy& p) {
   p.register_default("identity:get_user", "rule:admin_required or user_id:%(target.user.id)s");
   p.register_default("identity:list_user_projects", "rule:admin_or_owner");
   p.register_default("identity:list_groups_for_user", "rule:admin_or_owner");
-  p.register_default("identity:change_password", "rule:owner");
   p.register_default("identity:get_region", "");
   p.register_default("identity:list_regions", "");
   p.register_default("identity:validate_token", "rule:service_admin_or_token_subject");
@@ -61,6 +62,13 @@ void register_identity_policy(Policy& p) {
   p.register_default("identity:get_auth_projects", "");
   p.register_default("identity:get_auth_domains", "");
   p.register_default("identity:get_auth_system", "");
+  p.register_default("admin_or_credential_owner", "rule:admin_required or user_id:%(target.credential.user_id)s");
+  for (const char* a : {"identity:create_credential", "identity:get_credential", "identity:list_credentials",
+                        "identity:update_credential", "identity:delete_credential"})
+    p.register_default(a, "rule:admin_or_credential_owner");
+  for (const char* a : {"identity:ec2_create_credential", "identity:ec2_list_credentials", "identity:ec2_get_credential",
+                        "identity:ec2_delete_credential"})
+    p.register_default(a, "rule:admin_or_owner");
   p.register_default("identity:create_application_credential", "user_id:%(user_id)s");
   p.register_default("identity:get_application_credential", "rule:admin_or_owner");
   p.register_default("identity:list_application_credentials", "rule:admin_or_owner");

@@ -43,6 +43,13 @@ const EntitySpec kEndpointSpec{"endpoint", "endpoint", nullptr, {
     {"service_id", FT::kString, true, true, 64}, {"url", FT::kString, true, true, 2048},
     {"region_id", FT::kNullableString, false, true, 255}, {"region", FT::kNullableString, false, true, 255},
     {"enabled", FT::kBool}}, true};
+const EntitySpec kCredentialSpec{"credential", "credential", nullptr, {
+    {"id", FT::kString, false, false, 64}, {"user_id", FT::kString, true, true, 64},
+    {"project_id", FT::kNullableString, false, true, 64}, {"type", FT::kString, true, true, 255},
+    {"blob", FT::kString, true, true, 65535}}, true};
+const EntitySpec kPolicySpec{"policy", "policy", nullptr, {
+    {"id", FT::kString, false, false, 64}, {"type", FT::kString, true, true, 255},
+    {"blob", FT::kString, true, true, 65535}}, true};
 
 namespace {
 
@@ -129,6 +136,8 @@ IdentityService::IdentityService(Store& store, Clock& clock, Random& random, Ide
   store_.define("service", {"type"});
   store_.define("endpoint", {"service_id"});
   store_.define("app_credential", {"user_id", "project_id"});
+  store_.define("credential", {"user_id", "project_id"});
+  store_.define("policy");
   store_.define("revocation", {"audit_id", "user_id", "project_id", "domain_id"});
   store_.define("token_key");
   register_identity_policy(policy_);

@@ -102,7 +102,11 @@ class IdentityService {
   Result<Json> create_project(const Json& in);
   Result<Json> get_project(const std::string& id) const;
   Result<Json> find_project(const std::string& name, const std::string& domain_id) const;
-  std::vector<Json> list_projects() const;
+  // Domains are projects too (is_domain true, as Keystone keeps them): get, update
+  // and delete of a domain's id through these act on the domain, and
+  // create_project with is_domain true creates one. list_projects() lists them
+  // only when asked (Keystone's GET /v3/projects without ?is_domain leaves them out).
+  std::vector<Json> list_projects(bool with_domains = false) const;
   Result<Json> update_project(const std::string& id, const Json& patch);
   Status delete_project(const std::string& id);
   // Projects where the user has a role (directly, through a group, or a domain-inherited one).
@@ -159,6 +163,10 @@ class IdentityService {
   Status revoke_grant(const Grant& g);
   Status check_grant(const Grant& g) const;
   Result<std::vector<Json>> list_grants(const Grant& g) const;  // role_id ignored: roles granted
+  // Keystone's role assignment entries ({"role", "user"|"group", "scope"}). An
+  // effective entry may carry where it came from, for the API's links:
+  // "_membership" (the group), "_prior_role" (the implying role),
+  // "_inherited_from" (the OS-INHERIT grant's scope).
   std::vector<Json> list_role_assignments(const AssignmentQuery& q) const;
   // Effective role ids of a user on a project / domain / the system.
   std::vector<std::string> effective_roles(const std::string& user_id, Grant::Target target,
@@ -183,6 +191,30 @@ class IdentityService {
   Result<Json> update_endpoint(const std::string& id, const Json& patch);
   Status delete_endpoint(const std::string& id);
 
+  // ---- Credentials (/v3/credentials: blobs a user keeps, e.g. EC2 keys) -----
+  // An "ec2" credential needs a project_id and a JSON blob with "access"; its
+  // id is the SHA-256 of the access key, as Keystone makes it. Deleted with
+  // their user or project.
+  Result<Json> create_credential(const Json& in);
+  Result<Json> get_credential(const std::string& id) const;
+  std::vector<Json> list_credentials() const;
+  Result<Json> update_credential(const std::string& id, const Json& patch);
+  Status delete_credential(const std::string& id);
+
+  // OS-EC2 (/v3/users/{user_id}/credentials/OS-EC2): ec2 credentials seen as
+  // {user_id, tenant_id, access, secret, trust_id, ...}, addressed by access key.
+  Result<Json> create_ec2_credential(const std::string& user_id, const std::string& project_id);
+  Result<std::vector<Json>> list_ec2_credentials(const std::string& user_id) const;
+  Result<Json> get_ec2_credential(const std::string& user_id, const std::string& access) const;
+  Status delete_ec2_credential(const std::string& user_id, const std::string& access);
+
+  // ---- Policies (/v3/policies: blobs stored for other services; never enforced)
+  Result<Json> create_policy(const Json& in);
+  Result<Json> get_policy(const std::string& id) const;
+  std::vector<Json> list_policies() const;
+  Result<Json> update_policy(const std::string& id, const Json& patch);
+  Status delete_policy(const std::string& id);
+
   // ---- Application credentials (owned by a user, bound to a project) -------
   // The returned document carries "secret" this once; only its hash is kept.
   Result<Json> create_application_credential(const AuthContext& creator, const std::string& user_id, const Json& in);
@@ -202,6 +234,9 @@ class IdentityService {
                                     std::vector<std::string> audit_ids, const std::string& app_cred_id,
                                     std::optional<TimePoint> expires_at, TimePoint issued_at) const;
   std::vector<std::string> expand_implied(std::vector<std::string> role_ids) const;
+  bool is_domain_specific_role(const std::string& role_id) const;
+  std::vector<std::string> project_ancestors(const std::string& project_id) const;
+  std::vector<std::string> project_subtree(const std::string& project_id) const;
   std::vector<std::string> user_group_ids(const std::string& user_id) const;
   std::string hash_password(const std::string& password) const;
   std::string token_key() const;

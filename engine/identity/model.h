@@ -10,6 +10,8 @@
 //   region       {id, description, parent_region_id}
 //   service      {id, type, name, description, enabled}
 //   endpoint     {id, interface, region_id, region, service_id, url, enabled}
+//   credential   {id, user_id, project_id, type, blob}        (blob: a string, JSON for "ec2")
+//   policy       {id, type, blob, <extra>}                    (stored, never enforced, as in Keystone)
 // Internal kinds, never returned as such:
 //   password        {id: user_id, hash}                    (PBKDF2 hash, never the password)
 //   group_member    {id, group_id, user_id}
@@ -51,7 +53,7 @@ struct EntitySpec {
 };
 
 extern const EntitySpec kDomainSpec, kProjectSpec, kUserSpec, kGroupSpec, kRoleSpec, kRegionSpec, kServiceSpec,
-    kEndpointSpec;
+    kEndpointSpec, kCredentialSpec, kPolicySpec;
 
 // 400 with Keystone's wording if `doc` breaks the spec. `creating` checks required fields.
 Status validate_fields(const EntitySpec& spec, const Json& doc, bool creating);

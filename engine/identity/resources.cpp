@@ -12,6 +12,16 @@ void set_defaults(Json& doc, const Json& defaults) {
     if (!doc.contains(k)) doc[k] = v;
 }
 
+// A domain seen through the projects API, as Keystone stores it: a root
+// project with is_domain true and no domain or parent.
+Json domain_as_project(const Json& domain) {
+  Json p = domain;
+  p["is_domain"] = true;
+  p["domain_id"] = nullptr;
+  p["parent_id"] = nullptr;
+  return p;
+}
+
 }  // namespace
 
 // ---- domains ---------------------------------------------------------------
@@ -49,6 +59,11 @@ Status IdentityService::delete_domain(const std::string& id) {
         Status st = store_.erase("assignment", (*a)["id"]);
         if (!st.ok()) return st;
       }
+      for (const char* kind : {"app_credential", "credential"})
+        for (const Json* c : store_.find(kind, "project_id", pid)) {
+          Status st = store_.erase(kind, (*c)["id"]);
+          if (!st.ok()) return st;
+        }
       Status st = store_.erase("project", pid);
       if (!st.ok()) return st;
     }
@@ -72,11 +87,24 @@ Status IdentityService::delete_domain(const std::string& id) {
 Result<Json> IdentityService::create_project(const Json& in) {
   if (!in.is_object()) return BadRequest("Invalid input: the project must be a JSON object.");
   Json doc = in;
-  if (doc.value("is_domain", false)) return BadRequest("Projects acting as domains are not supported; create a domain.");
+  if (doc.contains("is_domain") && !doc["is_domain"].is_boolean())
+    return BadRequest("Invalid input for field 'is_domain': " + doc["is_domain"].dump() + " is not of type 'boolean'");
+  if (doc.value("is_domain", false)) {
+    // A project acting as a domain is a domain (Keystone keeps both in one table).
+    if (doc.contains("domain_id") && !doc["domain_id"].is_null())
+      return BadRequest("Invalid input for field 'domain_id': a project acting as a domain has no domain_id");
+    if (doc.contains("parent_id") && !doc["parent_id"].is_null())
+      return BadRequest("Only root projects are allowed to act as domains.");
+    Json dom = doc;
+    for (const char* f : {"is_domain", "domain_id", "parent_id"}) dom.erase(f);
+    auto created = create_domain(dom);
+    if (!created.ok()) return created;
+    return domain_as_project(*created);
+  }
   if (!doc.contains("domain_id") || doc["domain_id"].is_null()) {
     if (doc.contains("parent_id") && doc["parent_id"].is_string()) {
       auto parent = get_project(doc["parent_id"]);
-      if (parent.ok()) doc["domain_id"] = (*parent)["domain_id"];
+      if (parent.ok()) doc["domain_id"] = (*parent)["is_domain"] == true ? (*parent)["id"] : (*parent)["domain_id"];
     }
     if (!doc.contains("domain_id") || doc["domain_id"].is_null()) doc["domain_id"] = "default";
   }
@@ -100,7 +128,11 @@ Result<Json> IdentityService::create_project(const Json& in) {
   return create_entity(kProjectSpec, doc);
 }
 
-Result<Json> IdentityService::get_project(const std::string& id) const { return get_entity(kProjectSpec, id); }
+Result<Json> IdentityService::get_project(const std::string& id) const {
+  if (!store_.get("project", id))
+    if (const Json* d = store_.get("domain", id)) return domain_as_project(*d);
+  return get_entity(kProjectSpec, id);
+}
 
 Result<Json> IdentityService::find_project(const std::string& name, const std::string& domain_id) const {
   for (const Json* p : store_.find("project", "name", name))
@@ -108,9 +140,26 @@ Result<Json> IdentityService::find_project(const std::string& name, const std::s
   return NotFound("Could not find project: " + name + ".");
 }
 
-std::vector<Json> IdentityService::list_projects() const { return list_entity(kProjectSpec); }
+std::vector<Json> IdentityService::list_projects(bool with_domains) const {
+  std::vector<Json> out = list_entity(kProjectSpec);
+  if (with_domains)
+    for (const Json* d : store_.list("domain")) out.push_back(domain_as_project(*d));
+  return out;
+}
 
 Result<Json> IdentityService::update_project(const std::string& id, const Json& patch) {
+  if (!store_.get("project", id) && store_.get("domain", id)) {
+    if (!patch.is_object()) return BadRequest("Invalid input: the project must be a JSON object.");
+    if (patch.contains("is_domain") && patch["is_domain"] != true)
+      return BadRequest("Cannot change is_domain of a project");
+    for (const char* f : {"domain_id", "parent_id"})
+      if (patch.contains(f) && !patch[f].is_null()) return BadRequest(std::string("Cannot change ") + f + " of a domain");
+    Json dom = patch;
+    for (const char* f : {"is_domain", "domain_id", "parent_id"}) dom.erase(f);
+    auto updated = update_domain(id, dom);
+    if (!updated.ok()) return updated;
+    return domain_as_project(*updated);
+  }
   if (patch.is_object()) {
     auto cur = get_project(id);
     if (!cur.ok()) return cur;
@@ -130,6 +179,7 @@ Result<Json> IdentityService::update_project(const std::string& id, const Json& 
 }
 
 Status IdentityService::delete_project(const std::string& id) {
+  if (!store_.get("project", id) && store_.get("domain", id)) return delete_domain(id);
   auto cur = get_project(id);
   if (!cur.ok()) return cur.status();
   if (!store_.find("project", "parent_id", id).empty())
@@ -141,10 +191,11 @@ Status IdentityService::delete_project(const std::string& id) {
       Status st = store_.erase("assignment", (*a)["id"]);
       if (!st.ok()) return st;
     }
-    for (const Json* c : store_.find("app_credential", "project_id", id)) {
-      Status st = store_.erase("app_credential", (*c)["id"]);
-      if (!st.ok()) return st;
-    }
+    for (const char* kind : {"app_credential", "credential"})
+      for (const Json* c : store_.find(kind, "project_id", id)) {
+        Status st = store_.erase(kind, (*c)["id"]);
+        if (!st.ok()) return st;
+      }
     Status st = revoke_by("project_id", id);
     if (!st.ok()) return st;
     return store_.erase("project", id);
@@ -158,7 +209,9 @@ std::vector<Json> IdentityService::list_user_projects(const std::string& user_id
   for (const auto& actor : actors) {
     for (const Json* a : store_.find("assignment", "actor_id", actor)) {
       const std::string& type = (*a)["type"].get_ref<const std::string&>();
-      if (type == "UserProject" || type == "GroupProject") {
+      if ((type == "UserProject" || type == "GroupProject") && (*a).value("inherited", false)) {
+        for (const auto& pid : project_subtree((*a)["target_id"])) ids.insert(pid);
+      } else if (type == "UserProject" || type == "GroupProject") {
         ids.insert((*a)["target_id"].get<std::string>());
       } else if ((type == "UserDomain" || type == "GroupDomain") && (*a).value("inherited", false)) {
         for (const Json* p : store_.find("project", "domain_id", (*a)["target_id"]))

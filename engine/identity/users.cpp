@@ -92,10 +92,11 @@ Status IdentityService::delete_user(const std::string& id) {
       Status st = store_.erase("assignment", (*a)["id"]);
       if (!st.ok()) return st;
     }
-    for (const Json* c : store_.find("app_credential", "user_id", id)) {
-      Status st = store_.erase("app_credential", (*c)["id"]);
-      if (!st.ok()) return st;
-    }
+    for (const char* kind : {"app_credential", "credential"})
+      for (const Json* c : store_.find(kind, "user_id", id)) {
+        Status st = store_.erase(kind, (*c)["id"]);
+        if (!st.ok()) return st;
+      }
     Status st = store_.erase("password", id);
     if (st.ok()) st = revoke_by("user_id", id);
     if (st.ok()) st = store_.erase("user", id);
@@ -105,10 +106,13 @@ Status IdentityService::delete_user(const std::string& id) {
 
 Status IdentityService::change_password(const std::string& user_id, const std::string& original,
                                         const std::string& password) {
-  if (!store_.get("user", user_id)) return NotFound("Could not find user: " + user_id + ".");
-  const Json* stored = store_.get("password", user_id);
+  // As Keystone's identity_api.authenticate(): an unknown user is the same 401
+  // as a wrong password (no policy guards this API, so it must not reveal users).
+  const Json* stored = store_.get("user", user_id) ? store_.get("password", user_id) : nullptr;
   if (!stored || !verify_password(original, (*stored)["hash"]))
     return Unauthorized("The request you have made requires authentication.");
+  if (!store_.get("user", user_id)->value("enabled", true))
+    return Unauthorized("The account is disabled for user: " + user_id + ".");
   if (password.size() > static_cast<std::size_t>(options_.max_password_length))
     return BadRequest("Invalid input for field 'password': it is longer than the allowed maximum");
   return store_.transaction([&]() -> Status {
