@@ -117,6 +117,9 @@ class Session : public std::enable_shared_from_this<Session> {
       file_parser_.emplace(std::move(*head_parser_));
       file_parser_->body_limit(limit);
       if (!file_parser_->get().body().open(path)) return refuse(500, "cannot store the request body");
+      // Beast reads as much as the buffer's free capacity: without room it
+      // reads 512 bytes per call, a syscall pair per 512 bytes of image.
+      buffer_.reserve(1 << 20);
       continue_if_expected([self = shared_from_this()] {
         self->stream_.expires_never();  // large uploads take their time; the peer's close ends them
         http::async_read(self->stream_, self->buffer_, *self->file_parser_,
@@ -162,6 +165,7 @@ class Session : public std::enable_shared_from_this<Session> {
       req_.body_md5 = body.md5_hex();
       req_.body_sha512 = body.sha512_hex();
       file_parser_.reset();
+      buffer_.shrink_to_fit();  // give back the upload's read room
     }
     ++in_flight_;
     auto self = shared_from_this();

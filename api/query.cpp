@@ -64,8 +64,8 @@ Result<std::optional<std::size_t>> parse_limit(const Request& req, std::size_t m
   return std::optional<std::size_t>(std::min(n, max_limit));
 }
 
-Status sort_items(std::vector<Json>& items, const Request& req, const std::vector<std::string>& allowed,
-                  const std::string& default_key) {
+Result<std::vector<SortKey>> parse_sort(const Request& req, const std::vector<std::string>& allowed,
+                                        const std::string& default_key) {
   std::vector<std::string> keys, dirs;
   auto split_into = [](const std::string& v, std::vector<std::string>& out) {
     std::size_t start = 0;
@@ -93,36 +93,40 @@ Status sort_items(std::vector<Json>& items, const Request& req, const std::vecto
     if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) return BadRequest("Invalid sort key: " + k);
   for (const auto& d : dirs)
     if (d != "asc" && d != "desc") return BadRequest("Invalid sort direction: " + d + " (use asc or desc)");
-  if (keys.empty()) return {};
-  std::stable_sort(items.begin(), items.end(), [&](const Json& a, const Json& b) {
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      bool desc = (i < dirs.size() ? dirs[i] : (dirs.empty() ? "asc" : dirs.back())) == "desc";
-      const Json& x = a.contains(keys[i]) ? a[keys[i]] : Json();
-      const Json& y = b.contains(keys[i]) ? b[keys[i]] : Json();
-      if (x == y) continue;
-      return desc ? y < x : x < y;
-    }
-    return false;
-  });
+  std::vector<SortKey> out;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const std::string& dir = i < dirs.size() ? dirs[i] : (dirs.empty() ? "asc" : dirs.back());
+    out.push_back({keys[i], dir == "desc"});
+  }
+  return out;
+}
+
+bool sorts_before(const Json& a, const Json& b, const std::vector<SortKey>& keys) {
+  static const Json kNull;
+  for (const auto& k : keys) {
+    auto ia = a.find(k.key), ib = b.find(k.key);
+    const Json& x = ia == a.end() ? kNull : *ia;
+    const Json& y = ib == b.end() ? kNull : *ib;
+    if (x == y) continue;
+    return k.descending ? y < x : x < y;
+  }
+  return false;
+}
+
+Status sort_items(std::vector<Json>& items, const Request& req, const std::vector<std::string>& allowed,
+                  const std::string& default_key) {
+  auto keys = parse_sort(req, allowed, default_key);
+  if (!keys.ok()) return keys.status();
+  if (keys->empty()) return {};
+  std::stable_sort(items.begin(), items.end(), [&](const Json& a, const Json& b) { return sorts_before(a, b, *keys); });
   return {};
 }
 
-Result<Page> paginate(std::vector<Json> items, const Request& req, std::size_t max_limit, const std::string& id_field) {
-  auto limit = parse_limit(req, max_limit);
-  if (!limit.ok()) return limit.status();
-  std::size_t start = 0;
-  if (auto marker = req.query_param("marker")) {
-    auto it = std::find_if(items.begin(), items.end(),
-                           [&](const Json& j) { return j.contains(id_field) && j[id_field] == Json(*marker); });
-    if (it == items.end()) return NotFound("Marker " + *marker + " could not be found.");
-    start = static_cast<std::size_t>(it - items.begin()) + 1;
-  }
-  Page page;
-  std::size_t end = items.size();
-  if (*limit && start + **limit < items.size()) end = start + **limit;
-  for (std::size_t i = start; i < end; ++i) page.items.push_back(std::move(items[i]));
-  if (end < items.size() && !page.items.empty()) page.next_marker = page.items.back()[id_field].get<std::string>();
-  return page;
+Result<Page> paginate(const std::vector<Json>& items, const Request& req, std::size_t max_limit,
+                      const std::string& id_field) {
+  return paginate_by(items, req, max_limit, [&](const Json& j) {
+    return j.contains(id_field) && j[id_field].is_string() ? j[id_field].get<std::string>() : std::string();
+  });
 }
 
 std::string next_link(const Request& req, const std::string& marker) {

@@ -19,16 +19,52 @@ void filter_items(std::vector<Json>& items, const Request& req, const std::vecto
 // `limit` as a non-negative integer, or 400.
 Result<std::optional<std::size_t>> parse_limit(const Request& req, std::size_t max_limit = 1000);
 
-// Sorts by sort_key/sort_dir (repeatable, or comma lists), among `allowed` keys; 400 on others.
+// One sort key of a request, and the order it asks for.
+struct SortKey {
+  std::string key;
+  bool descending = false;
+};
+// sort_key/sort_dir (repeatable, or comma lists) or sort=key:dir,...; 400
+// for a key outside `allowed` or a direction other than asc/desc.
+Result<std::vector<SortKey>> parse_sort(const Request& req, const std::vector<std::string>& allowed,
+                                        const std::string& default_key = "");
+// True when `a` sorts before `b` under `keys` (missing fields sort as null).
+bool sorts_before(const Json& a, const Json& b, const std::vector<SortKey>& keys);
+
+// Sorts by the request's sort keys, among `allowed` keys; 400 on others.
 Status sort_items(std::vector<Json>& items, const Request& req, const std::vector<std::string>& allowed,
                   const std::string& default_key = "");
 
-struct Page {
-  std::vector<Json> items;
+template <typename T>
+struct PageOf {
+  std::vector<T> items;
   std::optional<std::string> next_marker;  // set when more items follow
 };
-// The page after `marker` (an id; 404 if unknown, as upstream) of at most `limit` items.
-Result<Page> paginate(std::vector<Json> items, const Request& req, std::size_t max_limit = 1000,
+using Page = PageOf<Json>;
+
+// The page after `marker` (an item's id; 404 if unknown, as upstream) of at
+// most `limit` items. `id_of` reads an item's id.
+template <typename T, typename IdOf>
+Result<PageOf<T>> paginate_by(const std::vector<T>& items, const Request& req, std::size_t max_limit, IdOf id_of) {
+  auto limit = parse_limit(req, max_limit);
+  if (!limit.ok()) return limit.status();
+  std::size_t start = 0;
+  if (auto marker = req.query_param("marker")) {
+    std::size_t i = 0;
+    while (i < items.size() && id_of(items[i]) != *marker) ++i;
+    if (i == items.size()) return NotFound("Marker " + *marker + " could not be found.");
+    start = i + 1;
+  }
+  PageOf<T> page;
+  std::size_t end = items.size();
+  if (*limit && start + **limit < items.size()) end = start + **limit;
+  page.items.assign(items.begin() + static_cast<std::ptrdiff_t>(std::min(start, end)), items.begin() + static_cast<std::ptrdiff_t>(end));
+  if (end < items.size() && !page.items.empty()) page.next_marker = id_of(page.items.back());
+  return page;
+}
+
+// paginate_by over JSON documents with an "id"-like field.
+Result<Page> paginate(const std::vector<Json>& items, const Request& req, std::size_t max_limit = 1000,
                       const std::string& id_field = "id");
 // The "next" link for a page: the request's URL with marker (and limit) replaced.
 std::string next_link(const Request& req, const std::string& marker);

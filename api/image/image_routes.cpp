@@ -60,12 +60,13 @@ Result<bool> matches_time(const std::string& have, const std::string& expr) {
   return a <= b;
 }
 
-Result<std::vector<Json>> filter_images(std::vector<Json> images, const Request& req) {
+Result<std::vector<const Json*>> filter_images(const std::vector<const Json*>& images, const Request& req) {
   static const char* kNotFilters[] = {"limit", "marker", "sort_key", "sort_dir", "sort", "visibility", "member_status"};
   bool show_hidden = false;
   if (auto h = req.query_param("os_hidden")) show_hidden = *h == "true" || *h == "True";
-  std::vector<Json> out;
-  for (auto& img : images) {
+  std::vector<const Json*> out;
+  for (const Json* ptr : images) {
+    const Json& img = *ptr;
     bool keep = show_hidden || !img.value("os_hidden", false);
     for (const auto& [key, want] : req.query) {
       if (!keep) break;
@@ -96,17 +97,21 @@ Result<std::vector<Json>> filter_images(std::vector<Json> images, const Request&
         keep = img["properties"].contains(key) && matches_in(img["properties"][key], want);
       }
     }
-    if (keep) out.push_back(std::move(img));
+    if (keep) out.push_back(ptr);
   }
   return out;
 }
 
-Status sort_images(std::vector<Json>& images, const Request& req) {
+Status sort_images(std::vector<const Json*>& images, const Request& req) {
   static const std::vector<std::string> keys = {"name", "status", "container_format", "disk_format", "size", "id",
                                                 "created_at", "updated_at", "visibility", "owner", "min_disk",
                                                 "min_ram", "virtual_size", "protected", "os_hidden"};
   if (!req.query_param("sort_key") && !req.query_param("sort")) return {};  // the service's order: newest first
-  return sort_items(images, req, keys);
+  auto sort = parse_sort(req, keys);
+  if (!sort.ok()) return sort.status();
+  std::stable_sort(images.begin(), images.end(),
+                   [&](const Json* a, const Json* b) { return sorts_before(*a, *b, *sort); });
+  return {};
 }
 
 }  // namespace
@@ -157,14 +162,14 @@ Router make_image_router(Ctx ctx) {
     Status st = sort_images(*images, req);
     if (!st.ok()) return fail(st);
     if (!req.query_param("limit")) req.query.emplace("limit", "25");  // Glance's limit_param_default
-    auto page = paginate(std::move(*images), req, 1000);
+    auto page = paginate_by(*images, req, 1000, [](const Json* img) { return (*img)["id"].get<std::string>(); });
     if (!page.ok()) {
       if (page.status().code() == Code::kNotFound)
         return fail(BadRequest("Invalid marker. Image " + req.query_param("marker").value_or("") + " could not be found."));
       return fail(page.status());
     }
     Json list = Json::array();
-    for (const auto& img : page->items) list.push_back(image_view(img));
+    for (const Json* img : page->items) list.push_back(image_view(*img));
     Json body = {{"images", list}, {"first", "/v2/images"}, {"schema", "/v2/schemas/images"}};
     if (page->next_marker) {
       std::string q;

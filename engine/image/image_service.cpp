@@ -141,9 +141,9 @@ Result<Json> ImageService::create(const Credentials& caller, const Json& body) {
 
 Result<Json> ImageService::get(const Credentials& caller, const std::string& id) const { return visible(caller, id); }
 
-std::vector<Json> ImageService::list(const Credentials& caller, const ListScope& scope) const {
+std::vector<const Json*> ImageService::list(const Credentials& caller, const ListScope& scope) const {
   std::string want_member = scope.member_status.empty() ? "accepted" : scope.member_status;
-  std::vector<Json> out;
+  std::vector<const Json*> out;
   for (const Json* img : store_.list("image")) {
     const std::string& vis = (*img)["visibility"].get_ref<const std::string&>();
     bool mine = same_project(caller, *img);
@@ -164,10 +164,12 @@ std::vector<Json> ImageService::list(const Credentials& caller, const ListScope&
     } else {  // shared
       include = caller.is_admin() || mine || member_ok;
     }
-    if (include) out.push_back(*img);
+    if (include) out.push_back(img);
   }
-  std::stable_sort(out.begin(), out.end(), [](const Json& a, const Json& b) {
-    return a["created_at"] != b["created_at"] ? a["created_at"] > b["created_at"] : a["id"] > b["id"];
+  std::stable_sort(out.begin(), out.end(), [](const Json* a, const Json* b) {
+    const auto& ca = (*a)["created_at"].get_ref<const std::string&>();
+    const auto& cb = (*b)["created_at"].get_ref<const std::string&>();
+    return ca != cb ? ca > cb : (*a)["id"].get_ref<const std::string&>() > (*b)["id"].get_ref<const std::string&>();
   });
   return out;
 }
@@ -184,9 +186,16 @@ Result<Json> ImageService::patch(const Credentials& caller, const std::string& i
     if (kind != "add" && kind != "replace" && kind != "remove")
       return BadRequest("Invalid operation: `" + kind + "`.");
     if (path.size() < 2 || path[0] != '/') return BadRequest("Json path should start with a '/', end with no '/', no 2 subsequent '/' are allowed.");
-    std::string field = path.substr(1);
-    for (std::size_t p; (p = field.find("~1")) != std::string::npos;) field.replace(p, 2, "/");
-    for (std::size_t p; (p = field.find("~0")) != std::string::npos;) field.replace(p, 2, "~");
+    // JSON pointer unescaping: "~1" is '/', "~0" is '~'.
+    std::string field;
+    for (std::size_t i = 1; i < path.size(); ++i) {
+      if (path[i] == '~' && i + 1 < path.size() && (path[i + 1] == '0' || path[i + 1] == '1')) {
+        field.push_back(path[i + 1] == '1' ? '/' : '~');
+        ++i;
+      } else {
+        field.push_back(path[i]);
+      }
+    }
     if (field == "id" || is_read_only(field)) return Forbidden("Attribute '" + field + "' is read-only.");
     if (field.rfind("os_glance", 0) == 0) return Forbidden("Attribute '" + field + "' is reserved.");
     bool core = is_core_field(field);

@@ -44,8 +44,9 @@ class ImageService {
   Result<Json> create(const Credentials& caller, const Json& body);
   // 404 unless the caller may see it (owner, admin, public, community, member).
   Result<Json> get(const Credentials& caller, const std::string& id) const;
-  // Images the caller may see within `scope`, newest first.
-  std::vector<Json> list(const Credentials& caller, const ListScope& scope) const;
+  // Images the caller may see within `scope`, newest first. The pointers are
+  // the store's documents: valid until the next mutation (use them at once, on the loop).
+  std::vector<const Json*> list(const Credentials& caller, const ListScope& scope) const;
   // Applies a JSON-patch (add/replace/remove) to fields, properties and tags.
   Result<Json> patch(const Credentials& caller, const std::string& id, const Json& ops);
   // Refused (403) for a protected image or another project's image; removes the data.
