@@ -291,6 +291,12 @@ HttpServer::HttpServer(Options options, RequestHandler handler, BodyPlanner plan
 HttpServer::~HttpServer() { stop(std::chrono::milliseconds(0)); }
 
 Status HttpServer::start() {
+  Status st = bind();
+  if (st.ok()) serve();
+  return st;
+}
+
+Status HttpServer::bind() {
   beast::error_code ec;
   auto addr = net::ip::make_address(impl_->options.address, ec);
   if (ec) return BadRequest("invalid listen address '" + impl_->options.address + "'");
@@ -303,11 +309,14 @@ Status HttpServer::start() {
     return Status(Code::kInternal, "cannot listen on " + impl_->options.address + ":" +
                                        std::to_string(impl_->options.port) + ": " + ec.message());
   port_ = impl_->acceptor.local_endpoint().port();
+  return {};
+}
+
+void HttpServer::serve() {
   impl_->accept();
   for (unsigned i = 0; i < std::max(1u, impl_->options.threads); ++i)
     impl_->threads.emplace_back([this] { impl_->ioc.run(); });
   impl_->started = true;
-  return {};
 }
 
 void HttpServer::stop(std::chrono::milliseconds grace) {

@@ -35,7 +35,12 @@ class HttpServer {
   HttpServer(Options options, RequestHandler handler, BodyPlanner planner = nullptr);
   ~HttpServer();
 
-  // Binds and starts serving; an error if the address cannot be bound.
+  // Binds and listens; connections wait in the kernel's backlog until serve().
+  // An error if the address cannot be bound.
+  Status bind();
+  // Starts accepting and the I/O threads.
+  void serve();
+  // bind() then serve().
   Status start();
   // The bound port (useful with port 0).
   unsigned short port() const { return port_; }

@@ -88,7 +88,9 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   app.mount("", "stacklab", api::ErrorStyle::kKeystone,
             api::make_ops_router(runtime, *cloud->store_, *cloud->metrics_, {o.profile, o.state_dir, runtime.clock().now()}));
 
-  // Bind first: with port 0 the catalog needs the port the kernel chose.
+  // Bind first (with port 0 the catalog needs the port the kernel chose), but
+  // accept only once the profile is seeded: an early client must not see a
+  // cloud without its users.
   api::HttpServer::Options http;
   http.address = o.listen_host;
   http.port = o.listen_port;
@@ -98,7 +100,7 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   cloud->server_ = std::make_unique<api::HttpServer>(
       http, [&app](api::Request req, api::Reply reply) { app.handle(std::move(req), std::move(reply)); },
       [&app](const api::Request& head) { return app.plan_body(head); });
-  Status st = cloud->server_->start();
+  Status st = cloud->server_->bind();
   if (!st.ok()) return st;
 
   std::string host = o.host;
@@ -112,7 +114,6 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   scenarios::LabOptions lab;
   lab.host_url = cloud->host_url_;
   lab.password = cloud->admin_password_;
-  // Requests that arrive before this finishes wait behind it on the loop.
   runtime.start();
   st = runtime.run([&] {
     Status seeded = scenarios::seed_lab_identity(*cloud->identity_, *cloud->store_, lab);
@@ -124,6 +125,7 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
     st = scenarios::write_rc_files(o.state_dir, cloud->host_url_, lab.password, lab.region);
     if (!st.ok()) return st;
   }
+  cloud->server_->serve();
   return cloud;
 }
 

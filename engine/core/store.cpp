@@ -112,6 +112,7 @@ void Store::define(const std::string& kind, const std::vector<std::string>& inde
 }
 
 void Store::set_row(Table& t, const std::string& id, std::optional<Json> doc) {
+  ++t.version;
   auto it = t.rows.find(id);
   if (it != t.rows.end()) {
     for (auto& [field, idx] : t.indexes) {
@@ -167,6 +168,11 @@ std::vector<const Json*> Store::find(const std::string& kind, const std::string&
     if (doc[field] == value) out.push_back(&doc);
   }
   return out;
+}
+
+std::uint64_t Store::version(const std::string& kind) const {
+  auto t = tables_.find(kind);
+  return t == tables_.end() ? 0 : t->second.version;
 }
 
 std::size_t Store::count(const std::string& kind) const {

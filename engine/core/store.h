@@ -9,6 +9,7 @@
 // use a Store.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -47,6 +48,9 @@ class Store {
   // Documents whose indexed `field` equals `value` (compared as JSON), ordered by id.
   std::vector<const Json*> find(const std::string& kind, const std::string& field, const Json& value) const;
   std::size_t count(const std::string& kind) const;
+  // Bumped by every change to a kind (put, erase, undo): lets readers cache
+  // what they derive from a table and know when to rebuild it.
+  std::uint64_t version(const std::string& kind) const;
 
   // Inserts or replaces.
   Status put(const std::string& kind, const std::string& id, Json doc);
@@ -65,6 +69,7 @@ class Store {
  private:
   Store() = default;
   struct Table {
+    std::uint64_t version = 0;
     std::map<std::string, Json> rows;
     std::map<std::string, std::multimap<std::string, std::string>> indexes;  // field -> value -> id
   };

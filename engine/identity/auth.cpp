@@ -361,7 +361,9 @@ Json IdentityService::token_body(const AuthContext& ctx, bool with_catalog) cons
       t["application_credential"] = {{"id", ctx.app_cred_id}, {"name", (*c)["name"]},
                                      {"restricted", !(*c).value("unrestricted", false)}};
   }
-  return Json{{"token", t}};
+  Json body;
+  body["token"] = std::move(t);
+  return body;
 }
 
 }  // namespace stacklab::identity

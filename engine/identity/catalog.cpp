@@ -176,6 +176,13 @@ Status IdentityService::delete_policy(const std::string& id) {
 // ---- catalog ---------------------------------------------------------------
 
 Json IdentityService::catalog_for(const AuthContext& token) const {
+  std::pair versions{store_.version("service"), store_.version("endpoint")};
+  if (versions != catalog_versions_ || catalog_cache_.size() > 10000) {
+    catalog_cache_.clear();
+    catalog_versions_ = versions;
+  }
+  auto cached = catalog_cache_.find(token.project_id);
+  if (cached != catalog_cache_.end()) return cached->second;
   Json catalog = Json::array();
   for (const Json* svc : store_.list("service")) {
     if (!(*svc).value("enabled", true)) continue;
@@ -191,6 +198,7 @@ Json IdentityService::catalog_for(const AuthContext& token) const {
     catalog.push_back({{"endpoints", endpoints}, {"id", (*svc)["id"]}, {"type", (*svc)["type"]},
                        {"name", (*svc).value("name", Json(""))}});
   }
+  catalog_cache_[token.project_id] = catalog;
   return catalog;
 }
 

@@ -8,6 +8,7 @@
 // verify_secrets(), which is safe on a worker thread.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -240,6 +241,11 @@ class IdentityService {
   std::vector<std::string> user_group_ids(const std::string& user_id) const;
   std::string hash_password(const std::string& password) const;
   std::string token_key() const;
+
+  // Catalogs by project id, valid while the service and endpoint tables keep
+  // the versions they had when built (the catalog is in most token bodies).
+  mutable std::pair<std::uint64_t, std::uint64_t> catalog_versions_{~0ull, ~0ull};
+  mutable std::map<std::string, Json> catalog_cache_;
 
   Store& store_;
   Clock& clock_;
