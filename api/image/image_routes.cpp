@@ -114,6 +114,32 @@ Status sort_images(std::vector<const Json*>& images, const Request& req) {
   return {};
 }
 
+// Glance's application/openstack-images-v2.0-json-patch operations
+// ({"replace": "/name", "value": ...}) as v2.1's ({"op": "replace", "path": ...}).
+Result<Json> from_v20_patch(const Json& ops) {
+  if (!ops.is_array()) return BadRequest("Request body must be a JSON array of operation objects.");
+  Json out = Json::array();
+  for (const auto& raw : ops) {
+    if (!raw.is_object()) return BadRequest("Operations must be JSON objects.");
+    std::string op;
+    for (const char* key : {"add", "remove", "replace"}) {
+      if (!raw.contains(key)) continue;
+      if (!op.empty()) return BadRequest("Operation objects must contain only one member named \"add\", \"remove\", or \"replace\".");
+      op = key;
+    }
+    if (op.empty()) return BadRequest("Operation objects must contain exactly one member named \"add\", \"remove\", or \"replace\".");
+    if (!raw[op].is_string()) return BadRequest("Json path should be a string.");
+    Json change = {{"op", op}, {"path", raw[op]}};
+    if (raw.contains("value")) change["value"] = raw["value"];
+    out.push_back(std::move(change));
+  }
+  return out;
+}
+
+// "/v2/images/": Glance has no route for an empty image id (404), while the
+// HTTP server drops the trailing '/' and the router matches /v2/images.
+bool empty_image_id(const Request& req) { return req.trailing_slash; }
+
 }  // namespace
 
 Response fail(const Status& st) { return error_response(ErrorStyle::kGlance, st); }
@@ -146,10 +172,14 @@ Router make_image_router(Ctx ctx) {
     if (!img.ok()) return fail(img.status());
     auto resp = json_response(201, image_view(*img));
     resp.header("Location", req.service_url() + "/v2/images/" + (*img)["id"].get<std::string>());
+    // Glance advertises its enabled import methods here; openstacksdk's
+    // `image create --import` refuses to stage and import without it.
+    resp.header("OpenStack-image-import-methods", "glance-direct");
     return resp;
   });
 
   r.add_sync("GET", "/v2/images", [ctx](Request& req) {
+    if (empty_image_id(req)) return error_response(ErrorStyle::kGlance, 404, "The resource could not be found.");
     image::ListScope scope{req.query_param("visibility").value_or(""), req.query_param("member_status").value_or("")};
     static const char* kVis[] = {"", "public", "private", "shared", "community", "all"};
     if (std::find(std::begin(kVis), std::end(kVis), scope.visibility) == std::end(kVis))
@@ -187,16 +217,36 @@ Router make_image_router(Ctx ctx) {
 
   r.add_sync("PATCH", "/v2/images/{image_id}", [ctx](Request& req) {
     std::string type = req.header("Content-Type");
-    if (type.find("application/openstack-images-v2.1-json-patch") == std::string::npos &&
-        type.find("application/openstack-images-v2.0-json-patch") == std::string::npos)
-      return error_response(ErrorStyle::kGlance, 415,
-                            "Unsupported Content-Type " + type +
-                                "; use application/openstack-images-v2.1-json-patch");
+    bool v21 = type.find("application/openstack-images-v2.1-json-patch") != std::string::npos;
+    if (!v21 && type.find("application/openstack-images-v2.0-json-patch") == std::string::npos) {
+      auto resp = error_response(ErrorStyle::kGlance, 415,
+                                 "Unsupported Content-Type " + type +
+                                     "; use application/openstack-images-v2.1-json-patch");
+      resp.header("Accept-Patch",
+                  "application/openstack-images-v2.0-json-patch, application/openstack-images-v2.1-json-patch");
+      return resp;
+    }
     Json ops = Json::parse(req.body, nullptr, false);
     if (ops.is_discarded()) return fail(BadRequest("Malformed JSON in request body."));
+    if (!v21) {  // v2.0 spells each operation {"<op>": "<path>", "value": ...} (tempest, older clients)
+      auto converted = from_v20_patch(ops);
+      if (!converted.ok()) return fail(converted.status());
+      ops = std::move(*converted);
+    }
     auto img = ctx.images.patch(caller(req), req.params["image_id"], ops);
     return img.ok() ? json_response(200, image_view(*img)) : fail(img.status());
   });
+
+  // /v2/images takes GET and POST; with an empty image id ("/v2/images/",
+  // which the router folds into /v2/images) it is an unknown resource.
+  for (const char* method : {"DELETE", "PATCH"}) {
+    r.add_sync(method, "/v2/images", [](Request& req) {
+      if (empty_image_id(req)) return error_response(ErrorStyle::kGlance, 404, "The resource could not be found.");
+      auto resp = error_response(ErrorStyle::kGlance, 405, "The method " + req.method + " is not allowed for this resource.");
+      resp.header("Allow", "GET, POST");
+      return resp;
+    });
+  }
 
   r.add_sync("DELETE", "/v2/images/{image_id}", [ctx](Request& req) {
     Status st = ctx.images.remove(caller(req), req.params["image_id"]);

@@ -152,7 +152,9 @@ std::vector<const Json*> ImageService::list(const Credentials& caller, const Lis
     bool member_ok = member && (want_member == "all" || member_status == want_member);
     bool include;
     if (scope.visibility.empty()) {
-      include = caller.is_admin() || vis == "public" || mine || member_ok;
+      // Without a visibility filter Glance leaves out community images the caller
+      // does not own, for admins too (they list them with visibility=community).
+      include = (caller.is_admin() && vis != "community") || vis == "public" || mine || member_ok;
     } else if (scope.visibility == "all") {
       include = caller.is_admin() || vis == "public" || vis == "community" || mine || member_ok;
     } else if (scope.visibility != vis) {
@@ -289,7 +291,9 @@ Status ImageService::remove_tag(const Credentials& caller, const std::string& id
 Status ImageService::deactivate(const Credentials& caller, const std::string& id) {
   auto img = visible(caller, id);
   if (!img.ok()) return img.status();
-  if (!caller.is_admin()) return Forbidden("You are not authorized to complete deactivate action.");
+  // Glance's policy: admin or a member of the owning project.
+  if (!caller.is_admin() && !same_project(caller, *img))
+    return Forbidden("You are not authorized to complete deactivate action.");
   const std::string s = (*img)["status"];
   if (s == "deactivated") return {};
   if (s != "active") return Forbidden("Not allowed to deactivate image in status '" + s + "'");
@@ -301,7 +305,8 @@ Status ImageService::deactivate(const Credentials& caller, const std::string& id
 Status ImageService::reactivate(const Credentials& caller, const std::string& id) {
   auto img = visible(caller, id);
   if (!img.ok()) return img.status();
-  if (!caller.is_admin()) return Forbidden("You are not authorized to complete reactivate action.");
+  if (!caller.is_admin() && !same_project(caller, *img))
+    return Forbidden("You are not authorized to complete reactivate action.");
   const std::string s = (*img)["status"];
   if (s == "active") return {};
   if (s != "deactivated") return Forbidden("Not allowed to reactivate image in status '" + s + "'");

@@ -108,7 +108,12 @@ TEST_F(ImageApiTest, QueuedImageHasNoDataAndWrongUploadTypeIs415) {
 }
 
 TEST_F(ImageApiTest, StageThenImportWithGlanceDirect) {
-  std::string id = create(demo_, {{"name", "imported"}, {"disk_format", "raw"}, {"container_format", "bare"}});
+  // The create answer advertises the import methods (openstacksdk's `image create --import` needs it).
+  auto created = call(demo_, "POST", "/image/v2/images",
+                      Json({{"name", "imported"}, {"disk_format", "raw"}, {"container_format", "bare"}}).dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.header("openstack-image-import-methods"), "glance-direct");
+  std::string id = created.json()["id"];
   ASSERT_EQ(call(demo_, "PUT", "/image/v2/images/" + id + "/stage", "staged bytes",
                  {{"Content-Type", "application/octet-stream"}}).status, 204);
   EXPECT_EQ(call(demo_, "GET", "/image/v2/images/" + id).json()["status"], "uploading");

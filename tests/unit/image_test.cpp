@@ -128,6 +128,18 @@ TEST_F(ImageTest, PrivateImagesAreInvisibleToOtherProjects) {
   EXPECT_EQ(images_->remove(bob_, (*img)["id"]).code(), Code::kNotFound);
 }
 
+TEST_F(ImageTest, CommunityImagesAreListedByDefaultOnlyToTheirOwner) {
+  auto img = images_->create(alice_, {{"name", "for-all"}, {"visibility", "community"}});
+  ASSERT_TRUE(img.ok());
+  EXPECT_EQ(images_->list(alice_, {}).size(), 1u);  // the owner's default list has it
+  EXPECT_TRUE(images_->list(bob_, {}).empty());
+  EXPECT_TRUE(images_->list(admin_, {}).empty());   // as in Glance, admins too ask for visibility=community
+  EXPECT_EQ(images_->list(bob_, {"community", ""}).size(), 1u);
+  EXPECT_EQ(images_->list(admin_, {"community", ""}).size(), 1u);
+  EXPECT_EQ(images_->list(admin_, {"all", ""}).size(), 1u);
+  EXPECT_TRUE(images_->get(bob_, (*img)["id"]).ok());
+}
+
 TEST_F(ImageTest, PublicImageCannotBeChangedByOtherProjects) {
   auto img = images_->create(admin_, {{"name", "cirros"}, {"visibility", "public"}});
   auto p = images_->patch(alice_, (*img)["id"], Json::array({{{"op", "replace"}, {"path", "/name"}, {"value", "mine"}}}));
