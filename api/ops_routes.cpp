@@ -6,7 +6,7 @@ namespace {
 
 // Services and whether their API is served yet; the catalog lists them all.
 const std::pair<const char*, bool> kServices[] = {
-    {"identity", true},  {"compute", false}, {"placement", false}, {"image", true},          {"network", false},
+    {"identity", true},  {"compute", false}, {"placement", true}, {"image", true},          {"network", false},
     {"volume", false},   {"object-store", false}, {"metric", false}, {"orchestration", false},
 };
 

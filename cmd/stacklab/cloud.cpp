@@ -7,6 +7,7 @@
 
 #include "api/identity/identity_routes.h"
 #include "api/image/image_routes.h"
+#include "api/placement/placement_routes.h"
 #include "api/ops_routes.h"
 #include "api/versions/version_documents.h"
 #include "engine/core/log.h"
@@ -70,6 +71,8 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   cloud->images_ = std::make_unique<image::ImageService>(*cloud->store_, runtime.clock(), runtime.random(),
                                                          *cloud->image_store_, img_opts);
 
+  cloud->placement_ = std::make_unique<placement::PlacementService>(*cloud->store_, runtime.random());
+
   // Services, mounted at DevStack's paths.
   cloud->metrics_ = std::make_unique<metrics::ApiMetrics>();
   cloud->app_ = std::make_unique<api::CloudApp>(runtime, *cloud->identity_, *cloud->metrics_);
@@ -78,7 +81,8 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   app.mount("/identity", "keystone", api::ErrorStyle::kKeystone, identity_router);
   app.mount("/identity_admin", "keystone", api::ErrorStyle::kKeystone, identity_router);
   app.mount("/compute", "nova-api", api::ErrorStyle::kNova, api::version_only_router("compute"));
-  app.mount("/placement", "placement-api", api::ErrorStyle::kPlacement, api::version_only_router("placement"));
+  app.mount("/placement", "placement-api", api::ErrorStyle::kPlacement,
+            api::placement_api::make_placement_router({*cloud->placement_}));
   app.mount("/image", "glance-api", api::ErrorStyle::kGlance,
             api::image_api::make_image_router({*cloud->images_, *cloud->image_store_, runtime, cloud->data_dir_ + "/staging"}));
   app.mount("/networking", "neutron-server", api::ErrorStyle::kNeutron, api::version_only_router("network"));

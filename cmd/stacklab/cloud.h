@@ -13,6 +13,7 @@
 #include "engine/core/store.h"
 #include "engine/identity/identity_service.h"
 #include "engine/image/image_service.h"
+#include "engine/placement/placement_service.h"
 #include "metrics/api_metrics.h"
 
 namespace stacklab {
@@ -43,6 +44,7 @@ class Cloud {
   Runtime& runtime() { return *runtime_; }
   identity::IdentityService& identity() { return *identity_; }
   image::ImageService& images() { return *images_; }
+  placement::PlacementService& placement() { return *placement_; }
   // Where data files live: <state_dir>, or a temporary directory removed at stop when ephemeral.
   const std::string& data_dir() const { return data_dir_; }
 
@@ -53,6 +55,7 @@ class Cloud {
   std::unique_ptr<identity::IdentityService> identity_;
   std::unique_ptr<image::ImageStore> image_store_;
   std::unique_ptr<image::ImageService> images_;
+  std::unique_ptr<placement::PlacementService> placement_;
   std::unique_ptr<metrics::ApiMetrics> metrics_;
   std::unique_ptr<api::CloudApp> app_;
   std::unique_ptr<api::HttpServer> server_;
