@@ -83,7 +83,10 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string target(msg.target());
     auto q = target.find('?');
     req_.full_path = url_decode(target.substr(0, q), false);
-    if (req_.full_path.size() > 1 && req_.full_path.back() == '/') req_.full_path.pop_back();
+    if (req_.full_path.size() > 1 && req_.full_path.back() == '/') {
+      req_.full_path.pop_back();
+      req_.trailing_slash = true;
+    }
     if (q != std::string::npos) req_.query = parse_query(target.substr(q + 1));
     for (const auto& f : msg) {
       std::string name(f.name_string());

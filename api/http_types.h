@@ -22,7 +22,8 @@ using Json = nlohmann::json;
 struct Request {
   std::string method;                           // "GET", "POST", ...
   std::string path;                             // decoded, service mount prefix removed
-  std::string full_path;                        // decoded, as received
+  std::string full_path;                        // decoded, as received but for one trailing '/'
+  bool trailing_slash = false;                  // the target's path ended in '/' (dropped from full_path)
   std::multimap<std::string, std::string> query;
   std::map<std::string, std::string> headers;   // lowercased names
   std::string body;
