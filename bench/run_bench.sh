@@ -13,7 +13,9 @@
 # With WITH_KEYSTONE=1 it then runs bench/keystone_baseline.sh in the same session (installs
 # Debian's Keystone, see that script) and prints stacklab/keystone ratios.
 #
-# Settings (environment): DURATION=10s THREADS=2 CONNECTIONS=4 STARTS=10 WITH_KEYSTONE=0
+#   - images (bench/image_bench.py): 1 GiB upload and download against `cat` of the file, and
+#     image-list latency with 10,000 images (WITH_IMAGES=0 skips it);
+# Settings (environment): DURATION=10s THREADS=2 CONNECTIONS=4 STARTS=10 WITH_KEYSTONE=0 WITH_IMAGES=1
 #   OUT=bench/out/<date>  (results.txt, wrk logs, identity_bench output)
 # Keep runs short: the machine is shared, and wrk runs on the same cores as the server.
 set -euo pipefail
@@ -118,7 +120,13 @@ cleanup
 SL_PID=
 STATE=
 
-# ---- 4. upstream Keystone, same session ----------------------------------------------------------
+# ---- 4. images: 1 GiB upload/download against cat, list latency with 10,000 images --------------
+if [[ ${WITH_IMAGES:-1} == 1 ]]; then
+  echo "== image benchmark (bench/image_bench.py)"
+  python3 "$HERE/image_bench.py" "$BIN" | tee "$OUT/image_bench.txt" | while read -r k v; do record "img.$k" "$v"; done
+fi
+
+# ---- 5. upstream Keystone, same session ----------------------------------------------------------
 if [[ $WITH_KEYSTONE == 1 ]]; then
   "$HERE/keystone_baseline.sh" || echo "keystone_baseline.sh failed; see $OUT" >&2
 fi

@@ -187,3 +187,46 @@ TEST_F(ImageApiTest, LabImagesArePublicAndProtectedFromMembers) {
   EXPECT_EQ(client.request("GET", "/image/v2/images").status, 401);
   EXPECT_EQ(client.request("GET", "/image").status, 300);
 }
+
+TEST_F(ImageApiTest, PatchV20SpellsTheOperationAsTheKey) {
+  // application/openstack-images-v2.0-json-patch, as tempest and older clients send it.
+  std::string id = create(demo_, {{"name", "p"}});
+  std::map<std::string, std::string> v20 = {{"Content-Type", "application/openstack-images-v2.0-json-patch"}};
+  auto ok = call(demo_, "PATCH", "/image/v2/images/" + id,
+                 R"([{"replace": "/name", "value": "q"}, {"add": "/color", "value": "blue"}])", v20);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.json()["name"], "q");
+  EXPECT_EQ(ok.json()["color"], "blue");
+  EXPECT_EQ(call(demo_, "PATCH", "/image/v2/images/" + id, R"([{"remove": "/color"}])", v20).status, 200);
+  EXPECT_EQ(call(demo_, "PATCH", "/image/v2/images/" + id, R"([{"op": "remove", "path": "/name"}])", v20).status, 400);
+  EXPECT_EQ(call(demo_, "PATCH", "/image/v2/images/" + id, R"([{"add": "/a", "replace": "/b", "value": "x"}])", v20).status,
+            400);
+  auto bad_type = call(demo_, "PATCH", "/image/v2/images/" + id, "[]", {{"Content-Type", "application/json"}});
+  EXPECT_EQ(bad_type.status, 415);
+  EXPECT_NE(bad_type.header("accept-patch").find("application/openstack-images-v2.1-json-patch"), std::string::npos);
+}
+
+TEST_F(ImageApiTest, AnEmptyImageIdIsNotFound) {
+  // Glance routes /v2/images/ nowhere, unlike /v2/images.
+  EXPECT_EQ(call(demo_, "GET", "/image/v2/images/").status, 404);
+  EXPECT_EQ(call(demo_, "DELETE", "/image/v2/images/").status, 404);
+  auto del = call(demo_, "DELETE", "/image/v2/images");
+  EXPECT_EQ(del.status, 405);
+  EXPECT_EQ(del.header("allow"), "GET, POST");
+  EXPECT_EQ(call(demo_, "GET", "/image/v2/images").status, 200);
+}
+
+TEST_F(ImageApiTest, TheOwnerMayDeactivateItsImage) {
+  std::string id = create(demo_, {{"name", "d"}, {"disk_format", "raw"}, {"container_format", "bare"}});
+  auto put = call(demo_, "PUT", "/image/v2/images/" + id + "/file", "bits", {{"Content-Type", "application/octet-stream"}});
+  ASSERT_EQ(put.status, 204) << put.body;
+  auto shared = call(demo_, "PATCH", "/image/v2/images/" + id, R"([{"replace": "/visibility", "value": "community"}])",
+                     {{"Content-Type", "application/openstack-images-v2.0-json-patch"}});
+  ASSERT_EQ(shared.status, 200) << shared.body;  // so that alt_demo sees it
+  EXPECT_EQ(call(alt_, "POST", "/image/v2/images/" + id + "/actions/deactivate").status, 403);
+  EXPECT_EQ(call(demo_, "POST", "/image/v2/images/" + id + "/actions/deactivate").status, 204);
+  EXPECT_EQ(call(demo_, "GET", "/image/v2/images/" + id + "/file").status, 403);  // non-admins, the owner too
+  EXPECT_EQ(call(alt_, "POST", "/image/v2/images/" + id + "/actions/reactivate").status, 403);
+  EXPECT_EQ(call(demo_, "POST", "/image/v2/images/" + id + "/actions/reactivate").status, 204);
+  EXPECT_EQ(call(demo_, "GET", "/image/v2/images/" + id + "/file").body, "bits");
+}
