@@ -61,19 +61,21 @@ Result<bool> matches_time(const std::string& have, const std::string& expr) {
 }
 
 Result<std::vector<const Json*>> filter_images(const std::vector<const Json*>& images, const Request& req) {
-  static const char* kNotFilters[] = {"limit", "marker", "sort_key", "sort_dir", "sort", "visibility", "member_status"};
-  bool show_hidden = false;
-  if (auto h = req.query_param("os_hidden")) show_hidden = *h == "true" || *h == "True";
+  // visibility, member_status and os_hidden are the service's ListScope.
+  static const char* kNotFilters[] = {"limit", "marker", "sort_key", "sort_dir", "sort", "visibility", "member_status",
+                                      "os_hidden"};
+  bool any_filter = false;
+  for (const auto& [key, want] : req.query)
+    any_filter = any_filter || std::find(std::begin(kNotFilters), std::end(kNotFilters), key) == std::end(kNotFilters);
+  if (!any_filter) return images;
   std::vector<const Json*> out;
   for (const Json* ptr : images) {
     const Json& img = *ptr;
-    bool keep = show_hidden || !img.value("os_hidden", false);
+    bool keep = true;
     for (const auto& [key, want] : req.query) {
       if (!keep) break;
       if (std::find(std::begin(kNotFilters), std::end(kNotFilters), key) != std::end(kNotFilters)) continue;
-      if (key == "os_hidden") {
-        keep = img.value("os_hidden", false) == show_hidden;
-      } else if (key == "tag") {
+      if (key == "tag") {
         const auto& tags = img["tags"];
         keep = std::find(tags.begin(), tags.end(), Json(want)) != tags.end();
       } else if (key == "size_min" || key == "size_max") {
@@ -181,6 +183,7 @@ Router make_image_router(Ctx ctx) {
   r.add_sync("GET", "/v2/images", [ctx](Request& req) {
     if (empty_image_id(req)) return error_response(ErrorStyle::kGlance, 404, "The resource could not be found.");
     image::ListScope scope{req.query_param("visibility").value_or(""), req.query_param("member_status").value_or("")};
+    if (auto h = req.query_param("os_hidden")) scope.os_hidden = *h == "true" || *h == "True";
     static const char* kVis[] = {"", "public", "private", "shared", "community", "all"};
     if (std::find(std::begin(kVis), std::end(kVis), scope.visibility) == std::end(kVis))
       return fail(BadRequest("Invalid visibility value: " + scope.visibility));

@@ -141,38 +141,55 @@ Result<Json> ImageService::create(const Credentials& caller, const Json& body) {
 
 Result<Json> ImageService::get(const Credentials& caller, const std::string& id) const { return visible(caller, id); }
 
+const std::vector<ImageService::ListEntry>& ImageService::list_index() const {
+  if (list_index_version_ == store_.version("image")) return list_index_;
+  list_index_.clear();
+  std::vector<std::pair<std::string, const Json*>> by_age;  // created_at + id, then the document
+  for (const Json* img : store_.list("image"))
+    by_age.emplace_back((*img)["created_at"].get<std::string>() + (*img)["id"].get<std::string>(), img);
+  std::sort(by_age.begin(), by_age.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  list_index_.reserve(by_age.size());
+  for (const auto& [key, img] : by_age) {
+    const std::string& vis = (*img)["visibility"].get_ref<const std::string&>();
+    list_index_.push_back({(*img)["id"], (*img)["owner"].is_string() ? (*img)["owner"].get<std::string>() : "",
+                           vis == "public" ? 'p' : vis == "private" ? 'r' : vis == "shared" ? 's' : 'c',
+                           (*img).value("os_hidden", false), img});
+  }
+  list_index_version_ = store_.version("image");
+  return list_index_;
+}
+
 std::vector<const Json*> ImageService::list(const Credentials& caller, const ListScope& scope) const {
   std::string want_member = scope.member_status.empty() ? "accepted" : scope.member_status;
+  char want = scope.visibility == "public" ? 'p' : scope.visibility == "private" ? 'r'
+              : scope.visibility == "shared" ? 's' : scope.visibility == "community" ? 'c' : 0;
+  bool admin = caller.is_admin();
   std::vector<const Json*> out;
-  for (const Json* img : store_.list("image")) {
-    const std::string& vis = (*img)["visibility"].get_ref<const std::string&>();
-    bool mine = same_project(caller, *img);
+  for (const ListEntry& e : list_index()) {
+    if (e.os_hidden != scope.os_hidden) continue;
+    char vis = e.visibility;
+    bool mine = !caller.project_id.empty() && e.owner == caller.project_id;
     std::string member_status;
-    bool member = vis == "shared" && is_member((*img)["id"], caller.project_id, &member_status);
-    bool member_ok = member && (want_member == "all" || member_status == want_member);
+    bool member_ok = vis == 's' && !mine && is_member(e.id, caller.project_id, &member_status) &&
+                     (want_member == "all" || member_status == want_member);
     bool include;
     if (scope.visibility.empty()) {
       // Without a visibility filter Glance leaves out community images the caller
       // does not own, for admins too (they list them with visibility=community).
-      include = (caller.is_admin() && vis != "community") || vis == "public" || mine || member_ok;
+      include = (admin && vis != 'c') || vis == 'p' || mine || member_ok;
     } else if (scope.visibility == "all") {
-      include = caller.is_admin() || vis == "public" || vis == "community" || mine || member_ok;
-    } else if (scope.visibility != vis) {
+      include = admin || vis == 'p' || vis == 'c' || mine || member_ok;
+    } else if (want != vis) {
       include = false;
-    } else if (vis == "public" || vis == "community") {
+    } else if (vis == 'p' || vis == 'c') {
       include = true;
-    } else if (vis == "private") {
-      include = caller.is_admin() || mine;
+    } else if (vis == 'r') {
+      include = admin || mine;
     } else {  // shared
-      include = caller.is_admin() || mine || member_ok;
+      include = admin || mine || member_ok;
     }
-    if (include) out.push_back(img);
+    if (include) out.push_back(e.doc);
   }
-  std::stable_sort(out.begin(), out.end(), [](const Json* a, const Json* b) {
-    const auto& ca = (*a)["created_at"].get_ref<const std::string&>();
-    const auto& cb = (*b)["created_at"].get_ref<const std::string&>();
-    return ca != cb ? ca > cb : (*a)["id"].get_ref<const std::string&>() > (*b)["id"].get_ref<const std::string&>();
-  });
   return out;
 }
 
