@@ -5,10 +5,12 @@
 
 #include "cmd/stacklab/cloud.h"
 #include "tests/api/http_client.h"
+#include "tests/api/test_cloud.h"
 
 using namespace stacklab;
 using stacklab::testing::HttpClient;
 using stacklab::testing::HttpResult;
+using stacklab::testing::start_test_cloud;
 using Json = nlohmann::json;
 
 namespace {
@@ -16,14 +18,8 @@ namespace {
 class IdentityApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    CloudOptions o;
-    o.listen_port = 0;
-    o.log_to_stderr = false;
-    o.config.set("identity", "password_hash_rounds", "1000");
-    o.config.set("DEFAULT", "max_request_body_size", "65536");
-    auto c = Cloud::start(o);
-    ASSERT_TRUE(c.ok()) << c.status().message();
-    cloud_ = c->release();
+    cloud_ = start_test_cloud().release();
+    ASSERT_NE(cloud_, nullptr);
   }
   static void TearDownTestSuite() {
     delete cloud_;

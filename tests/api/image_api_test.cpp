@@ -6,10 +6,13 @@
 
 #include "cmd/stacklab/cloud.h"
 #include "tests/api/http_client.h"
+#include "tests/api/test_cloud.h"
 
 using namespace stacklab;
 using stacklab::testing::HttpClient;
 using stacklab::testing::HttpResult;
+using stacklab::testing::lab_token;
+using stacklab::testing::start_test_cloud;
 using Json = nlohmann::json;
 
 namespace {
@@ -30,30 +33,16 @@ std::string md5_hex(const std::string& data) {
 class ImageApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    CloudOptions o;
-    o.listen_port = 0;
-    o.log_to_stderr = false;
-    o.config.set("identity", "password_hash_rounds", "1000");
-    o.config.set("DEFAULT", "max_request_body_size", "65536");
-    auto c = Cloud::start(o);
-    ASSERT_TRUE(c.ok()) << c.status().message();
-    cloud_ = c->release();
+    cloud_ = start_test_cloud().release();
+    ASSERT_NE(cloud_, nullptr);
     HttpClient client(cloud_->port());
-    admin_ = token(client, "admin", "admin");
-    demo_ = token(client, "demo", "demo");
-    alt_ = token(client, "alt_demo", "alt_demo");
+    admin_ = lab_token(client, "admin", "admin");
+    demo_ = lab_token(client, "demo", "demo");
+    alt_ = lab_token(client, "alt_demo", "alt_demo");
   }
   static void TearDownTestSuite() {
     delete cloud_;
     cloud_ = nullptr;
-  }
-  static std::string token(HttpClient& c, const std::string& user, const std::string& project) {
-    Json auth = {{"auth",
-                  {{"identity",
-                    {{"methods", {"password"}},
-                     {"password", {{"user", {{"name", user}, {"domain", {{"id", "default"}}}, {"password", "nomoresecret"}}}}}}},
-                   {"scope", {{"project", {{"name", project}, {"domain", {{"id", "default"}}}}}}}}}};
-    return c.request("POST", "/identity/v3/auth/tokens", auth.dump()).header("x-subject-token");
   }
   HttpResult call(const std::string& tok, const std::string& method, const std::string& path, const std::string& body = "",
                   std::map<std::string, std::string> headers = {}) {

@@ -3,10 +3,13 @@
 
 #include "cmd/stacklab/cloud.h"
 #include "tests/api/http_client.h"
+#include "tests/api/test_cloud.h"
 
 using namespace stacklab;
 using stacklab::testing::HttpClient;
 using stacklab::testing::HttpResult;
+using stacklab::testing::lab_token;
+using stacklab::testing::start_test_cloud;
 using Json = nlohmann::json;
 
 namespace {
@@ -14,22 +17,11 @@ namespace {
 class PlacementApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    CloudOptions o;
-    o.listen_port = 0;
-    o.log_to_stderr = false;
-    o.config.set("identity", "password_hash_rounds", "1000");
-    auto c = Cloud::start(o);
-    ASSERT_TRUE(c.ok()) << c.status().message();
-    cloud_ = c->release();
+    cloud_ = start_test_cloud().release();
+    ASSERT_NE(cloud_, nullptr);
     HttpClient client(cloud_->port());
-    for (auto [user, tok] : {std::pair{"admin", &admin_}, std::pair{"demo", &demo_}}) {
-      Json auth = {{"auth",
-                    {{"identity",
-                      {{"methods", {"password"}},
-                       {"password", {{"user", {{"name", user}, {"domain", {{"id", "default"}}}, {"password", "nomoresecret"}}}}}}},
-                     {"scope", {{"project", {{"name", user}, {"domain", {{"id", "default"}}}}}}}}}};
-      *tok = client.request("POST", "/identity/v3/auth/tokens", auth.dump()).header("x-subject-token");
-    }
+    admin_ = lab_token(client, "admin", "admin");
+    demo_ = lab_token(client, "demo", "demo");
   }
   static void TearDownTestSuite() {
     delete cloud_;
