@@ -27,21 +27,7 @@ void add_identity_version_routes(Router& router) {
 
 Router version_only_router(const std::string& service) {
   Router r;
-  if (service == "compute") {
-    auto doc = [](const Request& req) {
-      return Json{{"id", "v2.1"}, {"status", "CURRENT"}, {"version", "2.1"}, {"min_version", "2.1"},
-                  {"updated", "2013-07-23T11:33:21Z"}, {"links", self_link(req.service_url() + "/v2.1/")},
-                  {"media-types", Json::array({{{"base", "application/json"},
-                                                {"type", "application/vnd.openstack.compute+json;version=2.1"}}})}};
-    };
-    r.add_sync("GET", "/", [doc](Request& req) { return json_response(200, {{"versions", Json::array({doc(req)})}}); }, false);
-    r.add_sync("GET", "/v2.1", [doc](Request& req) { return json_response(200, {{"version", doc(req)}}); }, false);
-  } else if (service == "image") {
-    r.add_sync("GET", "/", [](Request& req) {
-      return json_response(300, {{"versions", Json::array({{{"id", "v2.0"}, {"status", "SUPPORTED"},
-                                                             {"links", self_link(req.service_url() + "/v2/")}}})}});
-    }, false);
-  } else if (service == "network") {
+  if (service == "network") {
     r.add_sync("GET", "/", [](Request& req) {
       return json_response(200, {{"versions", Json::array({{{"id", "v2.0"}, {"status", "CURRENT"},
                                                              {"links", self_link(req.service_url() + "/v2.0/")}}})}});
@@ -54,12 +40,6 @@ Router version_only_router(const std::string& service) {
                                                              {"links", self_link(req.service_url() + "/v3/")},
                                                              {"media-types", Json::array({{{"base", "application/json"},
                                                                {"type", "application/vnd.openstack.volume+json;version=3"}}})}}})}});
-    }, false);
-  } else if (service == "placement") {
-    r.add_sync("GET", "/", [](Request& req) {
-      return json_response(200, {{"versions", Json::array({{{"id", "v1.0"}, {"status", "CURRENT"},
-                                                             {"min_version", "1.0"}, {"max_version", "1.0"},
-                                                             {"links", self_link("")}}})}});
     }, false);
   } else {  // metric, orchestration
     r.add_sync("GET", "/", [](Request& req) {

@@ -5,13 +5,16 @@
 #include <filesystem>
 #include <fstream>
 
+#include "api/compute/compute_routes.h"
 #include "api/identity/identity_routes.h"
 #include "api/image/image_routes.h"
 #include "api/placement/placement_routes.h"
 #include "api/ops_routes.h"
 #include "api/versions/version_documents.h"
+#include "engine/compute/compute_policy.h"
 #include "engine/core/log.h"
 #include "real_drivers/file_image_store.h"
+#include "scenarios/lab/lab_flavors.h"
 #include "scenarios/lab/lab_images.h"
 #include "scenarios/lab/lab_profile.h"
 #include "scenarios/lab/rc_files.h"
@@ -73,6 +76,19 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
 
   cloud->placement_ = std::make_unique<placement::PlacementService>(*cloud->store_, runtime.random());
 
+  compute::register_compute_policy(cloud->compute_policy_);
+  if (std::string policy_file = config.get("oslo_policy", "policy_file"); !policy_file.empty()) {
+    std::ifstream f(policy_file);
+    Status st = cloud->compute_policy_.load_overrides(Json::parse(f, nullptr, false));  // read (and checked) above
+    if (!st.ok()) return st;
+  }
+  cloud->flavors_ = std::make_unique<compute::FlavorService>(*cloud->store_, runtime.clock(), runtime.random(),
+                                                             cloud->compute_policy_);
+  compute::KeypairOptions kp_opts;
+  kp_opts.key_pairs_per_user = static_cast<int>(config.get_int("quota", "key_pairs", 100));
+  cloud->keypairs_ = std::make_unique<compute::KeypairService>(*cloud->store_, runtime.clock(), cloud->compute_policy_,
+                                                               kp_opts);
+
   // Services, mounted at DevStack's paths.
   cloud->metrics_ = std::make_unique<metrics::ApiMetrics>();
   cloud->app_ = std::make_unique<api::CloudApp>(runtime, *cloud->identity_, *cloud->metrics_);
@@ -80,7 +96,8 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   auto identity_router = api::identity_api::make_identity_router({*cloud->identity_, *cloud->metrics_, runtime});
   app.mount("/identity", "keystone", api::ErrorStyle::kKeystone, identity_router);
   app.mount("/identity_admin", "keystone", api::ErrorStyle::kKeystone, identity_router);
-  app.mount("/compute", "nova-api", api::ErrorStyle::kNova, api::version_only_router("compute"));
+  app.mount("/compute", "nova-api", api::ErrorStyle::kNova,
+            api::compute_api::make_compute_router({*cloud->flavors_, *cloud->keypairs_, runtime}));
   app.mount("/placement", "placement-api", api::ErrorStyle::kPlacement,
             api::placement_api::make_placement_router({*cloud->placement_}));
   app.mount("/image", "glance-api", api::ErrorStyle::kGlance,
@@ -122,6 +139,7 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   st = runtime.run([&] {
     Status seeded = scenarios::seed_lab_identity(*cloud->identity_, *cloud->store_, lab);
     if (seeded.ok()) seeded = scenarios::seed_lab_images(*cloud->images_, *cloud->store_);
+    if (seeded.ok()) seeded = scenarios::seed_lab_flavors(*cloud->flavors_, *cloud->store_);
     return seeded;
   });
   if (!st.ok()) return Status(st.code(), "cannot seed the " + o.profile + " profile: " + st.message());

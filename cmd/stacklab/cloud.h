@@ -8,6 +8,8 @@
 
 #include "api/cloud_app.h"
 #include "api/http_server.h"
+#include "engine/compute/flavors.h"
+#include "engine/compute/keypairs.h"
 #include "engine/core/config.h"
 #include "engine/core/runtime.h"
 #include "engine/core/store.h"
@@ -45,6 +47,8 @@ class Cloud {
   identity::IdentityService& identity() { return *identity_; }
   image::ImageService& images() { return *images_; }
   placement::PlacementService& placement() { return *placement_; }
+  compute::FlavorService& flavors() { return *flavors_; }
+  compute::KeypairService& keypairs() { return *keypairs_; }
   // Where data files live: <state_dir>, or a temporary directory removed at stop when ephemeral.
   const std::string& data_dir() const { return data_dir_; }
 
@@ -56,6 +60,9 @@ class Cloud {
   std::unique_ptr<image::ImageStore> image_store_;
   std::unique_ptr<image::ImageService> images_;
   std::unique_ptr<placement::PlacementService> placement_;
+  Policy compute_policy_;
+  std::unique_ptr<compute::FlavorService> flavors_;
+  std::unique_ptr<compute::KeypairService> keypairs_;
   std::unique_ptr<metrics::ApiMetrics> metrics_;
   std::unique_ptr<api::CloudApp> app_;
   std::unique_ptr<api::HttpServer> server_;

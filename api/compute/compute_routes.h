@@ -1,0 +1,42 @@
+// Nova v2.1's REST mapping, served at /compute: version documents,
+// microversions 2.1 to kMaxComputeVersion, flavors (with extra specs and
+// access lists) and keypairs. Servers and the rest of Nova come later.
+#pragma once
+
+#include <functional>
+
+#include "api/microversion.h"
+#include "api/router.h"
+#include "engine/compute/flavors.h"
+#include "engine/compute/keypairs.h"
+#include "engine/core/runtime.h"
+
+namespace stacklab::api::compute_api {
+
+// 2.90 (Xena). Everything the routes served here changed up to it is
+// honoured: 2.2/2.10/2.35 (keypairs), 2.55/2.61/2.75 (flavors). Known gap:
+// 2.86's validation of extra-spec values by namespace is not done (docs/compute.md).
+inline const MicroversionRange kComputeVersions{"compute", "X-OpenStack-Nova-API-Version", {2, 1}, {2, 90}};
+
+struct Ctx {
+  compute::FlavorService& flavors;
+  compute::KeypairService& keypairs;
+  Runtime& runtime;
+};
+
+Router make_compute_router(Ctx ctx);
+
+// ---- shared by the route files ----
+void add_flavor_routes(Router& r, Ctx ctx);
+void add_keypair_routes(Router& r, Ctx ctx);
+Response fail(const Status& st);
+Credentials caller(const Request& req);
+// Negotiates the microversion (400/406 otherwise), runs `fn`, and adds the
+// version headers to its answer. `since`: the version that introduced the
+// route (404 below it, as Nova).
+Response versioned(Request& req, const std::function<Response(const Microversion&)>& fn,
+                   Microversion since = {2, 1});
+// 400 "Additional properties are not allowed ('x' was unexpected)" for a key of `obj` not in `allowed`.
+Status only_keys(const Json& obj, std::initializer_list<const char*> allowed);
+
+}  // namespace stacklab::api::compute_api

@@ -1,0 +1,143 @@
+#include "engine/compute/ssh_keys.h"
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <cstdint>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+namespace stacklab::compute {
+
+namespace {
+
+const char* kInvalid = "Keypair data is invalid: failed to generate fingerprint";
+
+std::string hex_colons(const unsigned char* d, unsigned n) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < n; ++i) {
+    if (i) out.push_back(':');
+    out.push_back(kHex[d[i] >> 4]);
+    out.push_back(kHex[d[i] & 15]);
+  }
+  return out;
+}
+
+bool base64_decode(const std::string& in, std::string* out) {
+  if (in.empty() || in.size() % 4 != 0) return false;
+  std::vector<unsigned char> buf(in.size());
+  int n = EVP_DecodeBlock(buf.data(), reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+  if (n < 0) return false;
+  std::size_t pad = 0;
+  if (in[in.size() - 1] == '=') ++pad;
+  if (in[in.size() - 2] == '=') ++pad;
+  out->assign(reinterpret_cast<const char*>(buf.data()), static_cast<std::size_t>(n) - pad);
+  return true;
+}
+
+std::string base64_encode(const std::string& in) {
+  std::vector<unsigned char> buf(4 * ((in.size() + 2) / 3) + 1);
+  int n = EVP_EncodeBlock(buf.data(), reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+  return std::string(reinterpret_cast<const char*>(buf.data()), static_cast<std::size_t>(n));
+}
+
+// Reads one SSH wire-format string (uint32 length + bytes) at *pos.
+bool read_string(const std::string& blob, std::size_t* pos, std::string* out) {
+  if (*pos + 4 > blob.size()) return false;
+  std::uint32_t len = 0;
+  for (int i = 0; i < 4; ++i) len = (len << 8) | static_cast<unsigned char>(blob[*pos + i]);
+  *pos += 4;
+  if (len > blob.size() - *pos) return false;
+  out->assign(blob, *pos, len);
+  *pos += len;
+  return true;
+}
+
+// The fields each key type carries after its name; the blob must hold exactly these.
+int field_count(const std::string& type) {
+  if (type == "ssh-rsa") return 2;                     // e, n
+  if (type == "ssh-dss") return 4;                     // p, q, g, y
+  if (type == "ssh-ed25519") return 1;                 // 32-byte key
+  if (type.rfind("ecdsa-sha2-nistp", 0) == 0) return 2;  // curve name, point
+  return -1;
+}
+
+void put_string(std::string* blob, const std::string& s) {
+  auto n = static_cast<std::uint32_t>(s.size());
+  for (int shift = 24; shift >= 0; shift -= 8) blob->push_back(static_cast<char>((n >> shift) & 0xff));
+  blob->append(s);
+}
+
+// An SSH mpint: big-endian, with a leading zero byte when the top bit is set.
+std::string mpint(const BIGNUM* bn) {
+  std::string s(static_cast<std::size_t>(BN_num_bytes(bn)), '\0');
+  BN_bn2bin(bn, reinterpret_cast<unsigned char*>(s.data()));
+  if (!s.empty() && (static_cast<unsigned char>(s[0]) & 0x80)) s.insert(s.begin(), '\0');
+  return s;
+}
+
+}  // namespace
+
+Result<std::string> ssh_fingerprint(const std::string& public_key) {
+  std::istringstream words(public_key);
+  std::string type, b64, blob;
+  words >> type >> b64;
+  int fields = field_count(type);
+  if (fields < 0 || !base64_decode(b64, &blob)) return BadRequest(kInvalid);
+  std::size_t pos = 0;
+  std::string name, field;
+  if (!read_string(blob, &pos, &name) || name != type) return BadRequest(kInvalid);
+  for (int i = 0; i < fields; ++i)
+    if (!read_string(blob, &pos, &field) || field.empty()) return BadRequest(kInvalid);
+  if (pos != blob.size()) return BadRequest(kInvalid);
+  if (type == "ssh-ed25519" && field.size() != 32) return BadRequest(kInvalid);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(blob.data(), blob.size(), md, &n, EVP_md5(), nullptr);
+  return hex_colons(md, n);
+}
+
+Result<std::string> x509_fingerprint(const std::string& certificate) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(certificate.data(), static_cast<int>(certificate.size())),
+                                                &BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
+  if (!cert) return BadRequest("Keypair data is invalid: failed to generate X509 fingerprint");
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  X509_digest(cert.get(), EVP_sha1(), md, &n);
+  return hex_colons(md, n);
+}
+
+Result<GeneratedKeypair> generate_rsa_keypair(int bits) {
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_RSA_gen(static_cast<unsigned>(bits)), &EVP_PKEY_free);
+  if (!key) return Status(Code::kInternal, "RSA key generation failed");
+  BIGNUM* n = nullptr;
+  BIGNUM* e = nullptr;
+  if (!EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_N, &n) ||
+      !EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_E, &e)) {
+    BN_free(n);
+    BN_free(e);
+    return Status(Code::kInternal, "RSA key generation failed");
+  }
+  std::string blob;
+  put_string(&blob, "ssh-rsa");
+  put_string(&blob, mpint(e));
+  put_string(&blob, mpint(n));
+  BN_free(n);
+  BN_free(e);
+  std::unique_ptr<BIO, decltype(&BIO_free)> out(BIO_new(BIO_s_mem()), &BIO_free);
+  if (!PEM_write_bio_PrivateKey_traditional(out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr))
+    return Status(Code::kInternal, "cannot write the private key");
+  char* data = nullptr;
+  long len = BIO_get_mem_data(out.get(), &data);
+  return GeneratedKeypair{std::string(data, static_cast<std::size_t>(len)),
+                          "ssh-rsa " + base64_encode(blob) + " Generated-by-Nova"};
+}
+
+}  // namespace stacklab::compute

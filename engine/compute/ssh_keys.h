@@ -1,0 +1,29 @@
+// Public keys as Nova reads them: OpenSSH public keys and x509 certificates,
+// their fingerprints, and server-side generation of an RSA key pair.
+#pragma once
+
+#include <string>
+
+#include "engine/core/status.h"
+
+namespace stacklab::compute {
+
+// "aa:bb:..." (MD5 of the base64-decoded key blob, as `ssh-keygen -l -E md5`)
+// for an OpenSSH public key ("ssh-rsa AAAA... comment"): ssh-rsa, ssh-dss,
+// ssh-ed25519, ecdsa-sha2-nistp256/384/521. 400 "Keypair data is invalid:
+// failed to generate fingerprint" when the text is not such a key.
+Result<std::string> ssh_fingerprint(const std::string& public_key);
+
+// "aa:bb:..." (SHA-1 of the DER certificate) for a PEM x509 certificate;
+// 400 "Keypair data is invalid: failed to generate X509 fingerprint" otherwise.
+Result<std::string> x509_fingerprint(const std::string& certificate);
+
+struct GeneratedKeypair {
+  std::string private_key;  // PEM, "-----BEGIN RSA PRIVATE KEY-----"
+  std::string public_key;   // "ssh-rsa AAAA... Generated-by-Nova"
+};
+// A fresh 2048-bit RSA key pair (OpenSSL's CSPRNG). Blocking (~0.1 s): run it
+// on a worker. 500 if OpenSSL fails.
+Result<GeneratedKeypair> generate_rsa_keypair(int bits = 2048);
+
+}  // namespace stacklab::compute
