@@ -4,10 +4,17 @@ namespace stacklab::api {
 
 namespace {
 
-// Services and whether their API is served yet; the catalog lists them all.
-const std::pair<const char*, bool> kServices[] = {
-    {"identity", true},  {"compute", false}, {"placement", true}, {"image", true},          {"network", false},
-    {"volume", false},   {"object-store", false}, {"metric", false}, {"orchestration", false},
+// Services and how much of their API is served; the catalog lists them all.
+const std::pair<const char*, const char*> kServices[] = {
+    {"identity", "up"},
+    {"compute", "partial (flavors, keypairs; no servers yet)"},
+    {"placement", "up"},
+    {"image", "up"},
+    {"network", "catalog only"},
+    {"volume", "catalog only"},
+    {"object-store", "catalog only"},
+    {"metric", "catalog only"},
+    {"orchestration", "catalog only"},
 };
 
 }  // namespace
@@ -35,7 +42,7 @@ Router make_ops_router(Runtime& runtime, Store& store, metrics::ApiMetrics& metr
   }, false);
   r.add_sync("GET", "/_stacklab/status", [&runtime, &store, info](Request&) {
     Json services = Json::object();
-    for (auto [name, served] : kServices) services[name] = served ? "up" : "catalog only";
+    for (auto [name, state] : kServices) services[name] = state;
     double uptime = std::chrono::duration<double>(runtime.clock().now() - info.started_at).count();
     return json_response(200, {{"status", "ok"},
                                {"profile", info.profile},
