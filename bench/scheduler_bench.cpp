@@ -1,7 +1,8 @@
 // Scheduler benchmarks (Google Benchmark): one select_destinations call,
 // one instance, over a fleet of N hosts, with Nova's default filters and
-// every weigher (the plain filter-and-weigh path: every host is filtered
-// and weighed; the indexed fast path is a later step).
+// every weigher: the plain filter-and-weigh path (every host is filtered and
+// weighed) and the indexed fast path (HostIndex; its view for the request is
+// built before timing starts, BM_BuildIndexView times that separately).
 //
 //   cmake --build build -j2 --target scheduler_bench
 //   build/bench/scheduler_bench
@@ -18,6 +19,7 @@
 
 #include "engine/core/random.h"
 #include "engine/scheduler/filter_scheduler.h"
+#include "engine/scheduler/host_index.h"
 
 using namespace stacklab;
 using namespace stacklab::scheduler;
@@ -74,7 +76,49 @@ void run(benchmark::State& state, RequestSpec request) {
   state.counters["decisions/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+void run_indexed(benchmark::State& state, RequestSpec request) {
+  SeededRandom random(42);
+  std::vector<HostState> hosts = fleet(static_cast<std::size_t>(state.range(0)), random);
+  std::vector<HostState*> candidates;
+  for (auto& h : hosts) candidates.push_back(&h);
+  auto scheduler = FilterScheduler::create(SchedulerOptions{}, random);
+  if (!scheduler.ok()) std::abort();
+  HostIndex index(**scheduler, candidates);
+  if (!(*scheduler)->select_destinations(request, index).ok()) std::abort();  // builds the view
+  for (auto _ : state) {
+    auto d = (*scheduler)->select_destinations(request, index);
+    if (!d.ok()) std::abort();
+    benchmark::DoNotOptimize(d);
+  }
+  if (index.stats().fallback != 0) std::abort();  // every decision must have been indexed
+  state.counters["rebuilds/decision"] =
+      static_cast<double>(index.stats().weight_rebuilds) / static_cast<double>(state.iterations() + 1);
+  state.counters["decisions/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
 void BM_SelectDestination(benchmark::State& state) { run(state, boot_request()); }
+void BM_SelectDestinationIndexed(benchmark::State& state) { run_indexed(state, boot_request()); }
+void BM_SelectDestinationInZoneIndexed(benchmark::State& state) {
+  RequestSpec s = boot_request();
+  s.availability_zone = "az2";
+  run_indexed(state, s);
+}
+
+// What the index costs once per fleet and request signature: the HostIndex
+// and the first decision (filtering every host into the view's sorted sets).
+void BM_BuildIndexView(benchmark::State& state) {
+  SeededRandom random(42);
+  std::vector<HostState> hosts = fleet(static_cast<std::size_t>(state.range(0)), random);
+  std::vector<HostState*> candidates;
+  for (auto& h : hosts) candidates.push_back(&h);
+  auto scheduler = FilterScheduler::create(SchedulerOptions{}, random);
+  if (!scheduler.ok()) std::abort();
+  for (auto _ : state) {
+    HostIndex index(**scheduler, candidates);
+    auto d = (*scheduler)->select_destinations(boot_request(), index);
+    benchmark::DoNotOptimize(d);
+  }
+}
 
 // The same, asking for a zone (a third of the fleet passes the AZ filter).
 void BM_SelectDestinationInZone(benchmark::State& state) {
@@ -87,4 +131,7 @@ void BM_SelectDestinationInZone(benchmark::State& state) {
 
 BENCHMARK(BM_SelectDestination)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SelectDestinationInZone)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SelectDestinationIndexed)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SelectDestinationInZoneIndexed)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_BuildIndexView)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();

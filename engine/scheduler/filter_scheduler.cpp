@@ -133,6 +133,14 @@ Result<std::vector<Destination>> FilterScheduler::select_destinations(const Requ
                                                                       const std::vector<HostState*>& hosts,
                                                                       const std::vector<std::string>& instance_uuids,
                                                                       ResourceClaimer* claimer) {
+  return select_plain(request, hosts, instance_uuids, claimer, nullptr);
+}
+
+Result<std::vector<Destination>> FilterScheduler::select_plain(const RequestSpec& request,
+                                                               const std::vector<HostState*>& hosts,
+                                                               const std::vector<std::string>& instance_uuids,
+                                                               ResourceClaimer* claimer,
+                                                               std::vector<HostState*>* consumed) {
   // Placement found no candidates: Nova raises with an empty reason.
   if (hosts.empty()) return no_valid_host("");
 
@@ -140,6 +148,10 @@ Result<std::vector<Destination>> FilterScheduler::select_destinations(const Requ
       instance_uuids.empty() ? static_cast<std::size_t>(std::max(0, request.num_instances)) : instance_uuids.size();
   const std::size_t num_alts = static_cast<std::size_t>(options_.max_attempts - 1);
   RequestSpec spec = request;  // the group's hosts grow as instances are placed
+  // Alternates skip hosts of other cells, so with several cells they may be
+  // read beyond any sorted prefix: sort everything then.
+  const bool multi_cell = std::any_of(hosts.begin(), hosts.end(),
+                                      [&](const HostState* h) { return h->cell_uuid != hosts[0]->cell_uuid; });
 
   std::vector<HostState*> current = hosts;
   std::vector<HostState*> claimed;
@@ -152,7 +164,7 @@ Result<std::vector<Destination>> FilterScheduler::select_destinations(const Requ
     // The order of the whole list matters when a later round starts from it
     // (ties keep input order) or when claims may fail and walk down it.
     const bool later_rounds = num + 1 < count || (count > 1 && num_alts > 0);
-    const std::size_t prefix = (claimer || later_rounds) ? kAll : 1 + num_alts;
+    const std::size_t prefix = (claimer || later_rounds || multi_cell) ? kAll : 1 + num_alts;
     current = sorted_hosts(spec, current, static_cast<int>(num), prefix);
     if (current.empty()) break;
 
@@ -167,6 +179,7 @@ Result<std::vector<Destination>> FilterScheduler::select_destinations(const Requ
     claimed.push_back(chosen);
     if (!uuid.empty()) claimed_uuids.push_back(uuid);
     chosen->consume_from_request(spec, uuid);
+    if (consumed) consumed->push_back(chosen);
     if (spec.instance_group) spec.instance_group->hosts.push_back(chosen->host);
   }
 
@@ -176,7 +189,7 @@ Result<std::vector<Destination>> FilterScheduler::select_destinations(const Requ
   }
 
   // The chosen hosts changed; weigh again for accurate alternates.
-  if (last_index > 0 && num_alts > 0) current = sorted_hosts(spec, current, last_index, count + num_alts);
+  if (last_index > 0 && num_alts > 0) current = sorted_hosts(spec, current, last_index, multi_cell ? kAll : count + num_alts);
 
   std::vector<Destination> out;
   out.reserve(claimed.size());

@@ -28,6 +28,8 @@
 
 namespace stacklab::scheduler {
 
+class HostIndex;
+
 // One host the scheduler names (Nova's Selection, without the allocation request).
 struct Selection {
   std::string compute_node_uuid;  // = the placement resource provider
@@ -79,6 +81,15 @@ class FilterScheduler {
                                                        const std::vector<std::string>& instance_uuids = {},
                                                        ResourceClaimer* claimer = nullptr);
 
+  // The same decision through `index` (engine/scheduler/host_index.h): the
+  // indexed fast path when options().use_host_index and the request and
+  // configuration are ones it answers exactly, else the plain path over
+  // index.hosts(). Either way the result is the plain path's, and the index
+  // is kept up to date with the hosts consumed.
+  Result<std::vector<Destination>> select_destinations(const RequestSpec& spec, HostIndex& index,
+                                                       const std::vector<std::string>& instance_uuids = {},
+                                                       ResourceClaimer* claimer = nullptr);
+
   // The hosts passing the filters for the `index`-th instance (forced and
   // ignored hosts applied), in input order (Nova's get_filtered_hosts).
   std::vector<HostState*> filtered_hosts(const std::vector<HostState*>& hosts, const RequestSpec& spec,
@@ -95,6 +106,10 @@ class FilterScheduler {
   // randomly chosen one of the best host_subset_size moved to the front.
   // With `prefix` set, only that many leading hosts are guaranteed in order
   // (the rest follow unordered): enough when nothing reads further.
+  // The plain path; every host it consumed (also on failure) is appended to `consumed`.
+  Result<std::vector<Destination>> select_plain(const RequestSpec& spec, const std::vector<HostState*>& hosts,
+                                                const std::vector<std::string>& instance_uuids,
+                                                ResourceClaimer* claimer, std::vector<HostState*>* consumed);
   std::vector<HostState*> sorted_hosts(const RequestSpec& spec, const std::vector<HostState*>& hosts, int index,
                                        std::size_t prefix);
 

@@ -43,6 +43,7 @@ SchedulerOptions SchedulerOptions::from_config(const Config& c) {
       c.get_bool(s, "shuffle_best_same_weighed_hosts", o.shuffle_best_same_weighed_hosts);
   o.max_instances_per_host = static_cast<int>(c.get_int(s, "max_instances_per_host", o.max_instances_per_host));
   o.max_io_ops_per_host = static_cast<int>(c.get_int(s, "max_io_ops_per_host", o.max_io_ops_per_host));
+  o.use_host_index = c.get_bool(s, "stacklab_host_index", o.use_host_index);
   o.image_properties_default_architecture = c.get(s, "image_properties_default_architecture", "");
   o.default_availability_zone = c.get("DEFAULT", "default_availability_zone", o.default_availability_zone);
   o.max_attempts = std::max<int>(1, static_cast<int>(c.get_int("scheduler", "max_attempts", o.max_attempts)));

@@ -31,6 +31,9 @@ struct SchedulerOptions {
   int max_io_ops_per_host = 8;
   std::string image_properties_default_architecture;  // "" = None
   std::string default_availability_zone = "nova";     // [DEFAULT]
+  // stacklab's own [filter_scheduler] stacklab_host_index: answer requests
+  // through a HostIndex (the indexed fast path) where it applies.
+  bool use_host_index = true;
   int max_attempts = 3;                                // [scheduler]; alternates = max_attempts - 1
 
   // Reads [filter_scheduler], [scheduler] max_attempts and [DEFAULT]
