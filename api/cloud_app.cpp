@@ -1,9 +1,9 @@
-#include <utility>
 #include "api/cloud_app.h"
 
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <utility>
 
 #include "api/auth_middleware.h"
 #include "engine/core/log.h"
@@ -20,8 +20,8 @@ void CloudApp::mount(const std::string& prefix, const std::string& service, Erro
 const CloudApp::Mount* CloudApp::find_mount(const std::string& path) const {
   const Mount* best = nullptr;
   for (const auto& m : mounts_) {
-    bool prefix_match = m.prefix.empty() ||
-                        (path.rfind(m.prefix, 0) == 0 && (path.size() == m.prefix.size() || path[m.prefix.size()] == '/'));
+    bool prefix_match = m.prefix.empty() || (path.rfind(m.prefix, 0) == 0 &&
+                                             (path.size() == m.prefix.size() || path[m.prefix.size()] == '/'));
     if (prefix_match && (!best || m.prefix.size() > best->prefix.size())) best = &m;
   }
   return best;
@@ -59,8 +59,8 @@ void CloudApp::dispatch(Request& req, Reply reply) {
     std::string route = "unmatched", user_id, project_id;  // set before the handler runs
   };
   auto seen = std::make_shared<Seen>();
-  Reply respond = [this, service, started, seen, method = req.method, path = req.full_path,
-                   request_id = req.request_id, reply = std::move(reply)](Response resp) {
+  Reply respond = [this, service, started, seen, method = req.method, path = req.full_path, request_id = req.request_id,
+                   reply = std::move(reply)](Response resp) {
     if (seen->done.exchange(true)) return;
     Log::RequestScope scope(request_id, seen->user_id, seen->project_id);
     resp.header("X-Openstack-Request-Id", request_id);
@@ -84,8 +84,8 @@ void CloudApp::dispatch(Request& req, Reply reply) {
     if (!match.allowed.empty()) {
       std::string allow;
       for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
-      auto resp = error_response(style, 405, "The method " + req.method + " is not allowed for this resource.",
-                                 req.request_id);
+      auto resp =
+          error_response(style, 405, "The method " + req.method + " is not allowed for this resource.", req.request_id);
       resp.header("Allow", allow);
       respond(std::move(resp));
     } else {

@@ -1,13 +1,12 @@
-#include <utility>
 #include "api/http_server.h"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
 #include <cstdlib>
 #include <limits>
+#include <utility>
 
 #include "api/errors.h"
 #include "api/file_range_body.h"
@@ -33,7 +32,9 @@ class Session : public std::enable_shared_from_this<Session> {
         in_flight_(in_flight),
         stopping_(stopping) {}
 
-  void run() { net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); }); }
+  void run() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
 
  private:
   // Reads the head first: the body plan (memory or file) depends on it.
@@ -173,9 +174,8 @@ class Session : public std::enable_shared_from_this<Session> {
     ++in_flight_;
     auto self = shared_from_this();
     handler_(std::move(req_), [self](Response resp) {
-      net::post(self->stream_.get_executor(), [self, resp = std::move(resp)]() mutable {
-        self->write(std::move(resp), self->keep_alive_);
-      });
+      net::post(self->stream_.get_executor(),
+                [self, resp = std::move(resp)]() mutable { self->write(std::move(resp), self->keep_alive_); });
     });
   }
 
@@ -214,9 +214,10 @@ class Session : public std::enable_shared_from_this<Session> {
     if (head_) {
       // HEAD: the headers of the GET, no body.
       auto sr = std::make_shared<http::response_serializer<http::string_body>>(*res);
-      http::async_write_header(stream_, *sr, [self = shared_from_this(), res, sr, keep_alive](beast::error_code ec, std::size_t) {
-        self->after_write(ec, keep_alive);
-      });
+      http::async_write_header(stream_, *sr,
+                               [self = shared_from_this(), res, sr, keep_alive](beast::error_code ec, std::size_t) {
+                                 self->after_write(ec, keep_alive);
+                               });
       return;
     }
     http::async_write(stream_, *res, [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {

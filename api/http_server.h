@@ -19,15 +19,15 @@ class HttpServer {
  public:
   struct Options {
     std::string address = "127.0.0.1";
-    unsigned short port = 8080;         // 0: any free port (tests)
+    unsigned short port = 8080;  // 0: any free port (tests)
     unsigned threads = 2;
-    std::size_t body_limit = 1 << 20;   // bytes; larger bodies get 413
-    std::string upload_dir;             // where streamed bodies are written (must exist); "" = none
+    std::size_t body_limit = 1 << 20;  // bytes; larger bodies get 413
+    std::string upload_dir;            // where streamed bodies are written (must exist); "" = none
   };
   // How to read one request's body, decided from its head (method, path, headers).
   struct BodyPlan {
-    bool to_file = false;               // stream into a file in upload_dir (req.body_file)
-    std::uint64_t limit = 0;            // bytes, for streamed bodies
+    bool to_file = false;     // stream into a file in upload_dir (req.body_file)
+    std::uint64_t limit = 0;  // bytes, for streamed bodies
   };
   using BodyPlanner = std::function<BodyPlan(const Request& head)>;
   using RequestHandler = std::function<void(Request, Reply)>;

@@ -85,8 +85,10 @@ std::multimap<std::string, std::string> parse_query(const std::string& qs) {
     std::string part = qs.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
     if (!part.empty()) {
       std::size_t eq = part.find('=');
-      if (eq == std::string::npos) out.emplace(url_decode(part, true), "");
-      else out.emplace(url_decode(part.substr(0, eq), true), url_decode(part.substr(eq + 1), true));
+      if (eq == std::string::npos)
+        out.emplace(url_decode(part, true), "");
+      else
+        out.emplace(url_decode(part.substr(0, eq), true), url_decode(part.substr(eq + 1), true));
     }
     if (amp == std::string::npos) break;
     start = amp + 1;

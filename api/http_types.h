@@ -6,11 +6,10 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/core/status.h"
 #include "engine/identity/identity_service.h"
@@ -20,22 +19,22 @@ namespace stacklab::api {
 using Json = nlohmann::json;
 
 struct Request {
-  std::string method;                           // "GET", "POST", ...
-  std::string path;                             // decoded, service mount prefix removed
-  std::string full_path;                        // decoded, as received but for one trailing '/'
-  bool trailing_slash = false;                  // the target's path ended in '/' (dropped from full_path)
+  std::string method;           // "GET", "POST", ...
+  std::string path;             // decoded, service mount prefix removed
+  std::string full_path;        // decoded, as received but for one trailing '/'
+  bool trailing_slash = false;  // the target's path ended in '/' (dropped from full_path)
   std::multimap<std::string, std::string> query;
-  std::map<std::string, std::string> headers;   // lowercased names
+  std::map<std::string, std::string> headers;  // lowercased names
   std::string body;
-  std::string body_file;                        // streamed routes: a temporary file holding the body;
-                                                // the handler may move it away, else it is deleted after the reply
-  std::uint64_t body_size = 0;                  // streamed routes: bytes received,
-  std::string body_md5, body_sha512;            // and their digests (lowercase hex)
-  std::map<std::string, std::string> params;    // path parameters of the matched route
-  std::string request_id;                       // req-<uuid>
-  std::string host_url;                         // scheme://host[:port] the client used
-  std::string mount;                            // the service prefix this request came through ("/identity")
-  std::optional<identity::AuthContext> auth;    // set by the token middleware
+  std::string body_file;                      // streamed routes: a temporary file holding the body;
+                                              // the handler may move it away, else it is deleted after the reply
+  std::uint64_t body_size = 0;                // streamed routes: bytes received,
+  std::string body_md5, body_sha512;          // and their digests (lowercase hex)
+  std::map<std::string, std::string> params;  // path parameters of the matched route
+  std::string request_id;                     // req-<uuid>
+  std::string host_url;                       // scheme://host[:port] the client used
+  std::string mount;                          // the service prefix this request came through ("/identity")
+  std::optional<identity::AuthContext> auth;  // set by the token middleware
 
   // Header value, "" if absent (name in any case).
   std::string header(const std::string& name) const;

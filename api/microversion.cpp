@@ -37,7 +37,7 @@ Result<Microversion> negotiate(const Request& req, const MicroversionRange& rang
     return BadRequest("API Version String " + asked + " is of invalid format. Must be of format MajorNum.MinorNum.");
   if (v < range.min || range.max < v)
     return Status(Code::kNotAcceptable, "Version " + asked + " is not supported by the API. Minimum is " +
-                                             range.min.str() + " and maximum is " + range.max.str() + ".");
+                                            range.min.str() + " and maximum is " + range.max.str() + ".");
   return v;
 }
 

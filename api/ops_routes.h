@@ -12,8 +12,8 @@
 namespace stacklab::api {
 
 struct OpsInfo {
-  std::string profile;     // "lab", "ci"
-  std::string state_dir;   // "" when ephemeral
+  std::string profile;    // "lab", "ci"
+  std::string state_dir;  // "" when ephemeral
   TimePoint started_at;
 };
 

@@ -58,7 +58,8 @@ Result<PageOf<T>> paginate_by(const std::vector<T>& items, const Request& req, s
   PageOf<T> page;
   std::size_t end = items.size();
   if (*limit && start + **limit < items.size()) end = start + **limit;
-  page.items.assign(items.begin() + static_cast<std::ptrdiff_t>(std::min(start, end)), items.begin() + static_cast<std::ptrdiff_t>(end));
+  page.items.assign(items.begin() + static_cast<std::ptrdiff_t>(std::min(start, end)),
+                    items.begin() + static_cast<std::ptrdiff_t>(end));
   if (end < items.size() && !page.items.empty()) page.next_marker = id_of(page.items.back());
   return page;
 }

@@ -20,7 +20,8 @@ void Router::add(const std::string& method, const std::string& pattern, Handler 
 
 void Router::add_sync(const std::string& method, const std::string& pattern, std::function<Response(Request&)> fn,
                       bool requires_token) {
-  add(method, pattern, [fn = std::move(fn)](Request& req, Reply reply) { reply(fn(req)); }, requires_token);
+  add(
+      method, pattern, [fn = std::move(fn)](Request& req, Reply reply) { reply(fn(req)); }, requires_token);
 }
 
 void Router::add_streaming(const std::string& method, const std::string& pattern, Handler handler,
@@ -37,8 +38,10 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
     bool ok = true;
     for (std::size_t i = 0; i < segs.size() && ok; ++i) {
       const std::string& p = r.segments[i];
-      if (p.size() > 2 && p.front() == '{' && p.back() == '}') params[p.substr(1, p.size() - 2)] = segs[i];
-      else ok = p == segs[i];
+      if (p.size() > 2 && p.front() == '{' && p.back() == '}')
+        params[p.substr(1, p.size() - 2)] = segs[i];
+      else
+        ok = p == segs[i];
     }
     if (!ok) continue;
     // HEAD is served by the GET route where no HEAD route exists.

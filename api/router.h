@@ -17,13 +17,13 @@ class Router {
     std::string pattern;                // "/v3/projects/{project_id}"; also the metrics label
     std::vector<std::string> segments;  // pattern split on '/'
     Handler handler;
-    bool requires_token = true;         // false: served without X-Auth-Token (version documents, POST tokens)
-    std::uint64_t stream_limit = 0;     // > 0: the body is streamed to a file (Request::body_file), up to this size
+    bool requires_token = true;      // false: served without X-Auth-Token (version documents, POST tokens)
+    std::uint64_t stream_limit = 0;  // > 0: the body is streamed to a file (Request::body_file), up to this size
   };
   struct Match {
-    const Route* route = nullptr;           // null: no route for this method and path
+    const Route* route = nullptr;  // null: no route for this method and path
     std::map<std::string, std::string> params;
-    std::vector<std::string> allowed;       // methods this path does accept (for 405)
+    std::vector<std::string> allowed;  // methods this path does accept (for 405)
   };
 
   void add(const std::string& method, const std::string& pattern, Handler handler, bool requires_token = true);

@@ -2,16 +2,16 @@
 // prometheus-cpp registry, served as text at /metrics.
 #pragma once
 
-#include <map>
-#include <memory>
-#include <mutex>
-#include <string>
-
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
 
 namespace stacklab::metrics {
 

@@ -38,25 +38,28 @@ Result<AuthContext> authorized_subject(const Ctx& ctx, const Request& req, const
 
 void add_auth_routes(Router& r, Ctx ctx) {
   // Issue: resolve on the loop, check secrets on a worker, issue on the loop.
-  r.add("POST", "/v3/auth/tokens", [ctx](Request& req, Reply reply) {
-    auto body = req.json();
-    if (!body.ok()) return reply(fail(body.status()));
-    if (!body->contains("auth") || !(*body)["auth"].is_object())
-      return reply(fail(BadRequest("Invalid input for field 'auth': 'auth' is a required property")));
-    auto plan = ctx.identity.plan_auth((*body)["auth"]);
-    if (!plan.ok()) return reply(fail(plan.status()));
-    bool with_catalog = !req.query_param("nocatalog").has_value();
-    auto shared = std::make_shared<IdentityService::AuthPlan>(std::move(*plan));
-    auto verified = std::make_shared<bool>(true);
-    auto finish = [ctx, shared, verified, with_catalog, reply]() {
-      auto token = ctx.identity.complete_auth(*shared, *verified);
-      if (!token.ok()) return reply(fail(token.status()));
-      ctx.metrics.token_issued();
-      reply(token_response(ctx, 201, *token, with_catalog));
-    };
-    if (shared->secret_checks.empty()) return finish();
-    ctx.runtime.offload([shared, verified] { *verified = IdentityService::verify_secrets(*shared); }, finish);
-  }, false);
+  r.add(
+      "POST", "/v3/auth/tokens",
+      [ctx](Request& req, Reply reply) {
+        auto body = req.json();
+        if (!body.ok()) return reply(fail(body.status()));
+        if (!body->contains("auth") || !(*body)["auth"].is_object())
+          return reply(fail(BadRequest("Invalid input for field 'auth': 'auth' is a required property")));
+        auto plan = ctx.identity.plan_auth((*body)["auth"]);
+        if (!plan.ok()) return reply(fail(plan.status()));
+        bool with_catalog = !req.query_param("nocatalog").has_value();
+        auto shared = std::make_shared<IdentityService::AuthPlan>(std::move(*plan));
+        auto verified = std::make_shared<bool>(true);
+        auto finish = [ctx, shared, verified, with_catalog, reply]() {
+          auto token = ctx.identity.complete_auth(*shared, *verified);
+          if (!token.ok()) return reply(fail(token.status()));
+          ctx.metrics.token_issued();
+          reply(token_response(ctx, 201, *token, with_catalog));
+        };
+        if (shared->secret_checks.empty()) return finish();
+        ctx.runtime.offload([shared, verified] { *verified = IdentityService::verify_secrets(*shared); }, finish);
+      },
+      false);
 
   r.add_sync("GET", "/v3/auth/tokens", [ctx](Request& req) {
     auto subject = authorized_subject(ctx, req, "identity:validate_token");
@@ -85,8 +88,9 @@ void add_auth_routes(Router& r, Ctx ctx) {
     Status st = enforce(ctx, req, "identity:get_auth_catalog");
     if (!st.ok()) return fail(st);
     if (!req.auth->scoped()) return fail(Forbidden("A scoped token is required to get a catalog."));
-    return json_response(200, {{"catalog", ctx.identity.catalog_for(*req.auth)},
-                               {"links", {{"self", req.host_url + req.full_path}, {"previous", nullptr}, {"next", nullptr}}}});
+    return json_response(
+        200, {{"catalog", ctx.identity.catalog_for(*req.auth)},
+              {"links", {{"self", req.host_url + req.full_path}, {"previous", nullptr}, {"next", nullptr}}}});
   });
 
   r.add_sync("GET", "/v3/auth/projects", [ctx](Request& req) {

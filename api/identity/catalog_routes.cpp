@@ -45,26 +45,27 @@ void add_crud(Router& r, Ctx ctx, const std::string& noun, const std::string& pl
 
 void add_catalog_routes(Router& r, Ctx ctx) {
   auto& id = ctx.identity;
-  add_crud(r, ctx, "region", "regions", {"parent_region_id"},
-           [&id](const Json& in) { return id.create_region(in); },
-           [&id](const std::string& i) { return id.get_region(i); }, [&id] { return id.list_regions(); },
-           [&id](const std::string& i, const Json& p) { return id.update_region(i, p); },
-           [&id](const std::string& i) { return id.delete_region(i); });
-  add_crud(r, ctx, "service", "services", {"type", "name"},
-           [&id](const Json& in) { return id.create_service(in); },
-           [&id](const std::string& i) { return id.get_service(i); }, [&id] { return id.list_services(); },
-           [&id](const std::string& i, const Json& p) { return id.update_service(i, p); },
-           [&id](const std::string& i) { return id.delete_service(i); });
-  add_crud(r, ctx, "endpoint", "endpoints", {"interface", "service_id", "region_id", "enabled"},
-           [&id](const Json& in) { return id.create_endpoint(in); },
-           [&id](const std::string& i) { return id.get_endpoint(i); }, [&id] { return id.list_endpoints(); },
-           [&id](const std::string& i, const Json& p) { return id.update_endpoint(i, p); },
-           [&id](const std::string& i) { return id.delete_endpoint(i); });
-  add_crud(r, ctx, "policy", "policies", {"type"},
-           [&id](const Json& in) { return id.create_policy(in); },
-           [&id](const std::string& i) { return id.get_policy(i); }, [&id] { return id.list_policies(); },
-           [&id](const std::string& i, const Json& p) { return id.update_policy(i, p); },
-           [&id](const std::string& i) { return id.delete_policy(i); });
+  add_crud(
+      r, ctx, "region", "regions", {"parent_region_id"}, [&id](const Json& in) { return id.create_region(in); },
+      [&id](const std::string& i) { return id.get_region(i); }, [&id] { return id.list_regions(); },
+      [&id](const std::string& i, const Json& p) { return id.update_region(i, p); },
+      [&id](const std::string& i) { return id.delete_region(i); });
+  add_crud(
+      r, ctx, "service", "services", {"type", "name"}, [&id](const Json& in) { return id.create_service(in); },
+      [&id](const std::string& i) { return id.get_service(i); }, [&id] { return id.list_services(); },
+      [&id](const std::string& i, const Json& p) { return id.update_service(i, p); },
+      [&id](const std::string& i) { return id.delete_service(i); });
+  add_crud(
+      r, ctx, "endpoint", "endpoints", {"interface", "service_id", "region_id", "enabled"},
+      [&id](const Json& in) { return id.create_endpoint(in); },
+      [&id](const std::string& i) { return id.get_endpoint(i); }, [&id] { return id.list_endpoints(); },
+      [&id](const std::string& i, const Json& p) { return id.update_endpoint(i, p); },
+      [&id](const std::string& i) { return id.delete_endpoint(i); });
+  add_crud(
+      r, ctx, "policy", "policies", {"type"}, [&id](const Json& in) { return id.create_policy(in); },
+      [&id](const std::string& i) { return id.get_policy(i); }, [&id] { return id.list_policies(); },
+      [&id](const std::string& i, const Json& p) { return id.update_policy(i, p); },
+      [&id](const std::string& i) { return id.delete_policy(i); });
   // A region may be created with the id in the path, as Keystone allows.
   r.add_sync("PUT", "/v3/regions/{id}", [ctx](Request& req) {
     Status st = enforce(ctx, req, "identity:create_region");

@@ -26,7 +26,8 @@ void add_credential_routes(Router& r, Ctx ctx) {
     // Only those the caller may also get one by one.
     std::vector<Json> mine;
     for (auto& c : ctx.identity.list_credentials())
-      if (enforce(ctx, req, "identity:get_credential", {{"target", {{"credential", c}}}}).ok()) mine.push_back(std::move(c));
+      if (enforce(ctx, req, "identity:get_credential", {{"target", {{"credential", c}}}}).ok())
+        mine.push_back(std::move(c));
     return collection(req, "credentials", std::move(mine), {"user_id", "type"});
   });
   r.add_sync("GET", "/v3/credentials/{credential_id}", [ctx, credential_target](Request& req) {
@@ -52,8 +53,8 @@ void add_credential_routes(Router& r, Ctx ctx) {
 
   // ---- OS-EC2 ----
   auto ec2_links = [](const Request& req, Json c) {
-    c["links"] = {{"self", req.service_url() + "/v3/users/" + c["user_id"].get<std::string>() +
-                               "/credentials/OS-EC2/" + c["access"].get<std::string>()}};
+    c["links"] = {{"self", req.service_url() + "/v3/users/" + c["user_id"].get<std::string>() + "/credentials/OS-EC2/" +
+                               c["access"].get<std::string>()}};
     return c;
   };
   r.add_sync("POST", "/v3/users/{user_id}/credentials/OS-EC2", [ctx, ec2_links](Request& req) {
@@ -74,8 +75,9 @@ void add_credential_routes(Router& r, Ctx ctx) {
     if (!creds.ok()) return fail(creds.status());
     Json list = Json::array();
     for (auto& c : *creds) list.push_back(ec2_links(req, c));
-    return json_response(200, {{"credentials", list},
-                               {"links", {{"self", req.host_url + req.full_path}, {"previous", nullptr}, {"next", nullptr}}}});
+    return json_response(
+        200, {{"credentials", list},
+              {"links", {{"self", req.host_url + req.full_path}, {"previous", nullptr}, {"next", nullptr}}}});
   });
   r.add_sync("GET", "/v3/users/{user_id}/credentials/OS-EC2/{access}", [ctx, ec2_links](Request& req) {
     Status st = enforce(ctx, req, "identity:ec2_get_credential");

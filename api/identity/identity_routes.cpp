@@ -36,7 +36,8 @@ Response collection(const Request& req, const std::string& name, std::vector<Jso
                     const std::vector<std::string>& filters, const std::string& link_collection) {
   filter_items(items, req, filters);
   Json list = Json::array();
-  for (auto& item : items) list.push_back(with_links(req, std::move(item), link_collection.empty() ? name : link_collection));
+  for (auto& item : items)
+    list.push_back(with_links(req, std::move(item), link_collection.empty() ? name : link_collection));
   std::string self = req.host_url + req.full_path;
   return json_response(200, {{name, list}, {"links", {{"self", self}, {"previous", nullptr}, {"next", nullptr}}}});
 }

@@ -61,8 +61,8 @@ void add_grant_routes(Router& r, Ctx ctx, const std::string& base, Grant::Actor 
   if (!suffix.empty() && target != Grant::Target::kDomain) return;
   r.add_sync("GET", base + suffix, [ctx, grant_of, policy_kind](Request& req) {
     // Keystone names these list_grants and list_system_grants_for_<actor>.
-    std::string list_action = policy_kind.empty() ? "identity:list_grants"
-                                                  : "identity:list_system_grants_for_" + policy_kind;
+    std::string list_action =
+        policy_kind.empty() ? "identity:list_grants" : "identity:list_system_grants_for_" + policy_kind;
     Status st = enforce(ctx, req, list_action);
     if (!st.ok()) return fail(st);
     auto roles = ctx.identity.list_grants(grant_of(req));
@@ -117,14 +117,14 @@ void add_role_routes(Router& r, Ctx ctx) {
     if (st.ok()) st = ctx.identity.create_implied_role(req.params["prior_id"], req.params["implied_id"]);
     if (!st.ok()) return fail(st);
     return json_response(201, {{"role_inference", inference(req, ctx, req.params["prior_id"],
-                                                             role_ref(req, ctx, req.params["implied_id"]))}});
+                                                            role_ref(req, ctx, req.params["implied_id"]))}});
   });
   r.add_sync("GET", "/v3/roles/{prior_id}/implies/{implied_id}", [ctx](Request& req) {
     Status st = enforce(ctx, req, "identity:get_implied_role");
     if (st.ok()) st = ctx.identity.check_implied_role(req.params["prior_id"], req.params["implied_id"]);
     if (!st.ok()) return fail(st);
     return json_response(200, {{"role_inference", inference(req, ctx, req.params["prior_id"],
-                                                             role_ref(req, ctx, req.params["implied_id"]))}});
+                                                            role_ref(req, ctx, req.params["implied_id"]))}});
   });
   r.add_sync("HEAD", "/v3/roles/{prior_id}/implies/{implied_id}", [ctx](Request& req) {
     Status st = enforce(ctx, req, "identity:check_implied_role");
@@ -201,18 +201,19 @@ void add_role_routes(Router& r, Ctx ctx) {
       // parent project; for one a group gave, the group's grant.
       const Json scope = e.contains("_inherited_from") ? e["_inherited_from"] : e["scope"];
       e.erase("_inherited_from");
-      std::string target = scope.contains("project") ? "/projects/" + scope["project"]["id"].get<std::string>()
+      std::string target = scope.contains("project")  ? "/projects/" + scope["project"]["id"].get<std::string>()
                            : scope.contains("domain") ? "/domains/" + scope["domain"]["id"].get<std::string>()
                                                       : "/system";
       std::string actor = e.contains("user") ? "/users/" + e["user"]["id"].get<std::string>()
                                              : "/groups/" + e["group"]["id"].get<std::string>();
       std::string prefix = scope.contains("OS-INHERIT:inherited_to") ? "/OS-INHERIT" : "";
       std::string suffix = scope.contains("OS-INHERIT:inherited_to") ? "/inherited_to_projects" : "";
-      std::string role = e.contains("_prior_role") ? e["_prior_role"].get<std::string>() : e["role"]["id"].get<std::string>();
+      std::string role =
+          e.contains("_prior_role") ? e["_prior_role"].get<std::string>() : e["role"]["id"].get<std::string>();
       Json links = {{"assignment", base + prefix + target + actor + "/roles/" + role + suffix}};
       if (e.contains("_membership")) {
-        links["assignment"] = base + prefix + target + "/groups/" + e["_membership"].get<std::string>() + "/roles/" +
-                              role + suffix;
+        links["assignment"] =
+            base + prefix + target + "/groups/" + e["_membership"].get<std::string>() + "/roles/" + role + suffix;
         links["membership"] = base + "/groups/" + e["_membership"].get<std::string>() + actor;
         e.erase("_membership");
       }
@@ -223,8 +224,9 @@ void add_role_routes(Router& r, Ctx ctx) {
       e["links"] = links;
       list.push_back(std::move(e));
     }
-    return json_response(200, {{"role_assignments", list},
-                               {"links", {{"self", req.host_url + req.full_path}, {"previous", nullptr}, {"next", nullptr}}}});
+    return json_response(
+        200, {{"role_assignments", list},
+              {"links", {{"self", req.host_url + req.full_path}, {"previous", nullptr}, {"next", nullptr}}}});
   });
 }
 

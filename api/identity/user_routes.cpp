@@ -166,8 +166,9 @@ void add_user_routes(Router& r, Ctx ctx) {
     auto name = req.query_param("name");
     for (auto& c : creds)
       if (!name || c["name"] == Json(*name)) list.push_back(app_cred_links(req, c));
-    return json_response(200, {{"application_credentials", list},
-                               {"links", {{"self", req.host_url + req.full_path}, {"previous", nullptr}, {"next", nullptr}}}});
+    return json_response(
+        200, {{"application_credentials", list},
+              {"links", {{"self", req.host_url + req.full_path}, {"previous", nullptr}, {"next", nullptr}}}});
   });
   r.add_sync("GET", "/v3/users/{user_id}/application_credentials/{cred_id}", [ctx](Request& req) {
     Status st = enforce(ctx, req, "identity:get_application_credential");

@@ -19,7 +19,8 @@ bool octet_stream(const Request& req) {
 }
 
 // Adopts a received file into the store on a worker, then finishes the upload on the loop.
-void adopt_then_finish(Ctx ctx, const std::string& id, image::ImageService::StagedFile file, int ok_status, Reply reply) {
+void adopt_then_finish(Ctx ctx, const std::string& id, image::ImageService::StagedFile file, int ok_status,
+                       Reply reply) {
   auto stored = std::make_shared<Result<image::StoredData>>(Status(Code::kInternal, "not stored"));
   ctx.runtime.offload(
       [ctx, id, file, stored] { *stored = ctx.data.adopt(id, file.path, file.size, file.md5, file.sha512); },
@@ -55,14 +56,17 @@ bool parse_range(const std::string& h, std::uint64_t size, std::uint64_t* first,
 }  // namespace
 
 void add_data_routes(Router& r, Ctx ctx) {
-  r.add_streaming("PUT", "/v2/images/{image_id}/file", [ctx](Request& req, Reply reply) {
-    if (!octet_stream(req))
-      return reply(error_response(ErrorStyle::kGlance, 415, "Content-Type must be application/octet-stream"));
-    std::string id = req.params["image_id"];
-    Status st = ctx.images.begin_upload(caller(req), id, req.body_size);
-    if (!st.ok()) return reply(fail(st));
-    adopt_then_finish(ctx, id, {req.body_file, req.body_md5, req.body_sha512, req.body_size}, 204, reply);
-  }, kMaxUpload);
+  r.add_streaming(
+      "PUT", "/v2/images/{image_id}/file",
+      [ctx](Request& req, Reply reply) {
+        if (!octet_stream(req))
+          return reply(error_response(ErrorStyle::kGlance, 415, "Content-Type must be application/octet-stream"));
+        std::string id = req.params["image_id"];
+        Status st = ctx.images.begin_upload(caller(req), id, req.body_size);
+        if (!st.ok()) return reply(fail(st));
+        adopt_then_finish(ctx, id, {req.body_file, req.body_md5, req.body_sha512, req.body_size}, 204, reply);
+      },
+      kMaxUpload);
 
   r.add_sync("GET", "/v2/images/{image_id}/file", [ctx](Request& req) {
     auto dl = ctx.images.download(caller(req), req.params["image_id"]);
@@ -85,28 +89,31 @@ void add_data_routes(Router& r, Ctx ctx) {
       resp.status = 206;
       resp.file_offset = first;
       resp.file_length = last - first + 1;
-      resp.header("Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" +
-                                       std::to_string(d.size));
+      resp.header("Content-Range",
+                  "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" + std::to_string(d.size));
       return resp;
     }
     resp.header("Content-MD5", d.md5);
     return resp;
   });
 
-  r.add_streaming("PUT", "/v2/images/{image_id}/stage", [ctx](Request& req, Reply reply) {
-    if (!octet_stream(req))
-      return reply(error_response(ErrorStyle::kGlance, 415, "Content-Type must be application/octet-stream"));
-    std::string id = req.params["image_id"];
-    if (id.find('/') != std::string::npos) return reply(fail(NotFound("No image found with ID " + id)));
-    // Keep the upload aside under the image's id until it is imported.
-    std::string staged = ctx.staging_dir + "/" + id;
-    std::error_code ec;
-    std::filesystem::rename(req.body_file, staged, ec);
-    if (ec) return reply(fail(Status(Code::kInternal, "cannot stage image data: " + ec.message())));
-    Status st = ctx.images.stage(caller(req), id, staged, req.body_size, req.body_md5, req.body_sha512);
-    if (!st.ok()) std::filesystem::remove(staged, ec);
-    reply(st.ok() ? empty_response(204) : fail(st));
-  }, kMaxUpload);
+  r.add_streaming(
+      "PUT", "/v2/images/{image_id}/stage",
+      [ctx](Request& req, Reply reply) {
+        if (!octet_stream(req))
+          return reply(error_response(ErrorStyle::kGlance, 415, "Content-Type must be application/octet-stream"));
+        std::string id = req.params["image_id"];
+        if (id.find('/') != std::string::npos) return reply(fail(NotFound("No image found with ID " + id)));
+        // Keep the upload aside under the image's id until it is imported.
+        std::string staged = ctx.staging_dir + "/" + id;
+        std::error_code ec;
+        std::filesystem::rename(req.body_file, staged, ec);
+        if (ec) return reply(fail(Status(Code::kInternal, "cannot stage image data: " + ec.message())));
+        Status st = ctx.images.stage(caller(req), id, staged, req.body_size, req.body_md5, req.body_sha512);
+        if (!st.ok()) std::filesystem::remove(staged, ec);
+        reply(st.ok() ? empty_response(204) : fail(st));
+      },
+      kMaxUpload);
 
   r.add("POST", "/v2/images/{image_id}/import", [ctx](Request& req, Reply reply) {
     auto body = req.json();
@@ -120,14 +127,16 @@ void add_data_routes(Router& r, Ctx ctx) {
   });
 
   r.add_sync("GET", "/v2/info/import", [](Request&) {
-    return json_response(200, {{"import-methods", {{"description", "Import methods available."},
-                                                   {"type", "array"},
-                                                   {"value", Json::array({"glance-direct"})}}}});
+    return json_response(200, {{"import-methods",
+                                {{"description", "Import methods available."},
+                                 {"type", "array"},
+                                 {"value", Json::array({"glance-direct"})}}}});
   });
   r.add_sync("GET", "/v2/info/stores", [ctx](Request&) {
-    return json_response(200, {{"stores", Json::array({{{"id", ctx.images.store_id()},
-                                                         {"description", "Image data kept as files in the state directory"},
-                                                         {"default", true}}})}});
+    return json_response(200,
+                         {{"stores", Json::array({{{"id", ctx.images.store_id()},
+                                                   {"description", "Image data kept as files in the state directory"},
+                                                   {"default", true}}})}});
   });
 }
 

@@ -62,8 +62,8 @@ Result<bool> matches_time(const std::string& have, const std::string& expr) {
 
 Result<std::vector<const Json*>> filter_images(const std::vector<const Json*>& images, const Request& req) {
   // visibility, member_status and os_hidden are the service's ListScope.
-  static const char* kNotFilters[] = {"limit", "marker", "sort_key", "sort_dir", "sort", "visibility", "member_status",
-                                      "os_hidden"};
+  static const char* kNotFilters[] = {"limit", "marker",     "sort_key",      "sort_dir",
+                                      "sort",  "visibility", "member_status", "os_hidden"};
   bool any_filter = false;
   for (const auto& [key, want] : req.query)
     any_filter = any_filter || std::find(std::begin(kNotFilters), std::end(kNotFilters), key) == std::end(kNotFilters);
@@ -105,9 +105,10 @@ Result<std::vector<const Json*>> filter_images(const std::vector<const Json*>& i
 }
 
 Status sort_images(std::vector<const Json*>& images, const Request& req) {
-  static const std::vector<std::string> keys = {"name", "status", "container_format", "disk_format", "size", "id",
-                                                "created_at", "updated_at", "visibility", "owner", "min_disk",
-                                                "min_ram", "virtual_size", "protected", "os_hidden"};
+  static const std::vector<std::string> keys = {"name",         "status",    "container_format", "disk_format",
+                                                "size",         "id",        "created_at",       "updated_at",
+                                                "visibility",   "owner",     "min_disk",         "min_ram",
+                                                "virtual_size", "protected", "os_hidden"};
   if (!req.query_param("sort_key") && !req.query_param("sort")) return {};  // the service's order: newest first
   auto sort = parse_sort(req, keys);
   if (!sort.ok()) return sort.status();
@@ -126,10 +127,12 @@ Result<Json> from_v20_patch(const Json& ops) {
     std::string op;
     for (const char* key : {"add", "remove", "replace"}) {
       if (!raw.contains(key)) continue;
-      if (!op.empty()) return BadRequest("Operation objects must contain only one member named \"add\", \"remove\", or \"replace\".");
+      if (!op.empty())
+        return BadRequest("Operation objects must contain only one member named \"add\", \"remove\", or \"replace\".");
       op = key;
     }
-    if (op.empty()) return BadRequest("Operation objects must contain exactly one member named \"add\", \"remove\", or \"replace\".");
+    if (op.empty())
+      return BadRequest("Operation objects must contain exactly one member named \"add\", \"remove\", or \"replace\".");
     if (!raw[op].is_string()) return BadRequest("Json path should be a string.");
     Json change = {{"op", op}, {"path", raw[op]}};
     if (raw.contains("value")) change["value"] = raw["value"];
@@ -164,8 +167,10 @@ Json image_view(const Json& doc) {
 
 Router make_image_router(Ctx ctx) {
   Router r;
-  r.add_sync("GET", "/", [](Request& req) { return json_response(300, version_list(req)); }, false);
-  r.add_sync("GET", "/versions", [](Request& req) { return json_response(200, version_list(req)); }, false);
+  r.add_sync(
+      "GET", "/", [](Request& req) { return json_response(300, version_list(req)); }, false);
+  r.add_sync(
+      "GET", "/versions", [](Request& req) { return json_response(200, version_list(req)); }, false);
 
   r.add_sync("POST", "/v2/images", [ctx](Request& req) {
     auto body = req.json();
@@ -198,7 +203,8 @@ Router make_image_router(Ctx ctx) {
     auto page = paginate_by(*images, req, 1000, [](const Json* img) { return (*img)["id"].get<std::string>(); });
     if (!page.ok()) {
       if (page.status().code() == Code::kNotFound)
-        return fail(BadRequest("Invalid marker. Image " + req.query_param("marker").value_or("") + " could not be found."));
+        return fail(
+            BadRequest("Invalid marker. Image " + req.query_param("marker").value_or("") + " could not be found."));
       return fail(page.status());
     }
     Json list = Json::array();
@@ -222,9 +228,9 @@ Router make_image_router(Ctx ctx) {
     std::string type = req.header("Content-Type");
     bool v21 = type.find("application/openstack-images-v2.1-json-patch") != std::string::npos;
     if (!v21 && type.find("application/openstack-images-v2.0-json-patch") == std::string::npos) {
-      auto resp = error_response(ErrorStyle::kGlance, 415,
-                                 "Unsupported Content-Type " + type +
-                                     "; use application/openstack-images-v2.1-json-patch");
+      auto resp =
+          error_response(ErrorStyle::kGlance, 415,
+                         "Unsupported Content-Type " + type + "; use application/openstack-images-v2.1-json-patch");
       resp.header("Accept-Patch",
                   "application/openstack-images-v2.0-json-patch, application/openstack-images-v2.1-json-patch");
       return resp;
@@ -245,7 +251,8 @@ Router make_image_router(Ctx ctx) {
   for (const char* method : {"DELETE", "PATCH"}) {
     r.add_sync(method, "/v2/images", [](Request& req) {
       if (empty_image_id(req)) return error_response(ErrorStyle::kGlance, 404, "The resource could not be found.");
-      auto resp = error_response(ErrorStyle::kGlance, 405, "The method " + req.method + " is not allowed for this resource.");
+      auto resp =
+          error_response(ErrorStyle::kGlance, 405, "The method " + req.method + " is not allowed for this resource.");
       resp.header("Allow", "GET, POST");
       return resp;
     });

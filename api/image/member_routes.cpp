@@ -6,8 +6,8 @@ namespace stacklab::api::image_api {
 namespace {
 
 Json member_view(const Json& m) {
-  return {{"created_at", m["created_at"]}, {"image_id", m["image_id"]}, {"member_id", m["member_id"]},
-          {"schema", "/v2/schemas/member"}, {"status", m["status"]},      {"updated_at", m["updated_at"]}};
+  return {{"created_at", m["created_at"]},  {"image_id", m["image_id"]}, {"member_id", m["member_id"]},
+          {"schema", "/v2/schemas/member"}, {"status", m["status"]},     {"updated_at", m["updated_at"]}};
 }
 
 }  // namespace
@@ -35,8 +35,7 @@ void add_member_routes(Router& r, Ctx ctx) {
   r.add_sync("PUT", "/v2/images/{image_id}/members/{member_id}", [ctx](Request& req) {
     auto body = req.json();
     if (!body.ok()) return fail(body.status());
-    if (!body->contains("status") || !(*body)["status"].is_string())
-      return fail(BadRequest("Status not specified"));
+    if (!body->contains("status") || !(*body)["status"].is_string()) return fail(BadRequest("Status not specified"));
     auto m = ctx.images.update_member(caller(req), req.params["image_id"], req.params["member_id"], (*body)["status"]);
     return m.ok() ? json_response(200, member_view(*m)) : fail(m.status());
   });

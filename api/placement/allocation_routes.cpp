@@ -58,7 +58,8 @@ Result<AllocationRequest> parse_request(const Json& body, const Microversion& v)
   if (req.check_generation) {
     if (!body.contains("consumer_generation"))
       return BadRequest("JSON does not validate: 'consumer_generation' is a required property");
-    if (body["consumer_generation"].is_number_integer()) req.consumer_generation = body["consumer_generation"].get<std::int64_t>();
+    if (body["consumer_generation"].is_number_integer())
+      req.consumer_generation = body["consumer_generation"].get<std::int64_t>();
   }
   return req;
 }
@@ -132,7 +133,8 @@ void add_allocation_routes(Router& r, Ctx ctx) {
       const ResourceProvider* rp = p.provider(req.params["uuid"]);
       if (!rp) return fail(NotFound("No resource provider with uuid " + req.params["uuid"] + " found"));
       Json allocs = Json::object();
-      for (const auto& [consumer, amounts] : p.provider_allocations(rp->uuid)) allocs[consumer] = {{"resources", amounts}};
+      for (const auto& [consumer, amounts] : p.provider_allocations(rp->uuid))
+        allocs[consumer] = {{"resources", amounts}};
       return json_response(200, {{"allocations", allocs}, {"resource_provider_generation", rp->generation}});
     });
   });
@@ -171,10 +173,13 @@ void add_allocation_routes(Router& r, Ctx ctx) {
           n = 0;
         }
         if (n < 1)
-          return fail(BadRequest("Badly formed resources parameter. Expected resources query string parameter in "
-                                 "form: ?resources=VCPU:2,MEMORY_MB:1024. Got: " + *resources));
+          return fail(
+              BadRequest("Badly formed resources parameter. Expected resources query string parameter in "
+                         "form: ?resources=VCPU:2,MEMORY_MB:1024. Got: " +
+                         *resources));
         std::string rc = part.substr(0, colon);
-        if (!p.resource_class_exists(rc)) return fail(BadRequest("Invalid resource class in resources parameter: No such resource class " + rc + "."));
+        if (!p.resource_class_exists(rc))
+          return fail(BadRequest("Invalid resource class in resources parameter: No such resource class " + rc + "."));
         q.resources[rc] = n;
       }
       if (auto required = req.query_param("required"); required && v >= Microversion{1, 17})
@@ -205,7 +210,8 @@ void add_allocation_routes(Router& r, Ctx ctx) {
         if (v >= Microversion{1, 12}) {
           requests.push_back({{"allocations", {{rp.uuid, {{"resources", c.resources}}}}}});
         } else {
-          requests.push_back({{"allocations", Json::array({{{"resource_provider", {{"uuid", rp.uuid}}}, {"resources", c.resources}}})}});
+          requests.push_back({{"allocations", Json::array({{{"resource_provider", {{"uuid", rp.uuid}}},
+                                                            {"resources", c.resources}}})}});
         }
         Json res = Json::object();
         for (const auto& [rc, inv] : rp.inventories) {

@@ -30,7 +30,8 @@ Result<Inventory> parse_inventory(const Json& j, const std::string& rc) {
   inv.total = j["total"];
   auto integer = [&](const char* k, std::int64_t* out) -> Status {
     if (!j.contains(k)) return {};
-    if (!j[k].is_number_integer()) return BadRequest(std::string("JSON does not validate: '") + k + "' is not of type 'integer'");
+    if (!j[k].is_number_integer())
+      return BadRequest(std::string("JSON does not validate: '") + k + "' is not of type 'integer'");
     *out = j[k];
     return {};
   };
@@ -40,7 +41,8 @@ Result<Inventory> parse_inventory(const Json& j, const std::string& rc) {
     if (!st.ok()) return st;
   }
   if (j.contains("allocation_ratio")) {
-    if (!j["allocation_ratio"].is_number()) return BadRequest("JSON does not validate: 'allocation_ratio' is not of type 'number'");
+    if (!j["allocation_ratio"].is_number())
+      return BadRequest("JSON does not validate: 'allocation_ratio' is not of type 'number'");
     inv.allocation_ratio = j["allocation_ratio"];
   }
   return inv;
@@ -108,11 +110,17 @@ Json provider_json(const ResourceProvider& rp, const Microversion& v) {
 Router make_placement_router(Ctx ctx) {
   Router r;
   auto& p = ctx.placement;
-  r.add_sync("GET", "/", [](Request&) {
-    Json version = {{"id", "v1.0"}, {"status", "CURRENT"}, {"min_version", kPlacementVersions.min.str()},
-                    {"max_version", kPlacementVersions.max.str()}, {"links", {{{"rel", "self"}, {"href", ""}}}}};
-    return json_response(200, {{"versions", Json::array({version})}});
-  }, false);
+  r.add_sync(
+      "GET", "/",
+      [](Request&) {
+        Json version = {{"id", "v1.0"},
+                        {"status", "CURRENT"},
+                        {"min_version", kPlacementVersions.min.str()},
+                        {"max_version", kPlacementVersions.max.str()},
+                        {"links", {{{"rel", "self"}, {"href", ""}}}}};
+        return json_response(200, {{"versions", Json::array({version})}});
+      },
+      false);
 
   // ---- resource providers ----
   r.add_sync("GET", "/resource_providers", [&p](Request& req) {
@@ -132,11 +140,16 @@ Router make_placement_router(Ctx ctx) {
       if (resources) {
         for (const auto& part : split(*resources, ',')) {
           auto colon = part.find(':');
-          if (colon == std::string::npos) return fail(BadRequest("Badly formed resources parameter. Expected resources query string parameter in form: ?resources=VCPU:2,MEMORY_MB:1024. Got: " + *resources));
+          if (colon == std::string::npos)
+            return fail(
+                BadRequest("Badly formed resources parameter. Expected resources query string parameter in form: "
+                           "?resources=VCPU:2,MEMORY_MB:1024. Got: " +
+                           *resources));
           try {
             want[part.substr(0, colon)] = std::stoll(part.substr(colon + 1));
           } catch (...) {
-            return fail(BadRequest("Requested resource " + part.substr(0, colon) + " expected positive integer amount."));
+            return fail(
+                BadRequest("Requested resource " + part.substr(0, colon) + " expected positive integer amount."));
           }
         }
       }
@@ -176,7 +189,8 @@ Router make_placement_router(Ctx ctx) {
         return fail(BadRequest("JSON does not validate: 'name' is a required property"));
       std::string uuid = body->value("uuid", Json("")).is_string() ? body->value("uuid", "") : "";
       std::string parent;
-      if (v >= Microversion{1, 14} && body->contains("parent_provider_uuid") && (*body)["parent_provider_uuid"].is_string())
+      if (v >= Microversion{1, 14} && body->contains("parent_provider_uuid") &&
+          (*body)["parent_provider_uuid"].is_string())
         parent = (*body)["parent_provider_uuid"];
       auto rp = p.create_provider((*body)["name"], uuid, parent);
       if (!rp.ok()) return fail(rp.status());
@@ -440,7 +454,10 @@ Router make_placement_router(Ctx ctx) {
             auto want = split(name->substr(3), ',');
             if (std::find(want.begin(), want.end(), t) == want.end()) continue;
           } else {
-            return fail(BadRequest("Badly formatted name parameter. Expected name query string parameter in form: ?name=[in|startswith]:[name1,name2|prefix]. Got: \"" + *name + "\""));
+            return fail(
+                BadRequest("Badly formatted name parameter. Expected name query string parameter in form: "
+                           "?name=[in|startswith]:[name1,name2|prefix]. Got: \"" +
+                           *name + "\""));
           }
         }
         if (associated && ((*associated == "true") != (used.count(t) > 0))) continue;

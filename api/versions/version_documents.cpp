@@ -11,41 +11,66 @@ Json identity_v3(const Request& req) {
           {"status", "stable"},
           {"updated", "2020-04-07T00:00:00Z"},
           {"links", self_link(req.service_url() + "/v3/")},
-          {"media-types", Json::array({{{"base", "application/json"},
-                                        {"type", "application/vnd.openstack.identity-v3+json"}}})}};
+          {"media-types",
+           Json::array({{{"base", "application/json"}, {"type", "application/vnd.openstack.identity-v3+json"}}})}};
 }
 
 }  // namespace
 
 void add_identity_version_routes(Router& router) {
-  router.add_sync("GET", "/", [](Request& req) {
-    return json_response(300, {{"versions", {{"values", Json::array({identity_v3(req)})}}}});
-  }, false);
-  router.add_sync("GET", "/v3", [](Request& req) { return json_response(200, {{"version", identity_v3(req)}}); },
-                  false);
+  router.add_sync(
+      "GET", "/",
+      [](Request& req) {
+        return json_response(300, {{"versions", {{"values", Json::array({identity_v3(req)})}}}});
+      },
+      false);
+  router.add_sync(
+      "GET", "/v3",
+      [](Request& req) {
+        return json_response(200, {{"version", identity_v3(req)}});
+      },
+      false);
 }
 
 Router version_only_router(const std::string& service) {
   Router r;
   if (service == "network") {
-    r.add_sync("GET", "/", [](Request& req) {
-      return json_response(200, {{"versions", Json::array({{{"id", "v2.0"}, {"status", "CURRENT"},
-                                                             {"links", self_link(req.service_url() + "/v2.0/")}}})}});
-    }, false);
+    r.add_sync(
+        "GET", "/",
+        [](Request& req) {
+          return json_response(
+              200,
+              {{"versions",
+                Json::array(
+                    {{{"id", "v2.0"}, {"status", "CURRENT"}, {"links", self_link(req.service_url() + "/v2.0/")}}})}});
+        },
+        false);
   } else if (service == "volume") {
-    r.add_sync("GET", "/", [](Request& req) {
-      return json_response(300, {{"versions", Json::array({{{"id", "v3.0"}, {"status", "CURRENT"},
-                                                             {"version", "3.0"}, {"min_version", "3.0"},
-                                                             {"updated", "2016-02-08T12:20:21Z"},
-                                                             {"links", self_link(req.service_url() + "/v3/")},
-                                                             {"media-types", Json::array({{{"base", "application/json"},
-                                                               {"type", "application/vnd.openstack.volume+json;version=3"}}})}}})}});
-    }, false);
+    r.add_sync(
+        "GET", "/",
+        [](Request& req) {
+          return json_response(
+              300, {{"versions",
+                     Json::array({{{"id", "v3.0"},
+                                   {"status", "CURRENT"},
+                                   {"version", "3.0"},
+                                   {"min_version", "3.0"},
+                                   {"updated", "2016-02-08T12:20:21Z"},
+                                   {"links", self_link(req.service_url() + "/v3/")},
+                                   {"media-types",
+                                    Json::array({{{"base", "application/json"},
+                                                  {"type", "application/vnd.openstack.volume+json;version=3"}}})}}})}});
+        },
+        false);
   } else {  // metric, orchestration
-    r.add_sync("GET", "/", [](Request& req) {
-      return json_response(300, {{"versions", Json::array({{{"id", "v1.0"}, {"status", "CURRENT"},
-                                                             {"links", self_link(req.service_url() + "/v1/")}}})}});
-    }, false);
+    r.add_sync(
+        "GET", "/",
+        [](Request& req) {
+          return json_response(300, {{"versions", Json::array({{{"id", "v1.0"},
+                                                                {"status", "CURRENT"},
+                                                                {"links", self_link(req.service_url() + "/v1/")}}})}});
+        },
+        false);
   }
   return r;
 }

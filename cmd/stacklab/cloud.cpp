@@ -8,8 +8,8 @@
 #include "api/compute/compute_routes.h"
 #include "api/identity/identity_routes.h"
 #include "api/image/image_routes.h"
-#include "api/placement/placement_routes.h"
 #include "api/ops_routes.h"
+#include "api/placement/placement_routes.h"
 #include "api/versions/version_documents.h"
 #include "engine/compute/compute_policy.h"
 #include "engine/core/log.h"
@@ -40,7 +40,8 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   id_opts.token_expiration = std::chrono::seconds(config.get_int("token", "expiration", 3600));
   id_opts.password_hash_rounds = static_cast<int>(config.get_int("identity", "password_hash_rounds", 10000));
   id_opts.max_password_length = static_cast<int>(config.get_int("identity", "max_password_length", 4096));
-  cloud->identity_ = std::make_unique<identity::IdentityService>(*cloud->store_, runtime.clock(), runtime.random(), id_opts);
+  cloud->identity_ =
+      std::make_unique<identity::IdentityService>(*cloud->store_, runtime.clock(), runtime.random(), id_opts);
   if (std::string policy_file = config.get("oslo_policy", "policy_file"); !policy_file.empty()) {
     std::ifstream f(policy_file);
     auto rules = Json::parse(f, nullptr, false);
@@ -64,7 +65,8 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
     if (ec) return Status(Code::kInternal, "cannot create " + cloud->data_dir_ + "/" + sub + ": " + ec.message());
   }
   // Uploads cut by a crash are of no use to anyone.
-  for (const auto& e : std::filesystem::directory_iterator(cloud->data_dir_ + "/tmp")) std::filesystem::remove(e.path());
+  for (const auto& e : std::filesystem::directory_iterator(cloud->data_dir_ + "/tmp"))
+    std::filesystem::remove(e.path());
 
   image::ImageOptions img_opts;
   img_opts.image_count_total = config.get_int("image", "image_count_total", -1);
@@ -86,8 +88,8 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
                                                              cloud->compute_policy_);
   compute::KeypairOptions kp_opts;
   kp_opts.key_pairs_per_user = static_cast<int>(config.get_int("quota", "key_pairs", 100));
-  cloud->keypairs_ = std::make_unique<compute::KeypairService>(*cloud->store_, runtime.clock(), cloud->compute_policy_,
-                                                               kp_opts);
+  cloud->keypairs_ =
+      std::make_unique<compute::KeypairService>(*cloud->store_, runtime.clock(), cloud->compute_policy_, kp_opts);
 
   // Services, mounted at DevStack's paths.
   cloud->metrics_ = std::make_unique<metrics::ApiMetrics>();
@@ -101,13 +103,15 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   app.mount("/placement", "placement-api", api::ErrorStyle::kPlacement,
             api::placement_api::make_placement_router({*cloud->placement_}));
   app.mount("/image", "glance-api", api::ErrorStyle::kGlance,
-            api::image_api::make_image_router({*cloud->images_, *cloud->image_store_, runtime, cloud->data_dir_ + "/staging"}));
+            api::image_api::make_image_router(
+                {*cloud->images_, *cloud->image_store_, runtime, cloud->data_dir_ + "/staging"}));
   app.mount("/networking", "neutron-server", api::ErrorStyle::kNeutron, api::version_only_router("network"));
   app.mount("/volume", "cinder-api", api::ErrorStyle::kNova, api::version_only_router("volume"));
   app.mount("/metric", "gnocchi-api", api::ErrorStyle::kKeystone, api::version_only_router("metric"));
   app.mount("/heat-api", "heat-api", api::ErrorStyle::kKeystone, api::version_only_router("orchestration"));
-  app.mount("", "stacklab", api::ErrorStyle::kKeystone,
-            api::make_ops_router(runtime, *cloud->store_, *cloud->metrics_, {o.profile, o.state_dir, runtime.clock().now()}));
+  app.mount(
+      "", "stacklab", api::ErrorStyle::kKeystone,
+      api::make_ops_router(runtime, *cloud->store_, *cloud->metrics_, {o.profile, o.state_dir, runtime.clock().now()}));
 
   // Bind first (with port 0 the catalog needs the port the kernel chose), but
   // accept only once the profile is seeded: an early client must not see a

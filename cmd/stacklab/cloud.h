@@ -21,14 +21,14 @@
 namespace stacklab {
 
 struct CloudOptions {
-  std::string state_dir;            // "" = ephemeral
+  std::string state_dir;  // "" = ephemeral
   std::string listen_host = "127.0.0.1";
   unsigned short listen_port = 8080;  // 0 = any free port
-  std::string host;                 // host[:port] for the catalog and rc files; "" = derived from the listener
+  std::string host;                   // host[:port] for the catalog and rc files; "" = derived from the listener
   std::string profile = "lab";
   unsigned io_threads = 2;
-  Config config;                    // the INI file's values ([identity], [token], [database], ...)
-  bool log_to_stderr = true;        // logs always go to <state_dir>/logs/<service>.log when there is a state dir
+  Config config;              // the INI file's values ([identity], [token], [database], ...)
+  bool log_to_stderr = true;  // logs always go to <state_dir>/logs/<service>.log when there is a state dir
 };
 
 class Cloud {

@@ -6,15 +6,15 @@
 namespace stacklab::cmd {
 
 struct UpOptions {
-  std::string config_file;             // --config: INI file ([DEFAULT], [identity], [token], ...)
-  std::string state_dir;               // --state; default: $XDG_DATA_HOME/stacklab or ~/.local/share/stacklab
-  bool ephemeral = false;              // --ephemeral: keep nothing on disk
+  std::string config_file;  // --config: INI file ([DEFAULT], [identity], [token], ...)
+  std::string state_dir;    // --state; default: $XDG_DATA_HOME/stacklab or ~/.local/share/stacklab
+  bool ephemeral = false;   // --ephemeral: keep nothing on disk
   std::string listen = "127.0.0.1:8080";
-  std::string host_ip;                 // --host-ip: the address the catalog and rc files use
-  std::string profile = "lab";         // lab | ci
-  bool fast = false;                   // --fast: zero simulated durations (used by later services)
+  std::string host_ip;          // --host-ip: the address the catalog and rc files use
+  std::string profile = "lab";  // lab | ci
+  bool fast = false;            // --fast: zero simulated durations (used by later services)
   unsigned io_threads = 2;
-  bool quiet = false;                  // no log lines on stderr
+  bool quiet = false;  // no log lines on stderr
 };
 
 // Runs the cloud in the foreground until SIGINT/SIGTERM. Returns the exit code.

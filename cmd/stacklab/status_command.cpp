@@ -44,7 +44,8 @@ int run_status(const std::string& url, bool json) {
     }
     std::cout << "stacklab at " << url << ": " << doc["status"].get<std::string>() << " (profile "
               << doc["profile"].get<std::string>() << ", up " << static_cast<long>(doc["uptime_seconds"].get<double>())
-              << " s, " << (doc["persistent"].get<bool>() ? "state " + doc["state_dir"].get<std::string>() : "ephemeral")
+              << " s, "
+              << (doc["persistent"].get<bool>() ? "state " + doc["state_dir"].get<std::string>() : "ephemeral")
               << ")\n";
     for (const auto& [name, state] : doc["services"].items())
       std::cout << "  " << name << std::string(16 - std::min<std::size_t>(15, name.size()), ' ')

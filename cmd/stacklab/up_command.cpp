@@ -92,9 +92,10 @@ int run_up(const UpOptions& o) {
     std::string rc = co.state_dir + "/openrc";
     std::printf("  source %s admin admin    # admin; plain 'source %s' is demo/demo\n", rc.c_str(), rc.c_str());
   } else {
-    std::printf("  export OS_AUTH_URL=%s/identity OS_IDENTITY_API_VERSION=3 OS_USERNAME=admin OS_PASSWORD=%s "
-                "OS_PROJECT_NAME=admin OS_USER_DOMAIN_ID=default OS_PROJECT_DOMAIN_ID=default\n",
-                url.c_str(), c.admin_password().c_str());
+    std::printf(
+        "  export OS_AUTH_URL=%s/identity OS_IDENTITY_API_VERSION=3 OS_USERNAME=admin OS_PASSWORD=%s "
+        "OS_PROJECT_NAME=admin OS_USER_DOMAIN_ID=default OS_PROJECT_DOMAIN_ID=default\n",
+        url.c_str(), c.admin_password().c_str());
   }
   std::printf("  openstack token issue\n  metrics: %s/metrics   status: stacklab status --url %s\n", url.c_str(),
               url.c_str());

@@ -1,5 +1,6 @@
-#include <utility>
 #include "engine/core/bus.h"
+
+#include <utility>
 
 #include "engine/core/log.h"
 #include "engine/core/runtime.h"

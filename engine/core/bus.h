@@ -11,9 +11,8 @@
 #include <atomic>
 #include <functional>
 #include <map>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "engine/core/status.h"
 

@@ -1,9 +1,9 @@
-#include <utility>
 #include "engine/core/clock.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <unordered_map>
+#include <utility>
 
 namespace stacklab {
 

@@ -12,7 +12,9 @@
 #include <memory>
 #include <mutex>
 
-namespace boost::asio { class io_context; }
+namespace boost::asio {
+class io_context;
+}
 
 namespace stacklab {
 

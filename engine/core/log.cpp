@@ -53,8 +53,8 @@ void Log::write(Level level, const std::string& msg) {
   if (level < r.level) return;
   static const char* names[] = {"DEBUG", "INFO", "WARNING", "ERROR"};
   std::string when = r.clock ? format_log_time(r.clock->now()) : "-";
-  std::string line = when + " " + std::to_string(::getpid()) + " " + names[static_cast<int>(level)] + " " +
-                     service_ + " [" + current_context + "] " + msg + "\n";
+  std::string line = when + " " + std::to_string(::getpid()) + " " + names[static_cast<int>(level)] + " " + service_ +
+                     " [" + current_context + "] " + msg + "\n";
   std::lock_guard lock(mu_);
   if (file_) {
     std::fputs(line.c_str(), file_.get());
@@ -66,8 +66,8 @@ void Log::write(Level level, const std::string& msg) {
 Log::RequestScope::RequestScope(const std::string& request_id, const std::string& user_id,
                                 const std::string& project_id)
     : saved_(current_context) {
-  current_context = request_id + " " + (user_id.empty() ? "-" : user_id) + " " +
-                    (project_id.empty() ? "-" : project_id);
+  current_context =
+      request_id + " " + (user_id.empty() ? "-" : user_id) + " " + (project_id.empty() ? "-" : project_id);
 }
 
 Log::RequestScope::~RequestScope() { current_context = saved_; }

@@ -31,8 +31,7 @@ class Log {
   // and the caller's user and project ids.
   class RequestScope {
    public:
-    RequestScope(const std::string& request_id, const std::string& user_id = "",
-                 const std::string& project_id = "");
+    RequestScope(const std::string& request_id, const std::string& user_id = "", const std::string& project_id = "");
     ~RequestScope();
 
    private:

@@ -155,14 +155,22 @@ class Evaluator {
     }
     std::string want = expand(match);
     std::string have;
-    if (kind == "user_id") have = creds_.user_id;
-    else if (kind == "project_id") have = creds_.project_id;
-    else if (kind == "domain_id") have = creds_.domain_id;
-    else if (kind == "user_domain_id") have = creds_.user_domain_id;
-    else if (kind == "project_domain_id") have = creds_.project_domain_id;
-    else if (kind == "system_scope") have = creds_.system_scope;
-    else if (kind == "is_admin") have = creds_.is_admin() ? "True" : "False";
-    else if (kind == "token.project.domain.id") have = creds_.project_domain_id;
+    if (kind == "user_id")
+      have = creds_.user_id;
+    else if (kind == "project_id")
+      have = creds_.project_id;
+    else if (kind == "domain_id")
+      have = creds_.domain_id;
+    else if (kind == "user_domain_id")
+      have = creds_.user_domain_id;
+    else if (kind == "project_domain_id")
+      have = creds_.project_domain_id;
+    else if (kind == "system_scope")
+      have = creds_.system_scope;
+    else if (kind == "is_admin")
+      have = creds_.is_admin() ? "True" : "False";
+    else if (kind == "token.project.domain.id")
+      have = creds_.project_domain_id;
     else {
       // generic check: a literal on the left compared to the target's value
       const Json* v = lookup(target_, want);

@@ -8,10 +8,9 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/core/status.h"
 
@@ -23,11 +22,11 @@ using Json = nlohmann::json;
 struct Credentials {
   std::string user_id;
   std::string user_domain_id;
-  std::string project_id;          // project scope, else empty
+  std::string project_id;  // project scope, else empty
   std::string project_domain_id;
-  std::string domain_id;           // domain scope, else empty
-  std::string system_scope;        // "all" for system scope, else empty
-  std::set<std::string> roles;     // effective role names, lowercased
+  std::string domain_id;        // domain scope, else empty
+  std::string system_scope;     // "all" for system scope, else empty
+  std::set<std::string> roles;  // effective role names, lowercased
   bool has_role(const std::string& r) const { return roles.count(r) > 0; }
   bool is_admin() const { return has_role("admin"); }
 };

@@ -1,6 +1,7 @@
 #include "engine/core/random.h"
 
 #include <openssl/rand.h>
+
 #include <stdexcept>
 
 namespace stacklab {
@@ -25,8 +26,7 @@ std::string Random::hex_id() {
 
 std::string Random::uuid4() {
   std::string h = hex_id();
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" +
-         h.substr(20);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
 }
 
 std::string Random::bytes(std::size_t n) {

@@ -1,10 +1,10 @@
-#include <utility>
 #include "engine/core/runtime.h"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <utility>
 
 namespace stacklab {
 

@@ -14,7 +14,10 @@
 #include "engine/core/clock.h"
 #include "engine/core/random.h"
 
-namespace boost::asio { class io_context; class thread_pool; }
+namespace boost::asio {
+class io_context;
+class thread_pool;
+}  // namespace boost::asio
 
 namespace stacklab {
 

@@ -185,8 +185,7 @@ Status Store::write_row(const std::string& kind, const std::string& id, const Js
   Stmt q;
   const char* sql = doc ? "INSERT OR REPLACE INTO documents(kind, id, body) VALUES (?, ?, ?)"
                         : "DELETE FROM documents WHERE kind = ? AND id = ?";
-  if (sqlite3_prepare_v2(db_, sql, -1, &q.s, nullptr) != SQLITE_OK)
-    return Status(Code::kInternal, sqlite3_errmsg(db_));
+  if (sqlite3_prepare_v2(db_, sql, -1, &q.s, nullptr) != SQLITE_OK) return Status(Code::kInternal, sqlite3_errmsg(db_));
   sqlite3_bind_text(q.s, 1, kind.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(q.s, 2, id.c_str(), -1, SQLITE_TRANSIENT);
   std::string body;

@@ -13,12 +13,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/core/status.h"
 
@@ -31,8 +30,8 @@ using Json = nlohmann::json;
 class Store {
  public:
   struct Options {
-    std::string path;          // SQLite file; empty = memory only (--ephemeral)
-    bool sync_full = false;    // fsync every commit (survives power loss, not only kill -9)
+    std::string path;        // SQLite file; empty = memory only (--ephemeral)
+    bool sync_full = false;  // fsync every commit (survives power loss, not only kill -9)
   };
   static Result<std::unique_ptr<Store>> open(const Options& options);
   ~Store();
@@ -63,7 +62,7 @@ class Store {
   int schema_version() const { return schema_version_; }
   static constexpr int kLatestSchema = 1;
 
-  // Replaces the whole state with another store's (snapshot restore).
+  // True when backed by a SQLite file (not --ephemeral).
   bool persistent() const { return db_ != nullptr; }
 
  private:

@@ -44,13 +44,16 @@ Result<Json> IdentityService::create_application_credential(const AuthContext& c
     return BadRequest("Invalid input for field 'unrestricted': it is not of type 'boolean'");
   for (const Json* c : store_.find("app_credential", "user_id", user_id))
     if ((*c)["name"] == in["name"])
-      return Conflict("Conflict occurred attempting to store application_credential - Duplicate entry found with "
-                      "name " + in["name"].get<std::string>() + ".");
+      return Conflict(
+          "Conflict occurred attempting to store application_credential - Duplicate entry found with "
+          "name " +
+          in["name"].get<std::string>() + ".");
   Json expires = nullptr;
   if (in.contains("expires_at") && in["expires_at"].is_string()) {
     auto t = parse_iso(in["expires_at"]);
     if (!t) return BadRequest("Invalid input for field 'expires_at': not an ISO 8601 time");
-    if (*t <= clock_.now()) return BadRequest("The expiration time of an application credential must be in the future.");
+    if (*t <= clock_.now())
+      return BadRequest("The expiration time of an application credential must be in the future.");
     expires = keystone_isoformat(*t);
   }
   // Roles: those asked for (by id or name), each one the creator holds; by default all of them.
@@ -60,7 +63,8 @@ Result<Json> IdentityService::create_application_credential(const AuthContext& c
     for (const auto& want : in["roles"]) {
       const Json* match = nullptr;
       for (const auto& have : creator.roles)
-        if ((want.contains("id") && want["id"] == have["id"]) || (want.contains("name") && want["name"] == have["name"]))
+        if ((want.contains("id") && want["id"] == have["id"]) ||
+            (want.contains("name") && want["name"] == have["name"]))
           match = &have;
       if (!match) return Forbidden("The user does not have the requested role on the project.");
       roles.push_back({{"id", (*match)["id"]}, {"name", (*match)["name"]}, {"domain_id", nullptr}});

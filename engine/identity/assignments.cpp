@@ -15,9 +15,12 @@ using Grant = IdentityService::Grant;
 std::string type_of(const Grant& g) {
   std::string t = g.actor == Grant::Actor::kUser ? "User" : "Group";
   switch (g.target) {
-    case Grant::Target::kProject: return t + "Project";
-    case Grant::Target::kDomain: return t + "Domain";
-    case Grant::Target::kSystem: return t + "System";
+    case Grant::Target::kProject:
+      return t + "Project";
+    case Grant::Target::kDomain:
+      return t + "Domain";
+    case Grant::Target::kSystem:
+      return t + "System";
   }
   return t;
 }
@@ -146,8 +149,12 @@ Status IdentityService::grant(const Grant& g) {
   if (!st.ok()) return st;
   std::string id = assignment_id(g);
   return store_.put("assignment", id,
-                    Json{{"id", id}, {"type", type_of(g)}, {"actor_id", g.actor_id}, {"target_id", g.target_id},
-                         {"role_id", g.role_id}, {"inherited", g.inherited}});
+                    Json{{"id", id},
+                         {"type", type_of(g)},
+                         {"actor_id", g.actor_id},
+                         {"target_id", g.target_id},
+                         {"role_id", g.role_id},
+                         {"inherited", g.inherited}});
 }
 
 Status IdentityService::check_grant(const Grant& g) const {
@@ -184,7 +191,7 @@ std::vector<std::string> IdentityService::effective_roles(const std::string& use
                                                           const std::string& target_id) const {
   std::vector<std::string> actors = user_group_ids(user_id);
   actors.push_back(user_id);
-  std::string inherited_from;  // a project's domain passes down inherited grants
+  std::string inherited_from;          // a project's domain passes down inherited grants
   std::vector<std::string> ancestors;  // and so do its parent projects (OS-INHERIT on projects)
   if (target == Grant::Target::kProject) {
     if (const Json* p = store_.get("project", target_id)) inherited_from = (*p)["domain_id"];
@@ -261,9 +268,12 @@ std::vector<Json> IdentityService::list_role_assignments(const AssignmentQuery& 
     Json e;
     e["role"] = {{"id", (*a)["role_id"]}};
     e[type.rfind("User", 0) == 0 ? "user" : "group"] = {{"id", (*a)["actor_id"]}};
-    if (type.ends_with("Project")) e["scope"] = {{"project", {{"id", (*a)["target_id"]}}}};
-    else if (type.ends_with("Domain")) e["scope"] = {{"domain", {{"id", (*a)["target_id"]}}}};
-    else e["scope"] = {{"system", {{"all", true}}}};
+    if (type.ends_with("Project"))
+      e["scope"] = {{"project", {{"id", (*a)["target_id"]}}}};
+    else if (type.ends_with("Domain"))
+      e["scope"] = {{"domain", {{"id", (*a)["target_id"]}}}};
+    else
+      e["scope"] = {{"system", {{"all", true}}}};
     if ((*a).value("inherited", false)) e["scope"]["OS-INHERIT:inherited_to"] = "projects";
     direct.push_back(std::move(e));
   }

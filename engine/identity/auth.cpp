@@ -179,8 +179,7 @@ Result<AuthContext> IdentityService::complete_auth(const AuthPlan& plan, bool se
   } else if (const Json* u = store_.get("user", plan.user_id)) {
     if ((*u).value("default_project_id", Json()).is_string()) {
       std::string dp = (*u)["default_project_id"];
-      if (store_.get("project", dp) &&
-          !effective_roles(plan.user_id, Grant::Target::kProject, dp).empty())
+      if (store_.get("project", dp) && !effective_roles(plan.user_id, Grant::Target::kProject, dp).empty())
         scope = {{"p", dp}};
     }
   }
@@ -208,8 +207,12 @@ Result<AuthContext> IdentityService::complete_auth(const AuthPlan& plan, bool se
   }
   auto ctx = build_context(plan.user_id, scope, methods, audit_ids, plan.app_cred_id, expires, now);
   if (!ctx.ok()) return ctx;
-  Json payload = {{"u", plan.user_id}, {"m", ctx->methods}, {"a", ctx->audit_ids}, {"i", micros(ctx->issued_at)},
-                  {"e", micros(ctx->expires_at)}, {"s", scope}};
+  Json payload = {{"u", plan.user_id},
+                  {"m", ctx->methods},
+                  {"a", ctx->audit_ids},
+                  {"i", micros(ctx->issued_at)},
+                  {"e", micros(ctx->expires_at)},
+                  {"s", scope}};
   if (!plan.app_cred_id.empty()) payload["c"] = plan.app_cred_id;
   ctx->token = seal_token(token_key(), payload.dump(), random_);
   return ctx;
@@ -222,9 +225,9 @@ Result<AuthContext> IdentityService::authenticate(const Json& auth) {
 }
 
 Result<AuthContext> IdentityService::build_context(const std::string& user_id, const Json& scope,
-                                                   std::vector<std::string> methods,
-                                                   std::vector<std::string> audit_ids, const std::string& app_cred_id,
-                                                   std::optional<TimePoint> expires_at, TimePoint issued_at) const {
+                                                   std::vector<std::string> methods, std::vector<std::string> audit_ids,
+                                                   const std::string& app_cred_id, std::optional<TimePoint> expires_at,
+                                                   TimePoint issued_at) const {
   const Json* user = store_.get("user", user_id);
   if (!user || !(*user).value("enabled", true)) return Unauthorized(kAuthRequired);
   const Json* user_domain = store_.get("domain", (*user)["domain_id"]);
@@ -273,9 +276,8 @@ Result<AuthContext> IdentityService::build_context(const std::string& user_id, c
     std::vector<std::string> allowed;
     for (const auto& r : (*cred)["roles"]) allowed.push_back(r["id"]);
     allowed = expand_implied(allowed);
-    std::erase_if(role_ids, [&](const std::string& r) {
-      return std::find(allowed.begin(), allowed.end(), r) == allowed.end();
-    });
+    std::erase_if(role_ids,
+                  [&](const std::string& r) { return std::find(allowed.begin(), allowed.end(), r) == allowed.end(); });
     if (role_ids.empty()) return Unauthorized(kAuthRequired);
   }
   for (const auto& rid : role_ids)
@@ -330,7 +332,9 @@ Status IdentityService::revoke_by(const std::string& field, const std::string& v
   return store_.put("revocation", id, Json{{"id", id}, {field, value}, {"issued_before", now}});
 }
 
-Status IdentityService::revoke_token(const AuthContext& token) { return revoke_by("audit_id", token.audit_ids.front()); }
+Status IdentityService::revoke_token(const AuthContext& token) {
+  return revoke_by("audit_id", token.audit_ids.front());
+}
 
 Json IdentityService::token_body(const AuthContext& ctx, bool with_catalog) const {
   Json t;
@@ -358,8 +362,8 @@ Json IdentityService::token_body(const AuthContext& ctx, bool with_catalog) cons
   }
   if (!ctx.app_cred_id.empty()) {
     if (const Json* c = store_.get("app_credential", ctx.app_cred_id))
-      t["application_credential"] = {{"id", ctx.app_cred_id}, {"name", (*c)["name"]},
-                                     {"restricted", !(*c).value("unrestricted", false)}};
+      t["application_credential"] = {
+          {"id", ctx.app_cred_id}, {"name", (*c)["name"]}, {"restricted", !(*c).value("unrestricted", false)}};
   }
   Json body;
   body["token"] = std::move(t);

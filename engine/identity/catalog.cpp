@@ -89,7 +89,8 @@ Result<Json> IdentityService::create_endpoint(const Json& in) {
   Json doc = in;
   std::string iface = doc["interface"];
   if (iface != "public" && iface != "internal" && iface != "admin")
-    return BadRequest("Invalid input for field 'interface': '" + iface + "' is not one of ['admin', 'internal', 'public']");
+    return BadRequest("Invalid input for field 'interface': '" + iface +
+                      "' is not one of ['admin', 'internal', 'public']");
   if (!store_.get("service", doc["service_id"].get<std::string>()))
     return NotFound("Could not find service: " + doc["service_id"].get<std::string>() + ".");
   if (!doc.contains("region_id") && doc.contains("region")) doc["region_id"] = doc["region"];
@@ -119,15 +120,18 @@ Result<Json> IdentityService::update_endpoint(const std::string& id, const Json&
   if (p.contains("interface") && p["interface"].is_string()) {
     std::string iface = p["interface"];
     if (iface != "public" && iface != "internal" && iface != "admin")
-      return BadRequest("Invalid input for field 'interface': '" + iface + "' is not one of ['admin', 'internal', 'public']");
+      return BadRequest("Invalid input for field 'interface': '" + iface +
+                        "' is not one of ['admin', 'internal', 'public']");
   }
   if (p.contains("service_id") && p["service_id"].is_string() && !store_.get("service", p["service_id"]))
     return NotFound("Could not find service: " + p["service_id"].get<std::string>() + ".");
   // Keystone's _validate_endpoint_region: the legacy "region" (without
   // "region_id") brings an unknown region into being, on update as on create.
   bool legacy_region = !p.contains("region_id") && p.contains("region") && p["region"].is_string();
-  if (p.contains("region_id")) p["region"] = p["region_id"];
-  else if (p.contains("region")) p["region_id"] = p["region"];
+  if (p.contains("region_id"))
+    p["region"] = p["region_id"];
+  else if (p.contains("region"))
+    p["region_id"] = p["region"];
   if (!legacy_region && p.contains("region_id") && p["region_id"].is_string() && !store_.get("region", p["region_id"]))
     return NotFound("Could not find region: " + p["region_id"].get<std::string>() + ".");
   if (!store_.get("endpoint", id)) return NotFound("Could not find endpoint: " + id + ".");
@@ -191,11 +195,16 @@ Json IdentityService::catalog_for(const AuthContext& token) const {
       if (!(*e).value("enabled", true)) continue;
       std::string url = (*e)["url"];
       if (!substitute(url, token.project_id)) continue;
-      endpoints.push_back({{"id", (*e)["id"]}, {"interface", (*e)["interface"]}, {"region", (*e)["region_id"]},
-                           {"region_id", (*e)["region_id"]}, {"url", url}});
+      endpoints.push_back({{"id", (*e)["id"]},
+                           {"interface", (*e)["interface"]},
+                           {"region", (*e)["region_id"]},
+                           {"region_id", (*e)["region_id"]},
+                           {"url", url}});
     }
     if (endpoints.empty()) continue;
-    catalog.push_back({{"endpoints", endpoints}, {"id", (*svc)["id"]}, {"type", (*svc)["type"]},
+    catalog.push_back({{"endpoints", endpoints},
+                       {"id", (*svc)["id"]},
+                       {"type", (*svc)["type"]},
                        {"name", (*svc).value("name", Json(""))}});
   }
   catalog_cache_[token.project_id] = catalog;

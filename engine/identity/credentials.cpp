@@ -25,15 +25,18 @@ std::string sha256_hex(const std::string& data) {
 
 // Keystone's _validate_blob_json: an ec2 blob is a JSON object with "access".
 Result<Json> ec2_blob(const Json& cred) {
-  Json blob = cred.contains("blob") && cred["blob"].is_string() ? Json::parse(cred["blob"].get<std::string>(), nullptr, false)
-                                                                 : Json();
+  Json blob = cred.contains("blob") && cred["blob"].is_string()
+                  ? Json::parse(cred["blob"].get<std::string>(), nullptr, false)
+                  : Json();
   if (blob.is_discarded()) return BadRequest("Invalid blob in credential");
   if (!blob.is_object() || blob.empty())
-    return BadRequest("Expecting to find blob in credential. The server could not comply with the request since it "
-                      "is either malformed or otherwise incorrect. The client is assumed to be in error.");
+    return BadRequest(
+        "Expecting to find blob in credential. The server could not comply with the request since it "
+        "is either malformed or otherwise incorrect. The client is assumed to be in error.");
   if (!blob.contains("access") || !blob["access"].is_string())
-    return BadRequest("Expecting to find access in credential. The server could not comply with the request since "
-                      "it is either malformed or otherwise incorrect. The client is assumed to be in error.");
+    return BadRequest(
+        "Expecting to find access in credential. The server could not comply with the request since "
+        "it is either malformed or otherwise incorrect. The client is assumed to be in error.");
   return blob;
 }
 
@@ -119,10 +122,13 @@ Json ec2_view(const Json& cred) {
 Result<Json> IdentityService::create_ec2_credential(const std::string& user_id, const std::string& project_id) {
   if (!store_.get("user", user_id)) return NotFound("Could not find user: " + user_id + ".");
   if (!store_.get("project", project_id)) return NotFound("Could not find project: " + project_id + ".");
-  Json blob = {{"access", random_.hex_id()}, {"secret", random_.hex_id()}, {"trust_id", nullptr},
-               {"app_cred_id", nullptr}, {"access_token_id", nullptr}};
-  auto created = create_credential(
-      {{"user_id", user_id}, {"project_id", project_id}, {"type", "ec2"}, {"blob", blob.dump()}});
+  Json blob = {{"access", random_.hex_id()},
+               {"secret", random_.hex_id()},
+               {"trust_id", nullptr},
+               {"app_cred_id", nullptr},
+               {"access_token_id", nullptr}};
+  auto created =
+      create_credential({{"user_id", user_id}, {"project_id", project_id}, {"type", "ec2"}, {"blob", blob.dump()}});
   if (!created.ok()) return created.status();
   return ec2_view(*created);
 }
@@ -138,7 +144,8 @@ Result<std::vector<Json>> IdentityService::list_ec2_credentials(const std::strin
 Result<Json> IdentityService::get_ec2_credential(const std::string& user_id, const std::string& access) const {
   if (!store_.get("user", user_id)) return NotFound("Could not find user: " + user_id + ".");
   const Json* c = store_.get("credential", sha256_hex(access));
-  if (!c || !is_ec2(*c) || (*c)["user_id"] != Json(user_id)) return NotFound("Could not find credential: " + access + ".");
+  if (!c || !is_ec2(*c) || (*c)["user_id"] != Json(user_id))
+    return NotFound("Could not find credential: " + access + ".");
   return ec2_view(*c);
 }
 

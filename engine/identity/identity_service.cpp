@@ -9,74 +9,140 @@ namespace stacklab::identity {
 
 using FT = FieldType;
 
-const EntitySpec kDomainSpec{"domain", "domain", "", {
-    {"id", FT::kString, false, false, 64}, {"name", FT::kString, true, true, 64},
-    {"description", FT::kNullableString, false, true, 65535}, {"enabled", FT::kBool},
-    {"tags", FT::kStringList}, {"options", FT::kObject}}, true};
-const EntitySpec kProjectSpec{"project", "project", "domain_id", {
-    {"id", FT::kString, false, false, 64}, {"name", FT::kString, true, true, 64},
-    {"domain_id", FT::kNullableString, false, false, 64}, {"parent_id", FT::kNullableString, false, false, 64},
-    {"description", FT::kNullableString, false, true, 65535}, {"enabled", FT::kBool}, {"is_domain", FT::kBool, false, false},
-    {"tags", FT::kStringList}, {"options", FT::kObject}}, true};
-const EntitySpec kUserSpec{"user", "user", "domain_id", {
-    {"id", FT::kString, false, false, 64}, {"name", FT::kString, true, true, 255},
-    {"domain_id", FT::kString, false, true, 64}, {"default_project_id", FT::kNullableString, false, true, 64},
-    {"description", FT::kNullableString, false, true, 65535}, {"enabled", FT::kBool},
-    {"password", FT::kNullableString, false, true, 4096}, {"options", FT::kObject},
-    {"federated", FT::kAny}}, true};
-const EntitySpec kGroupSpec{"group", "group", "domain_id", {
-    {"id", FT::kString, false, false, 64}, {"name", FT::kString, true, true, 64},
-    {"domain_id", FT::kString, false, true, 64}, {"description", FT::kNullableString, false, true, 65535}}, true};
-const EntitySpec kRoleSpec{"role", "role", "domain_id", {
-    {"id", FT::kString, false, false, 64}, {"name", FT::kString, true, true, 255},
-    {"domain_id", FT::kNullableString, false, false, 64}, {"description", FT::kNullableString, false, true, 255},
-    {"options", FT::kObject}}, true};
-const EntitySpec kRegionSpec{"region", "region", nullptr, {
-    {"id", FT::kString, false, false, 255}, {"description", FT::kNullableString, false, true, 255},
-    {"parent_region_id", FT::kNullableString, false, true, 255}}, true};
-const EntitySpec kServiceSpec{"service", "service", nullptr, {
-    {"id", FT::kString, false, false, 64}, {"type", FT::kString, true, true, 255},
-    {"name", FT::kNullableString, false, true, 255}, {"description", FT::kNullableString, false, true, 65535},
-    {"enabled", FT::kBool}}, true};
-const EntitySpec kEndpointSpec{"endpoint", "endpoint", nullptr, {
-    {"id", FT::kString, false, false, 64}, {"interface", FT::kString, true, true, 8},
-    {"service_id", FT::kString, true, true, 64}, {"url", FT::kString, true, true, 2048},
-    {"region_id", FT::kNullableString, false, true, 255}, {"region", FT::kNullableString, false, true, 255},
-    {"enabled", FT::kBool}}, true};
-const EntitySpec kCredentialSpec{"credential", "credential", nullptr, {
-    {"id", FT::kString, false, false, 64}, {"user_id", FT::kString, true, true, 64},
-    {"project_id", FT::kNullableString, false, true, 64}, {"type", FT::kString, true, true, 255},
-    {"blob", FT::kString, true, true, 65535}}, true};
-const EntitySpec kPolicySpec{"policy", "policy", nullptr, {
-    {"id", FT::kString, false, false, 64}, {"type", FT::kString, true, true, 255},
-    {"blob", FT::kString, true, true, 65535}}, true};
+const EntitySpec kDomainSpec{"domain",
+                             "domain",
+                             "",
+                             {{"id", FT::kString, false, false, 64},
+                              {"name", FT::kString, true, true, 64},
+                              {"description", FT::kNullableString, false, true, 65535},
+                              {"enabled", FT::kBool},
+                              {"tags", FT::kStringList},
+                              {"options", FT::kObject}},
+                             true};
+const EntitySpec kProjectSpec{"project",
+                              "project",
+                              "domain_id",
+                              {{"id", FT::kString, false, false, 64},
+                               {"name", FT::kString, true, true, 64},
+                               {"domain_id", FT::kNullableString, false, false, 64},
+                               {"parent_id", FT::kNullableString, false, false, 64},
+                               {"description", FT::kNullableString, false, true, 65535},
+                               {"enabled", FT::kBool},
+                               {"is_domain", FT::kBool, false, false},
+                               {"tags", FT::kStringList},
+                               {"options", FT::kObject}},
+                              true};
+const EntitySpec kUserSpec{"user",
+                           "user",
+                           "domain_id",
+                           {{"id", FT::kString, false, false, 64},
+                            {"name", FT::kString, true, true, 255},
+                            {"domain_id", FT::kString, false, true, 64},
+                            {"default_project_id", FT::kNullableString, false, true, 64},
+                            {"description", FT::kNullableString, false, true, 65535},
+                            {"enabled", FT::kBool},
+                            {"password", FT::kNullableString, false, true, 4096},
+                            {"options", FT::kObject},
+                            {"federated", FT::kAny}},
+                           true};
+const EntitySpec kGroupSpec{"group",
+                            "group",
+                            "domain_id",
+                            {{"id", FT::kString, false, false, 64},
+                             {"name", FT::kString, true, true, 64},
+                             {"domain_id", FT::kString, false, true, 64},
+                             {"description", FT::kNullableString, false, true, 65535}},
+                            true};
+const EntitySpec kRoleSpec{"role",
+                           "role",
+                           "domain_id",
+                           {{"id", FT::kString, false, false, 64},
+                            {"name", FT::kString, true, true, 255},
+                            {"domain_id", FT::kNullableString, false, false, 64},
+                            {"description", FT::kNullableString, false, true, 255},
+                            {"options", FT::kObject}},
+                           true};
+const EntitySpec kRegionSpec{"region",
+                             "region",
+                             nullptr,
+                             {{"id", FT::kString, false, false, 255},
+                              {"description", FT::kNullableString, false, true, 255},
+                              {"parent_region_id", FT::kNullableString, false, true, 255}},
+                             true};
+const EntitySpec kServiceSpec{"service",
+                              "service",
+                              nullptr,
+                              {{"id", FT::kString, false, false, 64},
+                               {"type", FT::kString, true, true, 255},
+                               {"name", FT::kNullableString, false, true, 255},
+                               {"description", FT::kNullableString, false, true, 65535},
+                               {"enabled", FT::kBool}},
+                              true};
+const EntitySpec kEndpointSpec{"endpoint",
+                               "endpoint",
+                               nullptr,
+                               {{"id", FT::kString, false, false, 64},
+                                {"interface", FT::kString, true, true, 8},
+                                {"service_id", FT::kString, true, true, 64},
+                                {"url", FT::kString, true, true, 2048},
+                                {"region_id", FT::kNullableString, false, true, 255},
+                                {"region", FT::kNullableString, false, true, 255},
+                                {"enabled", FT::kBool}},
+                               true};
+const EntitySpec kCredentialSpec{"credential",
+                                 "credential",
+                                 nullptr,
+                                 {{"id", FT::kString, false, false, 64},
+                                  {"user_id", FT::kString, true, true, 64},
+                                  {"project_id", FT::kNullableString, false, true, 64},
+                                  {"type", FT::kString, true, true, 255},
+                                  {"blob", FT::kString, true, true, 65535}},
+                                 true};
+const EntitySpec kPolicySpec{"policy",
+                             "policy",
+                             nullptr,
+                             {{"id", FT::kString, false, false, 64},
+                              {"type", FT::kString, true, true, 255},
+                              {"blob", FT::kString, true, true, 65535}},
+                             true};
 
 namespace {
 
 const char* type_name(FT t) {
   switch (t) {
-    case FT::kString: return "string";
-    case FT::kNullableString: return "string, null";
-    case FT::kBool: return "boolean";
-    case FT::kStringList: return "array";
-    case FT::kObject: return "object";
-    case FT::kAny: return "any";
+    case FT::kString:
+      return "string";
+    case FT::kNullableString:
+      return "string, null";
+    case FT::kBool:
+      return "boolean";
+    case FT::kStringList:
+      return "array";
+    case FT::kObject:
+      return "object";
+    case FT::kAny:
+      return "any";
   }
   return "?";
 }
 
 bool type_ok(FT t, const Json& v) {
   switch (t) {
-    case FT::kString: return v.is_string();
-    case FT::kNullableString: return v.is_string() || v.is_null();
-    case FT::kBool: return v.is_boolean();
+    case FT::kString:
+      return v.is_string();
+    case FT::kNullableString:
+      return v.is_string() || v.is_null();
+    case FT::kBool:
+      return v.is_boolean();
     case FT::kStringList:
       if (!v.is_array()) return false;
       for (const auto& e : v)
         if (!e.is_string()) return false;
       return true;
-    case FT::kObject: return v.is_object();
-    case FT::kAny: return true;
+    case FT::kObject:
+      return v.is_object();
+    case FT::kAny:
+      return true;
   }
   return false;
 }
@@ -99,8 +165,8 @@ Status validate_fields(const EntitySpec& spec, const Json& doc, bool creating) {
       continue;
     }
     if (!type_ok(f.type, *it))
-      return BadRequest(std::string("Invalid input for field '") + f.name + "': " + shown(*it) +
-                        " is not of type '" + type_name(f.type) + "'");
+      return BadRequest(std::string("Invalid input for field '") + f.name + "': " + shown(*it) + " is not of type '" +
+                        type_name(f.type) + "'");
     if (it->is_string()) {
       const auto& s = it->get_ref<const std::string&>();
       if (s.size() > f.max_length)

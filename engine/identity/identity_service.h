@@ -30,15 +30,15 @@ struct IdentityOptions {
 
 // What a valid token says about its bearer, as Keystone's token body does.
 struct AuthContext {
-  std::string token;                  // the token string (X-Subject-Token)
-  std::vector<std::string> methods;   // "password", "token", "application_credential"
+  std::string token;                 // the token string (X-Subject-Token)
+  std::vector<std::string> methods;  // "password", "token", "application_credential"
   std::string user_id, user_name, user_domain_id, user_domain_name;
   std::string project_id, project_name, project_domain_id, project_domain_name;  // project scope
   std::string domain_id, domain_name;                                            // domain scope
   bool system_scope = false;                                                     // system scope ("all")
-  std::vector<Json> roles;            // [{"id", "name"}], effective (implied roles included)
-  std::vector<std::string> audit_ids; // this token's audit id, then its parent's (token method)
-  std::string app_cred_id;            // when issued for an application credential
+  std::vector<Json> roles;             // [{"id", "name"}], effective (implied roles included)
+  std::vector<std::string> audit_ids;  // this token's audit id, then its parent's (token method)
+  std::string app_cred_id;             // when issued for an application credential
   TimePoint issued_at, expires_at;
 
   bool scoped() const { return !project_id.empty() || !domain_id.empty() || system_scope; }
@@ -72,7 +72,7 @@ class IdentityService {
     Json auth;
     std::string user_id;
     std::vector<std::pair<std::string, std::string>> secret_checks;  // (stored hash, candidate)
-    std::optional<AuthContext> subject;                               // token method: the presented token
+    std::optional<AuthContext> subject;                              // token method: the presented token
     std::string app_cred_id;
   };
   Result<AuthPlan> plan_auth(const Json& auth);

@@ -22,10 +22,9 @@
 //   token_key       {id: "current", key}                   (the token encryption key)
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/core/status.h"
 
@@ -49,7 +48,7 @@ struct EntitySpec {
   const char* noun;          // in messages: "Could not find <noun>: <id>."
   const char* unique_scope;  // name unique within this field ("domain_id"), "" = globally, nullptr = not unique
   std::vector<FieldSpec> fields;
-  bool allow_extra;          // unknown top-level fields are kept (Keystone's "extra")
+  bool allow_extra;  // unknown top-level fields are kept (Keystone's "extra")
 };
 
 extern const EntitySpec kDomainSpec, kProjectSpec, kUserSpec, kGroupSpec, kRoleSpec, kRegionSpec, kServiceSpec,

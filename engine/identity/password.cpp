@@ -35,8 +35,8 @@ bool ab64_decode(std::string s, std::vector<unsigned char>* out) {
 
 bool derive(const std::string& password, const unsigned char* salt, std::size_t salt_len, int rounds,
             unsigned char* out, std::size_t out_len) {
-  return PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt, static_cast<int>(salt_len),
-                           rounds, EVP_sha512(), static_cast<int>(out_len), out) == 1;
+  return PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt, static_cast<int>(salt_len), rounds,
+                           EVP_sha512(), static_cast<int>(out_len), out) == 1;
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Domains and projects (Keystone's "resource" backend).
-#include "engine/identity/identity_service.h"
-
 #include <set>
+
+#include "engine/identity/identity_service.h"
 
 namespace stacklab::identity {
 
@@ -28,7 +28,8 @@ Json domain_as_project(const Json& domain) {
 
 Result<Json> IdentityService::create_domain(const Json& in) {
   Json doc = in;
-  if (doc.is_object()) set_defaults(doc, {{"description", ""}, {"enabled", true}, {"tags", Json::array()}, {"options", Json::object()}});
+  if (doc.is_object())
+    set_defaults(doc, {{"description", ""}, {"enabled", true}, {"tags", Json::array()}, {"options", Json::object()}});
   return create_entity(kDomainSpec, doc);
 }
 
@@ -123,7 +124,10 @@ Result<Json> IdentityService::create_project(const Json& in) {
         return BadRequest("Cannot create project, the parent (" + parent_id + ") is in a different domain.");
     }
   }
-  set_defaults(doc, {{"description", ""}, {"enabled", true}, {"is_domain", false}, {"tags", Json::array()},
+  set_defaults(doc, {{"description", ""},
+                     {"enabled", true},
+                     {"is_domain", false},
+                     {"tags", Json::array()},
                      {"options", Json::object()}});
   return create_entity(kProjectSpec, doc);
 }
@@ -153,7 +157,8 @@ Result<Json> IdentityService::update_project(const std::string& id, const Json& 
     if (patch.contains("is_domain") && patch["is_domain"] != true)
       return BadRequest("Cannot change is_domain of a project");
     for (const char* f : {"domain_id", "parent_id"})
-      if (patch.contains(f) && !patch[f].is_null()) return BadRequest(std::string("Cannot change ") + f + " of a domain");
+      if (patch.contains(f) && !patch[f].is_null())
+        return BadRequest(std::string("Cannot change ") + f + " of a domain");
     Json dom = patch;
     for (const char* f : {"is_domain", "domain_id", "parent_id"}) dom.erase(f);
     auto updated = update_domain(id, dom);

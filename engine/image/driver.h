@@ -15,7 +15,7 @@ namespace stacklab::image {
 
 // What a store holds for one image once its data is complete.
 struct StoredData {
-  std::string location;                       // store-specific, e.g. "file:///.../images/<id>"
+  std::string location;  // store-specific, e.g. "file:///.../images/<id>"
   std::uint64_t size = 0;
   std::string md5, sha512;                    // lowercase hex
   std::optional<std::uint64_t> virtual_size;  // from the qcow2 header when the data is qcow2

@@ -26,8 +26,9 @@ Result<Json> ImageService::finish_upload(const std::string& id, const Result<Sto
   const Json* img = store_.get("image", id);
   if (!img) {  // deleted while its data arrived
     if (stored.ok()) data_.erase(stored->location);
-    return Status(Code::kConflict, "Image " + id + " could not be found after upload. The image may have been "
-                                   "deleted during the upload.");
+    return Status(Code::kConflict, "Image " + id +
+                                       " could not be found after upload. The image may have been "
+                                       "deleted during the upload.");
   }
   Json doc = *img;
   if (!stored.ok()) {
@@ -80,13 +81,15 @@ Result<ImageService::StagedFile> ImageService::begin_import(const Credentials& c
     return BadRequest("Import request requires a 'method' object with a 'name'.");
   std::string method = body["method"]["name"];
   if (method == "web-download" || method == "glance-download")
-    return BadRequest("Import method " + method + " is not available: this cloud has no connection to the "
+    return BadRequest("Import method " + method +
+                      " is not available: this cloud has no connection to the "
                       "internet. Upload the file with glance-direct (stage, then import) or PUT /file.");
   if (method == "copy-image") return BadRequest("Import method copy-image needs several stores; this cloud has one.");
   if (method != "glance-direct") return BadRequest("Unknown import method name '" + method + "'.");
   const std::string s = (*img)["status"];
   if (s != "uploading" || !(*img).contains("staging"))
-    return Conflict("Image " + id + " is not in a valid state to import: it must be 'uploading' (staged), not '" + s + "'");
+    return Conflict("Image " + id + " is not in a valid state to import: it must be 'uploading' (staged), not '" + s +
+                    "'");
   if ((*img)["disk_format"].is_null() || (*img)["container_format"].is_null())
     return BadRequest("Properties disk_format, container_format must be set prior to importing data.");
   Json doc = *img;

@@ -83,8 +83,10 @@ Status ImageService::check_count_quota(const std::string& project) const {
 
 Status ImageService::check_size_quota(const std::string& project, std::uint64_t more) const {
   if (more > options_.image_size_cap)
-    return Status(Code::kPayloadTooLarge, "Image exceeds the storage quota: the image is larger than the "
-                                          "image_size_cap of " + std::to_string(options_.image_size_cap) + " bytes.");
+    return Status(Code::kPayloadTooLarge,
+                  "Image exceeds the storage quota: the image is larger than the "
+                  "image_size_cap of " +
+                      std::to_string(options_.image_size_cap) + " bytes.");
   if (options_.image_size_total_mb < 0) return {};
   std::uint64_t used = 0;
   for (const Json* img : store_.find("image", "owner", project))
@@ -99,18 +101,32 @@ Status ImageService::check_size_quota(const std::string& project, std::uint64_t 
 
 Result<Json> ImageService::create(const Credentials& caller, const Json& body) {
   if (!body.is_object()) return BadRequest("Body expected in request: an image object.");
-  Json doc = {{"name", nullptr},         {"status", "queued"},   {"visibility", "shared"},  {"protected", false},
-              {"os_hidden", false},      {"owner", caller.project_id.empty() ? Json() : Json(caller.project_id)},
-              {"disk_format", nullptr},  {"container_format", nullptr}, {"min_disk", 0},  {"min_ram", 0},
-              {"size", nullptr},         {"virtual_size", nullptr}, {"checksum", nullptr}, {"os_hash_algo", nullptr},
-              {"os_hash_value", nullptr}, {"tags", Json::array()}, {"properties", Json::object()}};
+  Json doc = {{"name", nullptr},
+              {"status", "queued"},
+              {"visibility", "shared"},
+              {"protected", false},
+              {"os_hidden", false},
+              {"owner", caller.project_id.empty() ? Json() : Json(caller.project_id)},
+              {"disk_format", nullptr},
+              {"container_format", nullptr},
+              {"min_disk", 0},
+              {"min_ram", 0},
+              {"size", nullptr},
+              {"virtual_size", nullptr},
+              {"checksum", nullptr},
+              {"os_hash_algo", nullptr},
+              {"os_hash_value", nullptr},
+              {"tags", Json::array()},
+              {"properties", Json::object()}};
   for (const auto& [k, v] : body.items()) {
     if (is_read_only(k)) return Forbidden("Attribute '" + k + "' is read-only.");
     if (k.rfind("os_glance", 0) == 0) return Forbidden("Attribute '" + k + "' is reserved.");
     Status st = validate_field(k, v);
     if (!st.ok()) return st;
-    if (is_core_field(k)) doc[k] = v;
-    else doc["properties"][k] = v;
+    if (is_core_field(k))
+      doc[k] = v;
+    else
+      doc["properties"][k] = v;
   }
   if (doc["properties"].size() > static_cast<std::size_t>(options_.image_property_quota))
     return Status(Code::kPayloadTooLarge, "Maximum number of properties exceeded");
@@ -152,7 +168,10 @@ const std::vector<ImageService::ListEntry>& ImageService::list_index() const {
   for (const auto& [key, img] : by_age) {
     const std::string& vis = (*img)["visibility"].get_ref<const std::string&>();
     list_index_.push_back({(*img)["id"], (*img)["owner"].is_string() ? (*img)["owner"].get<std::string>() : "",
-                           vis == "public" ? 'p' : vis == "private" ? 'r' : vis == "shared" ? 's' : 'c',
+                           vis == "public"    ? 'p'
+                           : vis == "private" ? 'r'
+                           : vis == "shared"  ? 's'
+                                              : 'c',
                            (*img).value("os_hidden", false), img});
   }
   list_index_version_ = store_.version("image");
@@ -161,8 +180,11 @@ const std::vector<ImageService::ListEntry>& ImageService::list_index() const {
 
 std::vector<const Json*> ImageService::list(const Credentials& caller, const ListScope& scope) const {
   std::string want_member = scope.member_status.empty() ? "accepted" : scope.member_status;
-  char want = scope.visibility == "public" ? 'p' : scope.visibility == "private" ? 'r'
-              : scope.visibility == "shared" ? 's' : scope.visibility == "community" ? 'c' : 0;
+  char want = scope.visibility == "public"      ? 'p'
+              : scope.visibility == "private"   ? 'r'
+              : scope.visibility == "shared"    ? 's'
+              : scope.visibility == "community" ? 'c'
+                                                : 0;
   bool admin = caller.is_admin();
   std::vector<const Json*> out;
   for (const ListEntry& e : list_index()) {
@@ -199,12 +221,13 @@ Result<Json> ImageService::patch(const Credentials& caller, const std::string& i
   if (!ops.is_array()) return BadRequest("Request body must be a JSON array of operation objects.");
   Json doc = *cur;
   for (const auto& op : ops) {
-    if (!op.is_object() || !op.contains("op") || !op["op"].is_string() || !op.contains("path") || !op["path"].is_string())
+    if (!op.is_object() || !op.contains("op") || !op["op"].is_string() || !op.contains("path") ||
+        !op["path"].is_string())
       return BadRequest("Operation objects must contain exactly one member named \"op\" and \"path\".");
     std::string kind = op["op"], path = op["path"];
-    if (kind != "add" && kind != "replace" && kind != "remove")
-      return BadRequest("Invalid operation: `" + kind + "`.");
-    if (path.size() < 2 || path[0] != '/') return BadRequest("Json path should start with a '/', end with no '/', no 2 subsequent '/' are allowed.");
+    if (kind != "add" && kind != "replace" && kind != "remove") return BadRequest("Invalid operation: `" + kind + "`.");
+    if (path.size() < 2 || path[0] != '/')
+      return BadRequest("Json path should start with a '/', end with no '/', no 2 subsequent '/' are allowed.");
     // JSON pointer unescaping: "~1" is '/', "~0" is '~'.
     std::string field;
     for (std::size_t i = 1; i < path.size(); ++i) {

@@ -21,8 +21,8 @@
 namespace stacklab::image {
 
 struct ImageOptions {
-  long long image_count_total = -1;      // [image] per project; -1 = unlimited
-  long long image_size_total_mb = -1;    // [image] per project, MiB of data; -1 = unlimited
+  long long image_count_total = -1;           // [image] per project; -1 = unlimited
+  long long image_size_total_mb = -1;         // [image] per project, MiB of data; -1 = unlimited
   std::uint64_t image_size_cap = 1ull << 40;  // [image] largest image, bytes (Glance's 1 TiB)
   int image_member_quota = 128;
   int image_tag_quota = 128;

@@ -15,13 +15,12 @@ Result<Json> ImageService::add_member(const Credentials& caller, const std::stri
                      (*img)["visibility"].get<std::string>() + "'.");
   if (member.empty() || member.size() > 255) return BadRequest("Invalid member: a project id is required.");
   std::string key = id + ":" + member;
-  if (store_.get("image_member", key))
-    return Conflict("Member " + member + " already exists for image " + id + ".");
+  if (store_.get("image_member", key)) return Conflict("Member " + member + " already exists for image " + id + ".");
   if (store_.find("image_member", "image_id", id).size() >= static_cast<std::size_t>(options_.image_member_quota))
     return Status(Code::kPayloadTooLarge, "Maximum number of image members exceeded");
   std::string now = format_iso_seconds(clock_.now());
-  Json m = {{"id", key},           {"image_id", id},       {"member_id", member},
-            {"status", "pending"}, {"created_at", now},    {"updated_at", now}};
+  Json m = {{"id", key},           {"image_id", id},    {"member_id", member},
+            {"status", "pending"}, {"created_at", now}, {"updated_at", now}};
   Status st = store_.put("image_member", key, m);
   if (!st.ok()) return st;
   return m;
@@ -31,15 +30,15 @@ Result<std::vector<Json>> ImageService::list_members(const Credentials& caller, 
   auto img = visible(caller, id);
   if (!img.ok()) return img.status();
   bool owner = caller.is_admin() || (*img)["owner"] == Json(caller.project_id);
-  if ((*img)["visibility"] != "shared" && !owner)
-    return Forbidden("Only shared images have members.");
+  if ((*img)["visibility"] != "shared" && !owner) return Forbidden("Only shared images have members.");
   std::vector<Json> out;
   for (const Json* m : store_.find("image_member", "image_id", id))
     if (owner || (*m)["member_id"] == Json(caller.project_id)) out.push_back(*m);  // a member sees only itself
   return out;
 }
 
-Result<Json> ImageService::get_member(const Credentials& caller, const std::string& id, const std::string& member) const {
+Result<Json> ImageService::get_member(const Credentials& caller, const std::string& id,
+                                      const std::string& member) const {
   auto img = visible(caller, id);
   if (!img.ok()) return img.status();
   bool owner = caller.is_admin() || (*img)["owner"] == Json(caller.project_id);

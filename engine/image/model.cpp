@@ -7,15 +7,15 @@ namespace stacklab::image {
 
 namespace {
 
-constexpr std::array kReadOnly = {"status", "size", "virtual_size", "checksum", "os_hash_algo", "os_hash_value",
-                                  "created_at", "updated_at", "file", "schema", "self", "direct_url", "locations",
-                                  "stores"};
-constexpr std::array kCore = {"id",         "name",        "status",        "visibility", "protected",
-                              "os_hidden",  "owner",       "disk_format",   "container_format",
-                              "min_disk",   "min_ram",     "size",          "virtual_size",
-                              "checksum",   "os_hash_algo", "os_hash_value", "tags",
-                              "created_at", "updated_at",  "file",          "schema",
-                              "self",       "direct_url",  "locations",     "stores"};
+constexpr std::array kReadOnly = {"status",        "size",       "virtual_size", "checksum", "os_hash_algo",
+                                  "os_hash_value", "created_at", "updated_at",   "file",     "schema",
+                                  "self",          "direct_url", "locations",    "stores"};
+constexpr std::array kCore = {
+    "id",           "name",        "status",           "visibility",    "protected",  "os_hidden",
+    "owner",        "disk_format", "container_format", "min_disk",      "min_ram",    "size",
+    "virtual_size", "checksum",    "os_hash_algo",     "os_hash_value", "tags",       "created_at",
+    "updated_at",   "file",        "schema",           "self",          "direct_url", "locations",
+    "stores"};
 constexpr std::array kDiskFormats = {"ami", "ari", "aki", "vhd", "vhdx", "vmdk", "raw", "qcow2", "vdi", "iso", "ploop"};
 constexpr std::array kContainerFormats = {"ami", "ari", "aki", "bare", "ovf", "ova", "docker", "compressed"};
 constexpr std::array kVisibilities = {"public", "private", "shared", "community"};
@@ -25,7 +25,9 @@ bool one_of(const std::array<const char*, N>& set, const std::string& v) {
   return std::any_of(set.begin(), set.end(), [&](const char* s) { return v == s; });
 }
 
-Status schema_error(const std::string& msg) { return BadRequest("Provided object does not match schema 'image': " + msg); }
+Status schema_error(const std::string& msg) {
+  return BadRequest("Provided object does not match schema 'image': " + msg);
+}
 
 }  // namespace
 
@@ -39,7 +41,9 @@ Status validate_field(const std::string& f, const Json& v) {
     if (v.is_string() && v.get<std::string>().size() > 255) return schema_error(quoted() + " is too long");
   } else if (f == "id") {
     if (!v.is_string() || v.get<std::string>().size() != 36)
-      return schema_error(quoted() + " does not match '^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$'");
+      return schema_error(
+          quoted() +
+          " does not match '^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$'");
   } else if (f == "visibility") {
     if (!v.is_string() || !one_of(kVisibilities, v.get<std::string>()))
       return schema_error(quoted() + " is not one of ['community', 'public', 'private', 'shared']");
@@ -51,10 +55,13 @@ Status validate_field(const std::string& f, const Json& v) {
     if (v.get<long long>() > 2147483647) return schema_error(quoted() + " is greater than the maximum of 2147483647");
   } else if (f == "disk_format") {
     if (!(v.is_null() || (v.is_string() && one_of(kDiskFormats, v.get<std::string>()))))
-      return schema_error(quoted() + " is not one of ['ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso', 'ploop']");
+      return schema_error(
+          quoted() +
+          " is not one of ['ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso', 'ploop']");
   } else if (f == "container_format") {
     if (!(v.is_null() || (v.is_string() && one_of(kContainerFormats, v.get<std::string>()))))
-      return schema_error(quoted() + " is not one of ['ami', 'ari', 'aki', 'bare', 'ovf', 'ova', 'docker', 'compressed']");
+      return schema_error(quoted() +
+                          " is not one of ['ami', 'ari', 'aki', 'bare', 'ovf', 'ova', 'docker', 'compressed']");
   } else if (f == "owner") {
     if (!(v.is_null() || v.is_string())) return schema_error(quoted() + " is not of type 'null', 'string'");
   } else if (f == "tags") {

@@ -11,9 +11,8 @@
 // active; active <-> deactivated; killed when arrived data is refused.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "engine/core/status.h"
 

@@ -45,17 +45,17 @@ std::string make_empty_qcow2(std::uint64_t virtual_size) {
   std::uint64_t total_clusters = 3 + l1_clusters;
   std::string img(total_clusters * cluster, '\0');
   img.replace(0, 4, "QFI\xfb");
-  put_be(img, 4, 2, 4);                 // version 2 (compat 0.10)
+  put_be(img, 4, 2, 4);  // version 2 (compat 0.10)
   put_be(img, 20, cluster_bits, 4);
   put_be(img, 24, virtual_size, 8);
-  put_be(img, 32, 0, 4);                // no encryption
+  put_be(img, 32, 0, 4);  // no encryption
   put_be(img, 36, l1_size, 4);
-  put_be(img, 40, 3 * cluster, 8);      // L1 table offset
-  put_be(img, 48, cluster, 8);          // refcount table offset
-  put_be(img, 56, 1, 4);                // refcount table clusters
-  put_be(img, 60, 0, 4);                // snapshots
+  put_be(img, 40, 3 * cluster, 8);  // L1 table offset
+  put_be(img, 48, cluster, 8);      // refcount table offset
+  put_be(img, 56, 1, 4);            // refcount table clusters
+  put_be(img, 60, 0, 4);            // snapshots
   put_be(img, 64, 0, 8);
-  put_be(img, cluster, 2 * cluster, 8); // refcount table -> refcount block
+  put_be(img, cluster, 2 * cluster, 8);  // refcount table -> refcount block
   for (std::uint64_t c = 0; c < total_clusters; ++c) put_be(img, 2 * cluster + c * 2, 1, 2);  // 16-bit refcounts
   return img;
 }

@@ -56,7 +56,8 @@ Status PlacementService::apply(const std::map<std::string, AllocationRequest>& r
         const Inventory& inv = p.inventories.at(rc);
         if (n < inv.min_unit || n > inv.max_unit || n % inv.step_size != 0)
           return Conflict("Unable to allocate inventory: Unable to create allocation for '" + rc +
-                          "' on resource provider '" + rp + "'. The requested amount would violate inventory "
+                          "' on resource provider '" + rp +
+                          "'. The requested amount would violate inventory "
                           "constraints.");
         auto used = p.usage.find(rc);
         std::int64_t after = (used == p.usage.end() ? 0 : used->second) + delta[rp][rc];

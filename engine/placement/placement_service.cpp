@@ -20,8 +20,9 @@ Status generation_conflict(const std::string& uuid) {
 
 bool custom_name_ok(const std::string& name) {
   if (name.size() <= 7 || name.size() > 255 || name.rfind("CUSTOM_", 0) != 0) return false;
-  return std::all_of(name.begin(), name.end(),
-                     [](char c) { return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_'; });
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+  });
 }
 
 }  // namespace
@@ -42,8 +43,8 @@ void PlacementService::load() {
     rp.generation = (*d)["generation"];
     rp.parent_uuid = (*d).value("parent_provider_uuid", "");
     for (const auto& [rc, i] : (*d)["inventories"].items())
-      rp.inventories[rc] = Inventory{i["total"], i["reserved"], i["min_unit"], i["max_unit"], i["step_size"],
-                                     i["allocation_ratio"]};
+      rp.inventories[rc] =
+          Inventory{i["total"], i["reserved"], i["min_unit"], i["max_unit"], i["step_size"], i["allocation_ratio"]};
     for (const auto& t : (*d)["traits"]) rp.traits.insert(t.get<std::string>());
     for (const auto& a : (*d)["aggregates"]) rp.aggregates.insert(a.get<std::string>());
     by_name_[rp.name] = rp.uuid;
@@ -98,8 +99,7 @@ Result<const ResourceProvider*> PlacementService::create_provider(const std::str
                                                                   const std::string& parent_uuid) {
   if (name.empty() || name.size() > 200) return BadRequest("The resource provider name must be 1 to 200 characters.");
   std::string id = uuid.empty() ? random_.uuid4() : uuid;
-  if (providers_.count(id))
-    return Conflict("Conflicting resource provider uuid: " + id + " already exists.");
+  if (providers_.count(id)) return Conflict("Conflicting resource provider uuid: " + id + " already exists.");
   if (by_name_.count(name)) return Conflict("Conflicting resource provider name: " + name + " already exists.");
   ResourceProvider rp;
   rp.uuid = id;
@@ -107,8 +107,7 @@ Result<const ResourceProvider*> PlacementService::create_provider(const std::str
   rp.root_uuid = id;
   if (!parent_uuid.empty()) {
     auto parent = providers_.find(parent_uuid);
-    if (parent == providers_.end())
-      return BadRequest("parent provider UUID " + parent_uuid + " does not exist.");
+    if (parent == providers_.end()) return BadRequest("parent provider UUID " + parent_uuid + " does not exist.");
     rp.parent_uuid = parent_uuid;
     rp.root_uuid = parent->second.root_uuid;
   }
@@ -168,7 +167,8 @@ Status PlacementService::delete_provider(const std::string& uuid) {
   auto rp = checked(uuid, std::nullopt);
   if (!rp.ok()) return rp.status();
   for (const auto& [rc, used] : (*rp)->usage)
-    if (used > 0) return Conflict("Unable to delete resource provider " + uuid + ": Resource provider has allocations.");
+    if (used > 0)
+      return Conflict("Unable to delete resource provider " + uuid + ": Resource provider has allocations.");
   for (const auto& [id, other] : providers_)
     if (other.parent_uuid == uuid)
       return Conflict("Unable to delete parent resource provider " + uuid + ": It has child resource providers.");
@@ -186,14 +186,17 @@ Result<const ResourceProvider*> PlacementService::set_inventories(const std::str
   auto rp = checked(uuid, generation);
   if (!rp.ok()) return rp.status();
   for (const auto& [rc, inv] : inventories) {
-    if (!resource_class_exists(rc)) return BadRequest("Unknown resource class in inventory for resource provider " + uuid + ": " + rc);
+    if (!resource_class_exists(rc))
+      return BadRequest("Unknown resource class in inventory for resource provider " + uuid + ": " + rc);
     if (inv.total < 1 || inv.reserved < 0 || inv.min_unit < 1 || inv.max_unit < 1 || inv.step_size < 1 ||
         inv.allocation_ratio <= 0)
       return BadRequest("Unable to update inventory for resource provider " + uuid + ": invalid values for " + rc);
     if (inv.min_unit > inv.max_unit)
-      return BadRequest("Unable to update inventory for resource provider " + uuid + ": min_unit is greater than max_unit for " + rc);
+      return BadRequest("Unable to update inventory for resource provider " + uuid +
+                        ": min_unit is greater than max_unit for " + rc);
     if (inv.reserved > inv.total)
-      return BadRequest("Unable to update inventory for resource provider " + uuid + ": reserved is greater than total for " + rc);
+      return BadRequest("Unable to update inventory for resource provider " + uuid +
+                        ": reserved is greater than total for " + rc);
   }
   for (const auto& [rc, used] : (*rp)->usage) {
     if (used <= 0) continue;
@@ -273,8 +276,7 @@ std::vector<std::string> PlacementService::resource_classes() const {
 }
 
 Status PlacementService::create_resource_class(const std::string& name) {
-  if (!custom_name_ok(name))
-    return BadRequest("'" + name + "' does not match '^CUSTOM_[A-Z0-9_]+$'");
+  if (!custom_name_ok(name)) return BadRequest("'" + name + "' does not match '^CUSTOM_[A-Z0-9_]+$'");
   if (resource_class_exists(name)) return Conflict("Conflicting resource class already exists: " + name);
   Status st = store_.put("resource_class", name, Json{{"id", name}});
   if (st.ok()) custom_classes_.insert(name);
@@ -285,7 +287,8 @@ Status PlacementService::delete_resource_class(const std::string& name) {
   if (standard_resource_classes().count(name)) return BadRequest("Cannot delete standard resource class " + name);
   if (!custom_classes_.count(name)) return NotFound("No such resource class " + name + ".");
   for (const auto& [uuid, rp] : providers_)
-    if (rp.inventories.count(name)) return Conflict("Unable to delete resource class " + name + ". Class is in use in inventory.");
+    if (rp.inventories.count(name))
+      return Conflict("Unable to delete resource class " + name + ". Class is in use in inventory.");
   Status st = store_.erase("resource_class", name);
   if (st.ok()) custom_classes_.erase(name);
   return st;
@@ -303,7 +306,10 @@ std::vector<std::string> PlacementService::traits() const {
 }
 
 Status PlacementService::create_trait(const std::string& name) {
-  if (!custom_name_ok(name)) return BadRequest("The trait is invalid. A valid trait must be no longer than 255 characters, start with the prefix \"CUSTOM_\" and use following characters: \"A\"-\"Z\", \"0\"-\"9\" and \"_\"");
+  if (!custom_name_ok(name))
+    return BadRequest(
+        "The trait is invalid. A valid trait must be no longer than 255 characters, start with the prefix \"CUSTOM_\" "
+        "and use following characters: \"A\"-\"Z\", \"0\"-\"9\" and \"_\"");
   if (trait_exists(name)) return Conflict("Trait " + name + " already exists.");
   Status st = store_.put("trait", name, Json{{"id", name}});
   if (st.ok()) custom_traits_.insert(name);

@@ -22,18 +22,18 @@ namespace stacklab::placement {
 struct AllocationRequest {
   std::map<std::string, ResourceAmounts> allocations;  // provider uuid -> amounts; empty = release all
   std::string project_id, user_id, consumer_type;
-  std::optional<std::int64_t> consumer_generation;     // null: the consumer must be new
-  bool check_generation = true;                        // false below microversion 1.28
+  std::optional<std::int64_t> consumer_generation;  // null: the consumer must be new
+  bool check_generation = true;                     // false below microversion 1.28
 };
 
 // GET /allocation_candidates, single-provider form (each candidate is one
 // provider that has every requested resource).
 struct CandidateQuery {
   ResourceAmounts resources;
-  std::set<std::string> required, forbidden;   // traits
-  std::vector<std::set<std::string>> member_of; // each group: in any of these aggregates
+  std::set<std::string> required, forbidden;     // traits
+  std::vector<std::set<std::string>> member_of;  // each group: in any of these aggregates
   std::set<std::string> forbidden_aggregates;
-  std::string in_tree;                          // a provider uuid: only its tree
+  std::string in_tree;  // a provider uuid: only its tree
   std::optional<std::size_t> limit;
 };
 

@@ -44,8 +44,12 @@ Status seed_lab_images(image::ImageService& images, Store& store) {
                         {kAmi, "cirros-0.3.4-x86_64-uec", "ami", 251658}};
   for (const auto& s : seeds) {
     if (store.get("image", s.id)) continue;
-    Json doc = {{"id", s.id},          {"name", s.name},       {"disk_format", s.format},
-                {"container_format", s.format}, {"visibility", "public"}, {"owner", kAdminProject}};
+    Json doc = {{"id", s.id},
+                {"name", s.name},
+                {"disk_format", s.format},
+                {"container_format", s.format},
+                {"visibility", "public"},
+                {"owner", kAdminProject}};
     if (std::string(s.format) == "ami") {
       doc["kernel_id"] = kAki;
       doc["ramdisk_id"] = kAri;

@@ -60,90 +60,99 @@ namespace {
 template <typename Ensure>
 Status seed_identity_once(IdentityService& id, const LabOptions& o, Ensure ensure) {
   Status st;
-    if (!id.get_domain("default").ok()) {
-      st = ensure(id.create_domain({{"id", "default"}, {"name", "Default"}, {"description", "The default domain"}}));
-      if (!st.ok()) return st;
-    }
-    struct P { const char* id; const char* name; const char* description; };
-    for (P p : {P{kAdminProject, "admin", "Bootstrap project for initializing the cloud."}, P{kDemoProject, "demo", ""},
-                P{kAltDemoProject, "alt_demo", ""}, P{kInvisibleProject, "invisible_to_admin", ""},
-                P{kServiceProject, "service", ""}}) {
-      if (id.get_project(p.id).ok()) continue;
-      st = ensure(id.create_project({{"id", p.id}, {"name", p.name}, {"domain_id", "default"}, {"description", p.description}}));
-      if (!st.ok()) return st;
-    }
-    for (const char* r : kRoles) {
-      if (id.find_role(r).ok() && id.find_role(r).value()["name"] == r) continue;
-      st = ensure(id.create_role({{"name", r}}));
-      if (!st.ok()) return st;
-    }
-    auto role = [&](const char* name) { return id.find_role(name).value()["id"].get<std::string>(); };
-    // Keystone's bootstrap: admin implies member, member implies reader.
-    for (auto [prior, implied] : {std::pair{"admin", "member"}, std::pair{"member", "reader"}}) {
-      st = id.create_implied_role(role(prior), role(implied));
-      if (!st.ok()) return st;
-    }
-    for (const auto& u : kUsers) {
-      if (id.get_user(u.id).ok()) continue;
-      Json doc = {{"id", u.id}, {"name", u.name}, {"domain_id", "default"}, {"password", o.password}};
-      if (u.email) doc["email"] = u.email;
-      st = ensure(id.create_user(doc));
-      if (!st.ok()) return st;
-    }
-    auto grant = [&](const char* user_or_group_id, Grant::Actor actor, Grant::Target target, const char* target_id,
-                     const char* role_name) {
-      Grant g;
-      g.actor = actor;
-      g.target = target;
-      g.actor_id = user_or_group_id;
-      g.target_id = target_id;
-      g.role_id = role(role_name);
-      return id.grant(g);
-    };
-    const auto U = Grant::Actor::kUser;
-    const auto PROJ = Grant::Target::kProject;
-    const char* admin = kUsers[0].id;
-    const char* demo = kUsers[1].id;
-    const char* alt = kUsers[2].id;
-    struct A { const char* user; const char* project; const char* role; };
-    for (A a : {A{admin, kAdminProject, "admin"}, A{demo, kDemoProject, "member"}, A{demo, kDemoProject, "anotherrole"},
-                A{admin, kDemoProject, "admin"}, A{alt, kAltDemoProject, "member"},
-                A{alt, kAltDemoProject, "anotherrole"}, A{admin, kAltDemoProject, "admin"},
-                A{demo, kInvisibleProject, "member"}}) {
-      st = grant(a.user, U, PROJ, a.project, a.role);
-      if (!st.ok()) return st;
-    }
-    st = grant(admin, U, Grant::Target::kDomain, "default", "admin");
-    if (st.ok()) st = grant(admin, U, Grant::Target::kSystem, "all", "admin");
+  if (!id.get_domain("default").ok()) {
+    st = ensure(id.create_domain({{"id", "default"}, {"name", "Default"}, {"description", "The default domain"}}));
     if (!st.ok()) return st;
-    for (std::size_t i = 3; i < sizeof(kUsers) / sizeof(kUsers[0]); ++i)
-      for (const char* r : {"admin", "service"}) {
-        st = grant(kUsers[i].id, U, PROJ, kServiceProject, r);
-        if (!st.ok()) return st;
-      }
-    // DevStack's groups: admins (admin on admin) and nonadmins (member, anotherrole on demo and alt_demo).
-    std::string admins_id, nonadmins_id;
-    for (const auto& g : id.list_groups()) {
-      if (g["name"] == "admins") admins_id = g["id"];
-      if (g["name"] == "nonadmins") nonadmins_id = g["id"];
-    }
-    if (admins_id.empty()) {
-      auto g = id.create_group({{"name", "admins"}, {"domain_id", "default"}, {"description", "openstack admin group"}});
-      if (!g.ok()) return g.status();
-      admins_id = (*g)["id"];
-    }
-    if (nonadmins_id.empty()) {
-      auto g = id.create_group({{"name", "nonadmins"}, {"domain_id", "default"}, {"description", "non-admin group"}});
-      if (!g.ok()) return g.status();
-      nonadmins_id = (*g)["id"];
-    }
-    st = grant(admins_id.c_str(), Grant::Actor::kGroup, PROJ, kAdminProject, "admin");
-    for (const char* p : {kDemoProject, kAltDemoProject})
-      for (const char* r : {"member", "anotherrole"})
-        if (st.ok()) st = grant(nonadmins_id.c_str(), Grant::Actor::kGroup, PROJ, p, r);
+  }
+  struct P {
+    const char* id;
+    const char* name;
+    const char* description;
+  };
+  for (P p : {P{kAdminProject, "admin", "Bootstrap project for initializing the cloud."}, P{kDemoProject, "demo", ""},
+              P{kAltDemoProject, "alt_demo", ""}, P{kInvisibleProject, "invisible_to_admin", ""},
+              P{kServiceProject, "service", ""}}) {
+    if (id.get_project(p.id).ok()) continue;
+    st = ensure(
+        id.create_project({{"id", p.id}, {"name", p.name}, {"domain_id", "default"}, {"description", p.description}}));
     if (!st.ok()) return st;
+  }
+  for (const char* r : kRoles) {
+    if (id.find_role(r).ok() && id.find_role(r).value()["name"] == r) continue;
+    st = ensure(id.create_role({{"name", r}}));
+    if (!st.ok()) return st;
+  }
+  auto role = [&](const char* name) { return id.find_role(name).value()["id"].get<std::string>(); };
+  // Keystone's bootstrap: admin implies member, member implies reader.
+  for (auto [prior, implied] : {std::pair{"admin", "member"}, std::pair{"member", "reader"}}) {
+    st = id.create_implied_role(role(prior), role(implied));
+    if (!st.ok()) return st;
+  }
+  for (const auto& u : kUsers) {
+    if (id.get_user(u.id).ok()) continue;
+    Json doc = {{"id", u.id}, {"name", u.name}, {"domain_id", "default"}, {"password", o.password}};
+    if (u.email) doc["email"] = u.email;
+    st = ensure(id.create_user(doc));
+    if (!st.ok()) return st;
+  }
+  auto grant = [&](const char* user_or_group_id, Grant::Actor actor, Grant::Target target, const char* target_id,
+                   const char* role_name) {
+    Grant g;
+    g.actor = actor;
+    g.target = target;
+    g.actor_id = user_or_group_id;
+    g.target_id = target_id;
+    g.role_id = role(role_name);
+    return id.grant(g);
+  };
+  const auto U = Grant::Actor::kUser;
+  const auto PROJ = Grant::Target::kProject;
+  const char* admin = kUsers[0].id;
+  const char* demo = kUsers[1].id;
+  const char* alt = kUsers[2].id;
+  struct A {
+    const char* user;
+    const char* project;
+    const char* role;
+  };
+  for (A a :
+       {A{admin, kAdminProject, "admin"}, A{demo, kDemoProject, "member"}, A{demo, kDemoProject, "anotherrole"},
+        A{admin, kDemoProject, "admin"}, A{alt, kAltDemoProject, "member"}, A{alt, kAltDemoProject, "anotherrole"},
+        A{admin, kAltDemoProject, "admin"}, A{demo, kInvisibleProject, "member"}}) {
+    st = grant(a.user, U, PROJ, a.project, a.role);
+    if (!st.ok()) return st;
+  }
+  st = grant(admin, U, Grant::Target::kDomain, "default", "admin");
+  if (st.ok()) st = grant(admin, U, Grant::Target::kSystem, "all", "admin");
+  if (!st.ok()) return st;
+  for (std::size_t i = 3; i < sizeof(kUsers) / sizeof(kUsers[0]); ++i)
+    for (const char* r : {"admin", "service"}) {
+      st = grant(kUsers[i].id, U, PROJ, kServiceProject, r);
+      if (!st.ok()) return st;
+    }
+  // DevStack's groups: admins (admin on admin) and nonadmins (member, anotherrole on demo and alt_demo).
+  std::string admins_id, nonadmins_id;
+  for (const auto& g : id.list_groups()) {
+    if (g["name"] == "admins") admins_id = g["id"];
+    if (g["name"] == "nonadmins") nonadmins_id = g["id"];
+  }
+  if (admins_id.empty()) {
+    auto g = id.create_group({{"name", "admins"}, {"domain_id", "default"}, {"description", "openstack admin group"}});
+    if (!g.ok()) return g.status();
+    admins_id = (*g)["id"];
+  }
+  if (nonadmins_id.empty()) {
+    auto g = id.create_group({{"name", "nonadmins"}, {"domain_id", "default"}, {"description", "non-admin group"}});
+    if (!g.ok()) return g.status();
+    nonadmins_id = (*g)["id"];
+  }
+  st = grant(admins_id.c_str(), Grant::Actor::kGroup, PROJ, kAdminProject, "admin");
+  for (const char* p : {kDemoProject, kAltDemoProject})
+    for (const char* r : {"member", "anotherrole"})
+      if (st.ok()) st = grant(nonadmins_id.c_str(), Grant::Actor::kGroup, PROJ, p, r);
+  if (!st.ok()) return st;
 
-    return {};
+  return {};
 }
 
 }  // namespace
@@ -173,7 +182,8 @@ Status seed_lab_identity(IdentityService& id, Store& store, const LabOptions& o)
     for (std::size_t i = 0; i < kLabCatalogSize; ++i) {
       const auto& c = kLabCatalog[i];
       if (!id.get_service(c.id).ok()) {
-        st = ensure(id.create_service({{"id", c.id}, {"name", c.name}, {"type", c.type}, {"description", c.description}}));
+        st = ensure(
+            id.create_service({{"id", c.id}, {"name", c.name}, {"type", c.type}, {"description", c.description}}));
         if (!st.ok()) return st;
       }
       std::string url = o.host_url + c.path;
@@ -188,7 +198,8 @@ Status seed_lab_identity(IdentityService& id, Store& store, const LabOptions& o)
           }
           continue;
         }
-        auto r = id.create_endpoint({{"service_id", c.id}, {"interface", iface}, {"url", url}, {"region_id", o.region}});
+        auto r =
+            id.create_endpoint({{"service_id", c.id}, {"interface", iface}, {"url", url}, {"region_id", o.region}});
         if (!r.ok()) return r.status();
       }
     }

@@ -12,7 +12,7 @@ namespace stacklab::scenarios {
 
 struct LabOptions {
   std::string host_url = "http://127.0.0.1:8080";  // where the catalog points ("http://192.168.56.101")
-  std::string password = "nomoresecret";            // ADMIN_PASSWORD, also demo's and the service users'
+  std::string password = "nomoresecret";           // ADMIN_PASSWORD, also demo's and the service users'
   std::string region = "RegionOne";
 };
 

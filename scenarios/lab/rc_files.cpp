@@ -21,13 +21,18 @@ Status write_rc_files(const std::string& dir, const std::string& host_url, const
       "\n"
       "# Set up password auth credentials now that Keystone is bootstrapped\n"
       "export OS_IDENTITY_API_VERSION=3\n"
-      "export OS_AUTH_URL=" + auth_url + "\n"
+      "export OS_AUTH_URL=" +
+      auth_url +
+      "\n"
       "export OS_USERNAME=admin\n"
       "export OS_USER_DOMAIN_ID=default\n"
-      "export OS_PASSWORD=" + password + "\n"
+      "export OS_PASSWORD=" +
+      password +
+      "\n"
       "export OS_PROJECT_NAME=admin\n"
       "export OS_PROJECT_DOMAIN_ID=default\n"
-      "export OS_REGION_NAME=" + region + "\n";
+      "export OS_REGION_NAME=" +
+      region + "\n";
   std::string openrc =
       "#!/usr/bin/env bash\n"
       "#\n"
@@ -50,11 +55,17 @@ Status write_rc_files(const std::string& dir, const std::string& host_url, const
       "echo \"WARNING: setting legacy OS_TENANT_NAME to support cli tools.\"\n"
       "export OS_TENANT_NAME=$OS_PROJECT_NAME\n"
       "export OS_USERNAME=${OS_USERNAME:-demo}\n"
-      "export OS_PASSWORD=${ADMIN_PASSWORD:-" + password + "}\n"
-      "export OS_REGION_NAME=" + region + "\n"
+      "export OS_PASSWORD=${ADMIN_PASSWORD:-" +
+      password +
+      "}\n"
+      "export OS_REGION_NAME=" +
+      region +
+      "\n"
       "export OS_IDENTITY_API_VERSION=3\n"
       "export OS_AUTH_TYPE=password\n"
-      "export OS_AUTH_URL=" + auth_url + "\n"
+      "export OS_AUTH_URL=" +
+      auth_url +
+      "\n"
       "export OS_USER_DOMAIN_ID=${OS_USER_DOMAIN_ID:-\"default\"}\n"
       "export OS_PROJECT_DOMAIN_ID=${OS_PROJECT_DOMAIN_ID:-\"default\"}\n"
       "export OS_VOLUME_API_VERSION=3\n"

@@ -29,10 +29,11 @@ class IdentityApiTest : public ::testing::Test {
   HttpClient client{cloud_->port()};
 
   static std::string auth_body(const std::string& user, const std::string& password, const std::string& project) {
-    Json auth = {{"auth",
-                  {{"identity",
-                    {{"methods", {"password"}},
-                     {"password", {{"user", {{"name", user}, {"domain", {{"id", "default"}}}, {"password", password}}}}}}}}}};
+    Json auth = {
+        {"auth",
+         {{"identity",
+           {{"methods", {"password"}},
+            {"password", {{"user", {{"name", user}, {"domain", {{"id", "default"}}}, {"password", password}}}}}}}}}};
     if (!project.empty()) auth["auth"]["scope"] = {{"project", {{"name", project}, {"domain", {{"id", "default"}}}}}};
     return auth.dump();
   }
@@ -41,7 +42,8 @@ class IdentityApiTest : public ::testing::Test {
     EXPECT_EQ(r.status, 201) << r.body;
     return r.header("x-subject-token");
   }
-  HttpResult as(const std::string& tok, const std::string& method, const std::string& path, const Json& body = nullptr) {
+  HttpResult as(const std::string& tok, const std::string& method, const std::string& path,
+                const Json& body = nullptr) {
     return client.request(method, path, body.is_null() ? "" : body.dump(), {{"X-Auth-Token", tok}});
   }
 
@@ -83,14 +85,18 @@ TEST_F(IdentityApiTest, TokenIssueValidateCheckRevoke) {
   EXPECT_EQ(v.status, 200);
   EXPECT_EQ(v.json()["token"]["user"]["name"], "demo");
   EXPECT_EQ(v.header("x-subject-token"), demo);
-  auto nocat = client.request("GET", "/identity/v3/auth/tokens?nocatalog", "", {{"X-Auth-Token", admin}, {"X-Subject-Token", demo}});
+  auto nocat = client.request("GET", "/identity/v3/auth/tokens?nocatalog", "",
+                              {{"X-Auth-Token", admin}, {"X-Subject-Token", demo}});
   EXPECT_FALSE(nocat.json()["token"].contains("catalog"));
-  auto head = client.request("HEAD", "/identity/v3/auth/tokens", "", {{"X-Auth-Token", demo}, {"X-Subject-Token", demo}});
+  auto head =
+      client.request("HEAD", "/identity/v3/auth/tokens", "", {{"X-Auth-Token", demo}, {"X-Subject-Token", demo}});
   EXPECT_EQ(head.status, 200);
   EXPECT_TRUE(head.body.empty());
-  auto del = client.request("DELETE", "/identity/v3/auth/tokens", "", {{"X-Auth-Token", admin}, {"X-Subject-Token", demo}});
+  auto del =
+      client.request("DELETE", "/identity/v3/auth/tokens", "", {{"X-Auth-Token", admin}, {"X-Subject-Token", demo}});
   EXPECT_EQ(del.status, 204);
-  auto gone = client.request("GET", "/identity/v3/auth/tokens", "", {{"X-Auth-Token", admin}, {"X-Subject-Token", demo}});
+  auto gone =
+      client.request("GET", "/identity/v3/auth/tokens", "", {{"X-Auth-Token", admin}, {"X-Subject-Token", demo}});
   expect_keystone_error(gone, 404);
   expect_keystone_error(as(demo, "GET", "/identity/v3/auth/projects"), 401);
 }
@@ -117,8 +123,10 @@ TEST_F(IdentityApiTest, MalformedBodiesAre400AndCreateNothing) {
   expect_keystone_error(client.request("POST", "/identity/v3/projects", "[1,2]", {{"X-Auth-Token", admin}}), 400);
   expect_keystone_error(as(admin, "POST", "/identity/v3/projects", {{"project", "x"}}), 400);
   expect_keystone_error(as(admin, "POST", "/identity/v3/projects", {{"project", {{"name", 5}}}}), 400);
-  expect_keystone_error(as(admin, "POST", "/identity/v3/projects", {{"project", {{"name", "n"}, {"enabled", "yes"}}}}), 400);
-  expect_keystone_error(as(admin, "POST", "/identity/v3/users", {{"user", {{"name", "n"}, {"domain_id", "nowhere"}}}}), 404);
+  expect_keystone_error(as(admin, "POST", "/identity/v3/projects", {{"project", {{"name", "n"}, {"enabled", "yes"}}}}),
+                        400);
+  expect_keystone_error(as(admin, "POST", "/identity/v3/users", {{"user", {{"name", "n"}, {"domain_id", "nowhere"}}}}),
+                        404);
   expect_keystone_error(client.request("POST", "/identity/v3/auth/tokens", "{}"), 400);
   EXPECT_EQ(as(admin, "GET", "/identity/v3/projects").json()["projects"].size(), before);
 }
@@ -143,9 +151,10 @@ TEST_F(IdentityApiTest, MemberIsRefusedAdminApisAndOtherProjects) {
   std::string demo = token("demo", "demo");
   auto r = as(demo, "GET", "/identity/v3/services");
   expect_keystone_error(r, 403);
-  EXPECT_EQ(r.json()["error"]["message"], "You are not authorized to perform the requested action: identity:list_services.");
+  EXPECT_EQ(r.json()["error"]["message"],
+            "You are not authorized to perform the requested action: identity:list_services.");
   expect_keystone_error(as(demo, "GET", "/identity/v3/projects/009e1dcac6554c20a7fd5439f0cf8cd6"), 403);  // alt_demo
-  EXPECT_EQ(as(demo, "GET", "/identity/v3/projects/a103a240c5b643f085af45390dde02f1").status, 200);  // own
+  EXPECT_EQ(as(demo, "GET", "/identity/v3/projects/a103a240c5b643f085af45390dde02f1").status, 200);       // own
   expect_keystone_error(as(demo, "POST", "/identity/v3/projects", {{"project", {{"name", "mine"}}}}), 403);
   auto own = as(demo, "GET", "/identity/v3/users/3095b090bfb749e589bea6cccf3d2176/projects");
   EXPECT_EQ(own.status, 200);
@@ -154,7 +163,8 @@ TEST_F(IdentityApiTest, MemberIsRefusedAdminApisAndOtherProjects) {
 
 TEST_F(IdentityApiTest, ProjectLifecycleWithLinksAndFilters) {
   std::string admin = token("admin", "admin");
-  auto created = as(admin, "POST", "/identity/v3/projects", {{"project", {{"name", "api-test"}, {"description", "d"}}}});
+  auto created =
+      as(admin, "POST", "/identity/v3/projects", {{"project", {{"name", "api-test"}, {"description", "d"}}}});
   ASSERT_EQ(created.status, 201) << created.body;
   Json p = created.json()["project"];
   EXPECT_EQ(p["domain_id"], "default");
@@ -164,7 +174,8 @@ TEST_F(IdentityApiTest, ProjectLifecycleWithLinksAndFilters) {
   expect_keystone_error(dup, 409);
   auto listed = as(admin, "GET", "/identity/v3/projects?name=api-test").json()["projects"];
   ASSERT_EQ(listed.size(), 1u);
-  auto patched = as(admin, "PATCH", "/identity/v3/projects/" + p["id"].get<std::string>(), {{"project", {{"enabled", false}}}});
+  auto patched =
+      as(admin, "PATCH", "/identity/v3/projects/" + p["id"].get<std::string>(), {{"project", {{"enabled", false}}}});
   EXPECT_EQ(patched.json()["project"]["enabled"], false);
   EXPECT_EQ(as(admin, "GET", "/identity/v3/projects?enabled=false&name=api-test").json()["projects"].size(), 1u);
   EXPECT_EQ(as(admin, "DELETE", "/identity/v3/projects/" + p["id"].get<std::string>()).status, 204);
@@ -173,7 +184,8 @@ TEST_F(IdentityApiTest, ProjectLifecycleWithLinksAndFilters) {
 
 TEST_F(IdentityApiTest, RoleAssignmentsWithNames) {
   std::string admin = token("admin", "admin");
-  auto r = as(admin, "GET", "/identity/v3/role_assignments?include_names=True&user.id=3095b090bfb749e589bea6cccf3d2176");
+  auto r =
+      as(admin, "GET", "/identity/v3/role_assignments?include_names=True&user.id=3095b090bfb749e589bea6cccf3d2176");
   ASSERT_EQ(r.status, 200);
   bool found = false;
   Json body = r.json();
@@ -187,7 +199,8 @@ TEST_F(IdentityApiTest, MetricsCountRequestsByRouteAndStatus) {
   token("demo", "demo");
   auto r = client.request("GET", "/metrics");
   ASSERT_EQ(r.status, 200);
-  EXPECT_NE(r.body.find("stacklab_http_requests_total{method=\"POST\",route=\"/v3/auth/tokens\",service=\"keystone\",status=\"201\"}"),
+  EXPECT_NE(r.body.find("stacklab_http_requests_total{method=\"POST\",route=\"/v3/auth/"
+                        "tokens\",service=\"keystone\",status=\"201\"}"),
             std::string::npos)
       << r.body.substr(0, 2000);
   EXPECT_NE(r.body.find("stacklab_identity_tokens_total{event=\"issued\"}"), std::string::npos);

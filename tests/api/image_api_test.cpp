@@ -1,7 +1,6 @@
 // Images over real HTTP: streamed upload, download with ranges, JSON-patch,
 // sharing between projects, bad input.
 #include <gtest/gtest.h>
-
 #include <openssl/evp.h>
 
 #include "cmd/stacklab/cloud.h"
@@ -44,8 +43,8 @@ class ImageApiTest : public ::testing::Test {
     delete cloud_;
     cloud_ = nullptr;
   }
-  HttpResult call(const std::string& tok, const std::string& method, const std::string& path, const std::string& body = "",
-                  std::map<std::string, std::string> headers = {}) {
+  HttpResult call(const std::string& tok, const std::string& method, const std::string& path,
+                  const std::string& body = "", std::map<std::string, std::string> headers = {}) {
     headers["X-Auth-Token"] = tok;
     return client.request(method, path, body, headers);
   }
@@ -69,7 +68,8 @@ TEST_F(ImageApiTest, UploadLargerThanTheJsonBodyLimitAndDownloadItBack) {
   std::string id = create(demo_, {{"name", "big"}, {"disk_format", "raw"}, {"container_format", "bare"}});
   std::string data(3 << 20, '\0');  // 3 MiB, far above the 64 KiB JSON limit: it must be streamed
   for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>((i * 7919) >> 3);
-  auto put = call(demo_, "PUT", "/image/v2/images/" + id + "/file", data, {{"Content-Type", "application/octet-stream"}});
+  auto put =
+      call(demo_, "PUT", "/image/v2/images/" + id + "/file", data, {{"Content-Type", "application/octet-stream"}});
   ASSERT_EQ(put.status, 204) << put.body;
   Json img = call(demo_, "GET", "/image/v2/images/" + id).json();
   EXPECT_EQ(img["status"], "active");
@@ -85,14 +85,17 @@ TEST_F(ImageApiTest, UploadLargerThanTheJsonBodyLimitAndDownloadItBack) {
   EXPECT_EQ(range.header("content-range"), "bytes 10-19/" + std::to_string(data.size()));
   EXPECT_EQ(call(demo_, "GET", "/image/v2/images/" + id + "/file", "", {{"Range", "bytes=99999999-"}}).status, 416);
   // A second upload of an active image is a conflict and changes nothing.
-  EXPECT_EQ(call(demo_, "PUT", "/image/v2/images/" + id + "/file", "x", {{"Content-Type", "application/octet-stream"}}).status, 409);
+  EXPECT_EQ(call(demo_, "PUT", "/image/v2/images/" + id + "/file", "x", {{"Content-Type", "application/octet-stream"}})
+                .status,
+            409);
   EXPECT_EQ(call(demo_, "GET", "/image/v2/images/" + id).json()["size"], data.size());
 }
 
 TEST_F(ImageApiTest, QueuedImageHasNoDataAndWrongUploadTypeIs415) {
   std::string id = create(demo_, {{"name", "empty"}, {"disk_format", "qcow2"}, {"container_format", "bare"}});
   EXPECT_EQ(call(demo_, "GET", "/image/v2/images/" + id + "/file").status, 204);
-  EXPECT_EQ(call(demo_, "PUT", "/image/v2/images/" + id + "/file", "{}", {{"Content-Type", "application/json"}}).status, 415);
+  EXPECT_EQ(call(demo_, "PUT", "/image/v2/images/" + id + "/file", "{}", {{"Content-Type", "application/json"}}).status,
+            415);
   EXPECT_EQ(call(demo_, "GET", "/image/v2/images/" + id).json()["status"], "queued");
 }
 
@@ -104,12 +107,17 @@ TEST_F(ImageApiTest, StageThenImportWithGlanceDirect) {
   EXPECT_EQ(created.header("openstack-image-import-methods"), "glance-direct");
   std::string id = created.json()["id"];
   ASSERT_EQ(call(demo_, "PUT", "/image/v2/images/" + id + "/stage", "staged bytes",
-                 {{"Content-Type", "application/octet-stream"}}).status, 204);
+                 {{"Content-Type", "application/octet-stream"}})
+                .status,
+            204);
   EXPECT_EQ(call(demo_, "GET", "/image/v2/images/" + id).json()["status"], "uploading");
-  auto web = call(demo_, "POST", "/image/v2/images/" + id + "/import", R"({"method": {"name": "web-download", "uri": "http://x"}})");
+  auto web = call(demo_, "POST", "/image/v2/images/" + id + "/import",
+                  R"({"method": {"name": "web-download", "uri": "http://x"}})");
   EXPECT_EQ(web.status, 400);
   EXPECT_NE(web.body.find("internet"), std::string::npos);
-  ASSERT_EQ(call(demo_, "POST", "/image/v2/images/" + id + "/import", R"({"method": {"name": "glance-direct"}})").status, 202);
+  ASSERT_EQ(
+      call(demo_, "POST", "/image/v2/images/" + id + "/import", R"({"method": {"name": "glance-direct"}})").status,
+      202);
   EXPECT_EQ(call(demo_, "GET", "/image/v2/images/" + id).json()["status"], "active");
   EXPECT_EQ(call(demo_, "GET", "/image/v2/images/" + id + "/file").body, "staged bytes");
   Json methods = call(demo_, "GET", "/image/v2/info/import").json();
@@ -125,14 +133,17 @@ TEST_F(ImageApiTest, PatchNeedsTheJsonPatchMediaType) {
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(ok.json()["name"], "q");
   EXPECT_EQ(call(demo_, "PATCH", "/image/v2/images/" + id, "[{",
-                 {{"Content-Type", "application/openstack-images-v2.1-json-patch"}}).status, 400);
+                 {{"Content-Type", "application/openstack-images-v2.1-json-patch"}})
+                .status,
+            400);
 }
 
 TEST_F(ImageApiTest, SharedImageReachesAnotherProjectOnlyAfterItAccepts) {
   std::string id = create(demo_, {{"name", "to-share"}, {"visibility", "shared"}});
   // alt_demo's project id, from its token.
   HttpClient c(cloud_->port());
-  Json tok = c.request("GET", "/identity/v3/auth/tokens", "", {{"X-Auth-Token", alt_}, {"X-Subject-Token", alt_}}).json();
+  Json tok =
+      c.request("GET", "/identity/v3/auth/tokens", "", {{"X-Auth-Token", alt_}, {"X-Subject-Token", alt_}}).json();
   std::string alt_project = tok["token"]["project"]["id"];
   auto added = call(demo_, "POST", "/image/v2/images/" + id + "/members", Json{{"member", alt_project}}.dump());
   ASSERT_EQ(added.status, 200) << added.body;
@@ -144,14 +155,16 @@ TEST_F(ImageApiTest, SharedImageReachesAnotherProjectOnlyAfterItAccepts) {
     return false;
   };
   EXPECT_FALSE(in_list());
-  EXPECT_EQ(call(alt_, "PUT", "/image/v2/images/" + id + "/members/" + alt_project, R"({"status": "accepted"})").status, 200);
+  EXPECT_EQ(call(alt_, "PUT", "/image/v2/images/" + id + "/members/" + alt_project, R"({"status": "accepted"})").status,
+            200);
   EXPECT_TRUE(in_list());
   // alt_demo may use it but not change it.
   EXPECT_EQ(call(alt_, "DELETE", "/image/v2/images/" + id).status, 403);
 }
 
 TEST_F(ImageApiTest, ListFiltersSortsAndPages) {
-  for (int i = 0; i < 3; ++i) create(admin_, {{"name", "page-" + std::to_string(i)}, {"disk_format", "iso"}, {"container_format", "bare"}});
+  for (int i = 0; i < 3; ++i)
+    create(admin_, {{"name", "page-" + std::to_string(i)}, {"disk_format", "iso"}, {"container_format", "bare"}});
   auto first = call(admin_, "GET", "/image/v2/images?disk_format=iso&limit=2&sort_key=name&sort_dir=asc");
   ASSERT_EQ(first.status, 200);
   Json body = first.json();
@@ -172,7 +185,8 @@ TEST_F(ImageApiTest, LabImagesArePublicAndProtectedFromMembers) {
   EXPECT_EQ(r.json()["kernel_id"], "8f090b77-f97e-481b-bfc2-d7350ac7c3a4");
   EXPECT_EQ(r.json()["self"], "/v2/images/1958379b-6a78-41cc-9cc7-d823bf617989");
   EXPECT_EQ(call(demo_, "DELETE", "/image/v2/images/1958379b-6a78-41cc-9cc7-d823bf617989").status, 403);
-  EXPECT_EQ(call(demo_, "POST", "/image/v2/images/1958379b-6a78-41cc-9cc7-d823bf617989/actions/deactivate").status, 403);
+  EXPECT_EQ(call(demo_, "POST", "/image/v2/images/1958379b-6a78-41cc-9cc7-d823bf617989/actions/deactivate").status,
+            403);
   EXPECT_EQ(client.request("GET", "/image/v2/images").status, 401);
   EXPECT_EQ(client.request("GET", "/image").status, 300);
 }
@@ -188,8 +202,9 @@ TEST_F(ImageApiTest, PatchV20SpellsTheOperationAsTheKey) {
   EXPECT_EQ(ok.json()["color"], "blue");
   EXPECT_EQ(call(demo_, "PATCH", "/image/v2/images/" + id, R"([{"remove": "/color"}])", v20).status, 200);
   EXPECT_EQ(call(demo_, "PATCH", "/image/v2/images/" + id, R"([{"op": "remove", "path": "/name"}])", v20).status, 400);
-  EXPECT_EQ(call(demo_, "PATCH", "/image/v2/images/" + id, R"([{"add": "/a", "replace": "/b", "value": "x"}])", v20).status,
-            400);
+  EXPECT_EQ(
+      call(demo_, "PATCH", "/image/v2/images/" + id, R"([{"add": "/a", "replace": "/b", "value": "x"}])", v20).status,
+      400);
   auto bad_type = call(demo_, "PATCH", "/image/v2/images/" + id, "[]", {{"Content-Type", "application/json"}});
   EXPECT_EQ(bad_type.status, 415);
   EXPECT_NE(bad_type.header("accept-patch").find("application/openstack-images-v2.1-json-patch"), std::string::npos);
@@ -207,7 +222,8 @@ TEST_F(ImageApiTest, AnEmptyImageIdIsNotFound) {
 
 TEST_F(ImageApiTest, TheOwnerMayDeactivateItsImage) {
   std::string id = create(demo_, {{"name", "d"}, {"disk_format", "raw"}, {"container_format", "bare"}});
-  auto put = call(demo_, "PUT", "/image/v2/images/" + id + "/file", "bits", {{"Content-Type", "application/octet-stream"}});
+  auto put =
+      call(demo_, "PUT", "/image/v2/images/" + id + "/file", "bits", {{"Content-Type", "application/octet-stream"}});
   ASSERT_EQ(put.status, 204) << put.body;
   auto shared = call(demo_, "PATCH", "/image/v2/images/" + id, R"([{"replace": "/visibility", "value": "community"}])",
                      {{"Content-Type", "application/openstack-images-v2.0-json-patch"}});

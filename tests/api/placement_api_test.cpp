@@ -86,14 +86,19 @@ TEST_F(PlacementApiTest, AllocationsInBothFormatsAndGenerationConflicts) {
                   {{"resource_provider_generation", 0}, {"inventories", inventories}});
   ASSERT_EQ(inv.status, 200) << inv.body;
   EXPECT_EQ(call("PUT", "/resource_providers/" + rp + "/inventories", "1.29",
-                 {{"resource_provider_generation", 0}, {"inventories", Json::object()}}).status, 409);  // stale
+                 {{"resource_provider_generation", 0}, {"inventories", Json::object()}})
+                .status,
+            409);  // stale
   // 1.0 list format
-  Json old_format = {{"allocations", Json::array({{{"resource_provider", {{"uuid", rp}}}, {"resources", {{"VCPU", 1}}}}})}};
+  Json old_format = {
+      {"allocations", Json::array({{{"resource_provider", {{"uuid", rp}}}, {"resources", {{"VCPU", 1}}}}})}};
   auto put_old = call("PUT", "/allocations/aaaaaaaa-0000-4000-8000-000000000001", "1.7", old_format);
   EXPECT_EQ(put_old.status, 204) << put_old.body;
   // 1.28: consumer generation required; null for a new consumer
   Json body = {{"allocations", {{rp, {{"resources", {{"VCPU", 2}, {"MEMORY_MB", 1024}}}}}}},
-               {"project_id", "p1"}, {"user_id", "u1"}, {"consumer_generation", nullptr}};
+               {"project_id", "p1"},
+               {"user_id", "u1"},
+               {"consumer_generation", nullptr}};
   EXPECT_EQ(call("PUT", "/allocations/bbbbbbbb-0000-4000-8000-000000000002", "1.29", body).status, 204);
   EXPECT_EQ(call("PUT", "/allocations/bbbbbbbb-0000-4000-8000-000000000002", "1.29", body).status, 409);
   auto got = call("GET", "/allocations/bbbbbbbb-0000-4000-8000-000000000002", "1.29").json();

@@ -1,8 +1,9 @@
+#include "engine/core/bus.h"
+
 #include <gtest/gtest.h>
 
 #include <future>
 
-#include "engine/core/bus.h"
 #include "engine/core/runtime.h"
 
 using namespace stacklab;
@@ -66,7 +67,9 @@ TEST(Runtime, OffloadRunsWorkOffTheLoopAndContinuesOnIt) {
   rt.post([&] {
     auto work_on_loop = std::make_shared<bool>(true);
     rt.offload([&rt, work_on_loop] { *work_on_loop = rt.on_loop(); },
-               [&rt, &got, work_on_loop] { got.set_value({*work_on_loop, rt.on_loop()}); });
+               [&rt, &got, work_on_loop] {
+                 got.set_value({*work_on_loop, rt.on_loop()});
+               });
   });
   auto [work_on_loop, then_on_loop] = got.get_future().get();
   EXPECT_FALSE(work_on_loop);

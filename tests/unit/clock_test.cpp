@@ -1,6 +1,7 @@
+#include "engine/core/clock.h"
+
 #include <gtest/gtest.h>
 
-#include "engine/core/clock.h"
 #include "engine/core/random.h"
 #include "engine/core/timeutil.h"
 

@@ -27,9 +27,10 @@ class IdentityTest : public ::testing::Test {
   }
 
   static Json password_auth(const std::string& user, const std::string& password, const Json& scope = nullptr) {
-    Json auth = {{"identity",
-                  {{"methods", {"password"}},
-                   {"password", {{"user", {{"name", user}, {"domain", {{"id", "default"}}}, {"password", password}}}}}}}};
+    Json auth = {
+        {"identity",
+         {{"methods", {"password"}},
+          {"password", {{"user", {{"name", user}, {"domain", {{"id", "default"}}}, {"password", password}}}}}}}};
     if (!scope.is_null()) auth["scope"] = scope;
     return auth;
   }
@@ -102,8 +103,8 @@ TEST_F(IdentityTest, RevokingATokenAlsoRevokesTokensRescopedFromIt) {
   auto unscoped = id_->authenticate(password_auth("demo", "nomoresecret", "unscoped"));
   ASSERT_TRUE(unscoped.ok());
   EXPECT_FALSE(unscoped->scoped());
-  auto rescoped = id_->authenticate({{"identity", {{"methods", {"token"}}, {"token", {{"id", unscoped->token}}}}},
-                                     {"scope", project_scope("demo")}});
+  auto rescoped = id_->authenticate(
+      {{"identity", {{"methods", {"token"}}, {"token", {{"id", unscoped->token}}}}}, {"scope", project_scope("demo")}});
   ASSERT_TRUE(rescoped.ok()) << rescoped.status().message();
   EXPECT_EQ(rescoped->expires_at, unscoped->expires_at);
   ASSERT_TRUE(id_->revoke_token(*unscoped).ok());
@@ -211,15 +212,15 @@ TEST_F(IdentityTest, ApplicationCredentialCarriesOnlyItsRoles) {
   ASSERT_TRUE(cred.ok()) << cred.status().message();
   std::string secret = (*cred)["secret"];
   EXPECT_FALSE(id_->get_application_credential(kDemoUser, (*cred)["id"])->contains("secret"));
-  auto app = id_->authenticate(
-      {{"identity", {{"methods", {"application_credential"}},
-                     {"application_credential", {{"id", (*cred)["id"]}, {"secret", secret}}}}}});
+  auto app = id_->authenticate({{"identity",
+                                 {{"methods", {"application_credential"}},
+                                  {"application_credential", {{"id", (*cred)["id"]}, {"secret", secret}}}}}});
   ASSERT_TRUE(app.ok()) << app.status().message();
   EXPECT_EQ(app->project_id, kDemoProject);
   EXPECT_EQ(role_names(*app), (std::vector<std::string>{"reader"}));
-  auto bad = id_->authenticate(
-      {{"identity", {{"methods", {"application_credential"}},
-                     {"application_credential", {{"id", (*cred)["id"]}, {"secret", "nope"}}}}}});
+  auto bad = id_->authenticate({{"identity",
+                                 {{"methods", {"application_credential"}},
+                                  {"application_credential", {{"id", (*cred)["id"]}, {"secret", "nope"}}}}}});
   EXPECT_EQ(bad.status().code(), Code::kUnauthorized);
 }
 

@@ -114,7 +114,8 @@ TEST_F(ImageTest, OnlyAdminPublicizesAndReadOnlyFieldsAreRefused) {
   EXPECT_EQ(images_->create(alice_, {{"disk_format", "floppy"}}).status().code(), Code::kBadRequest);
   EXPECT_EQ(images_->create(alice_, {{"hw_prop", 5}}).status().code(), Code::kBadRequest);  // properties are strings
   auto img = images_->create(alice_, Json::object());
-  auto p = images_->patch(alice_, (*img)["id"], Json::array({{{"op", "replace"}, {"path", "/visibility"}, {"value", "public"}}}));
+  auto p = images_->patch(alice_, (*img)["id"],
+                          Json::array({{{"op", "replace"}, {"path", "/visibility"}, {"value", "public"}}}));
   EXPECT_EQ(p.status().code(), Code::kForbidden);
 }
 
@@ -133,7 +134,7 @@ TEST_F(ImageTest, CommunityImagesAreListedByDefaultOnlyToTheirOwner) {
   ASSERT_TRUE(img.ok());
   EXPECT_EQ(images_->list(alice_, {}).size(), 1u);  // the owner's default list has it
   EXPECT_TRUE(images_->list(bob_, {}).empty());
-  EXPECT_TRUE(images_->list(admin_, {}).empty());   // as in Glance, admins too ask for visibility=community
+  EXPECT_TRUE(images_->list(admin_, {}).empty());  // as in Glance, admins too ask for visibility=community
   EXPECT_EQ(images_->list(bob_, {"community", ""}).size(), 1u);
   EXPECT_EQ(images_->list(admin_, {"community", ""}).size(), 1u);
   EXPECT_EQ(images_->list(admin_, {"all", ""}).size(), 1u);
@@ -142,7 +143,8 @@ TEST_F(ImageTest, CommunityImagesAreListedByDefaultOnlyToTheirOwner) {
 
 TEST_F(ImageTest, PublicImageCannotBeChangedByOtherProjects) {
   auto img = images_->create(admin_, {{"name", "cirros"}, {"visibility", "public"}});
-  auto p = images_->patch(alice_, (*img)["id"], Json::array({{{"op", "replace"}, {"path", "/name"}, {"value", "mine"}}}));
+  auto p =
+      images_->patch(alice_, (*img)["id"], Json::array({{{"op", "replace"}, {"path", "/name"}, {"value", "mine"}}}));
   EXPECT_EQ(p.status().code(), Code::kForbidden);
   EXPECT_EQ(images_->remove(alice_, (*img)["id"]).code(), Code::kForbidden);
 }
@@ -152,8 +154,8 @@ TEST_F(ImageTest, SharingNeedsTheMemberToAccept) {
   std::string id = (*img)["id"];
   ASSERT_TRUE(images_->add_member(alice_, id, "bob").ok());
   EXPECT_EQ(images_->add_member(alice_, id, "bob").status().code(), Code::kConflict);
-  EXPECT_TRUE(images_->get(bob_, id).ok());               // a pending member may look it up by id
-  EXPECT_TRUE(images_->list(bob_, {}).empty());            // but it is not in bob's list yet
+  EXPECT_TRUE(images_->get(bob_, id).ok());      // a pending member may look it up by id
+  EXPECT_TRUE(images_->list(bob_, {}).empty());  // but it is not in bob's list yet
   EXPECT_EQ(images_->list(bob_, {"", "pending"}).size(), 1u);
   EXPECT_EQ(images_->update_member(alice_, id, "bob", "accepted").status().code(), Code::kForbidden);
   ASSERT_TRUE(images_->update_member(bob_, id, "bob", "accepted").ok());
@@ -169,7 +171,8 @@ TEST_F(ImageTest, ProtectedImageCannotBeDeletedUntilUnprotected) {
   ASSERT_TRUE(upload(alice_, id, "data").ok());
   std::string location = (*store_->get("image", id))["location"];
   EXPECT_EQ(images_->remove(alice_, id).code(), Code::kForbidden);
-  ASSERT_TRUE(images_->patch(alice_, id, Json::array({{{"op", "replace"}, {"path", "/protected"}, {"value", false}}})).ok());
+  ASSERT_TRUE(
+      images_->patch(alice_, id, Json::array({{{"op", "replace"}, {"path", "/protected"}, {"value", false}}})).ok());
   ASSERT_TRUE(images_->remove(alice_, id).ok());
   EXPECT_FALSE(files_->path_of(location).ok());  // its data went with it
 }
@@ -177,10 +180,11 @@ TEST_F(ImageTest, ProtectedImageCannotBeDeletedUntilUnprotected) {
 TEST_F(ImageTest, JsonPatchOnPropertiesAndTags) {
   auto img = images_->create(alice_, {{"os_distro", "cirros"}});
   std::string id = (*img)["id"];
-  auto p = images_->patch(alice_, id, Json::array({{{"op", "add"}, {"path", "/hw_disk_bus"}, {"value", "scsi"}},
-                                                   {{"op", "replace"}, {"path", "/os_distro"}, {"value", "ubuntu"}},
-                                                   {{"op", "replace"}, {"path", "/tags"}, {"value", {"a", "b", "a"}}},
-                                                   {{"op", "replace"}, {"path", "/min_ram"}, {"value", 512}}}));
+  auto p = images_->patch(alice_, id,
+                          Json::array({{{"op", "add"}, {"path", "/hw_disk_bus"}, {"value", "scsi"}},
+                                       {{"op", "replace"}, {"path", "/os_distro"}, {"value", "ubuntu"}},
+                                       {{"op", "replace"}, {"path", "/tags"}, {"value", {"a", "b", "a"}}},
+                                       {{"op", "replace"}, {"path", "/min_ram"}, {"value", 512}}}));
   ASSERT_TRUE(p.ok()) << p.status().message();
   EXPECT_EQ((*p)["properties"]["hw_disk_bus"], "scsi");
   EXPECT_EQ((*p)["properties"]["os_distro"], "ubuntu");
@@ -189,10 +193,13 @@ TEST_F(ImageTest, JsonPatchOnPropertiesAndTags) {
   auto bad = images_->patch(alice_, id, Json::array({{{"op", "remove"}, {"path", "/nothing"}}}));
   EXPECT_EQ(bad.status().code(), Code::kConflict);
   EXPECT_EQ(images_->patch(alice_, id, Json::array({{{"op", "replace"}, {"path", "/status"}, {"value", "active"}}}))
-                .status().code(), Code::kForbidden);
+                .status()
+                .code(),
+            Code::kForbidden);
   // A failed patch changes nothing, not even the operations before the bad one.
-  auto mixed = images_->patch(alice_, id, Json::array({{{"op", "replace"}, {"path", "/name"}, {"value", "changed"}},
-                                                       {{"op", "move"}, {"path", "/name"}}}));
+  auto mixed = images_->patch(
+      alice_, id,
+      Json::array({{{"op", "replace"}, {"path", "/name"}, {"value", "changed"}}, {{"op", "move"}, {"path", "/name"}}}));
   EXPECT_EQ(mixed.status().code(), Code::kBadRequest);
   EXPECT_TRUE((*images_->get(alice_, id))["name"].is_null());
 }

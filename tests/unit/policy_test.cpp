@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "engine/core/policy.h"
+
+#include <gtest/gtest.h>
 
 using namespace stacklab;
 

@@ -1,7 +1,8 @@
+#include "api/query.h"
+
 #include <gtest/gtest.h>
 
 #include "api/microversion.h"
-#include "api/query.h"
 #include "api/router.h"
 
 using namespace stacklab;
@@ -52,7 +53,8 @@ TEST(Query, PaginatesWithMarkerAndRejectsBadLimits) {
 
 TEST(Query, SortsByKeysAndDirections) {
   auto v = items();
-  ASSERT_TRUE(sort_items(v, with_query("sort_key=enabled&sort_key=name&sort_dir=desc&sort_dir=asc"), {"name", "enabled"}).ok());
+  ASSERT_TRUE(
+      sort_items(v, with_query("sort_key=enabled&sort_key=name&sort_dir=desc&sort_dir=asc"), {"name", "enabled"}).ok());
   EXPECT_EQ(v[0]["id"], "3");
   EXPECT_EQ(v[1]["id"], "1");
   EXPECT_EQ(v[2]["id"], "2");

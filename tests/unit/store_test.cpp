@@ -1,9 +1,9 @@
+#include "engine/core/store.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
-
-#include "engine/core/store.h"
 
 using namespace stacklab;
 
