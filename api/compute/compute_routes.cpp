@@ -19,8 +19,8 @@ Json version_doc(const Request& req, bool full) {
             {"updated", "2013-07-23T11:33:21Z"},
             {"links", links}};
   if (full)
-    v["media-types"] = Json::array({{{"base", "application/json"},
-                                     {"type", "application/vnd.openstack.compute+json;version=2.1"}}});
+    v["media-types"] =
+        Json::array({{{"base", "application/json"}, {"type", "application/vnd.openstack.compute+json;version=2.1"}}});
   return v;
 }
 
@@ -47,15 +47,21 @@ Status only_keys(const Json& obj, std::initializer_list<const char*> allowed) {
 
 Router make_compute_router(Ctx ctx) {
   Router r;
-  r.add_sync("GET", "/", [](Request& req) {
-    return json_response(200, {{"versions", Json::array({version_doc(req, false)})}});
-  }, false);
-  r.add_sync("GET", "/v2.1", [](Request& req) {
-    auto resp = json_response(200, {{"version", version_doc(req, true)}});
-    auto v = negotiate(req, kComputeVersions);
-    annotate(resp, kComputeVersions, v.ok() ? *v : kComputeVersions.min);
-    return resp;
-  }, false);
+  r.add_sync(
+      "GET", "/",
+      [](Request& req) {
+        return json_response(200, {{"versions", Json::array({version_doc(req, false)})}});
+      },
+      false);
+  r.add_sync(
+      "GET", "/v2.1",
+      [](Request& req) {
+        auto resp = json_response(200, {{"version", version_doc(req, true)}});
+        auto v = negotiate(req, kComputeVersions);
+        annotate(resp, kComputeVersions, v.ok() ? *v : kComputeVersions.min);
+        return resp;
+      },
+      false);
   add_flavor_routes(r, ctx);
   add_keypair_routes(r, ctx);
   return r;

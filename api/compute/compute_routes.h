@@ -34,8 +34,7 @@ Credentials caller(const Request& req);
 // Negotiates the microversion (400/406 otherwise), runs `fn`, and adds the
 // version headers to its answer. `since`: the version that introduced the
 // route (404 below it, as Nova).
-Response versioned(Request& req, const std::function<Response(const Microversion&)>& fn,
-                   Microversion since = {2, 1});
+Response versioned(Request& req, const std::function<Response(const Microversion&)>& fn, Microversion since = {2, 1});
 // 400 "Additional properties are not allowed ('x' was unexpected)" for a key of `obj` not in `allowed`.
 Status only_keys(const Json& obj, std::initializer_list<const char*> allowed);
 

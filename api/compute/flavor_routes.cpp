@@ -44,12 +44,21 @@ Json access_view(const std::string& id, const std::vector<std::string>& projects
 
 // Nova's sort keys (its DB columns) and the document fields they sort on.
 const std::vector<std::pair<std::string, std::string>>& sort_fields() {
-  static const std::vector<std::pair<std::string, std::string>> k = {
-      {"created_at", "created_at"}, {"description", "description"}, {"disabled", "disabled"},
-      {"ephemeral_gb", "ephemeral"}, {"flavorid", "id"},             {"id", "seq"},
-      {"is_public", "is_public"},   {"memory_mb", "ram"},            {"name", "name"},
-      {"root_gb", "disk"},          {"rxtx_factor", "rxtx_factor"},  {"swap", "swap"},
-      {"updated_at", "updated_at"}, {"vcpu_weight", "vcpu_weight"},  {"vcpus", "vcpus"}};
+  static const std::vector<std::pair<std::string, std::string>> k = {{"created_at", "created_at"},
+                                                                     {"description", "description"},
+                                                                     {"disabled", "disabled"},
+                                                                     {"ephemeral_gb", "ephemeral"},
+                                                                     {"flavorid", "id"},
+                                                                     {"id", "seq"},
+                                                                     {"is_public", "is_public"},
+                                                                     {"memory_mb", "ram"},
+                                                                     {"name", "name"},
+                                                                     {"root_gb", "disk"},
+                                                                     {"rxtx_factor", "rxtx_factor"},
+                                                                     {"swap", "swap"},
+                                                                     {"updated_at", "updated_at"},
+                                                                     {"vcpu_weight", "vcpu_weight"},
+                                                                     {"vcpus", "vcpus"}};
   return k;
 }
 
@@ -95,15 +104,17 @@ Response list_flavors(Request& req, Ctx ctx, const Microversion& v, bool detail)
   std::string sort_dir = req.query_param("sort_dir").value_or("asc");
   if (sort_key.empty()) sort_key = "flavorid";
   if (sort_dir.empty()) sort_dir = "asc";
-  auto it = std::find_if(sort_fields().begin(), sort_fields().end(), [&](const auto& p) { return p.first == sort_key; });
+  auto it =
+      std::find_if(sort_fields().begin(), sort_fields().end(), [&](const auto& p) { return p.first == sort_key; });
   if (it == sort_fields().end())
     return fail(BadRequest("Invalid input for query parameters sort_key. Value: " + sort_key + "."));
   if (sort_dir != "asc" && sort_dir != "desc")
-    return fail(BadRequest("Invalid input for query parameters sort_dir. Value: " + sort_dir +
-                           ". '" + sort_dir + "' is not one of ['asc', 'desc']"));
+    return fail(BadRequest("Invalid input for query parameters sort_dir. Value: " + sort_dir + ". '" + sort_dir +
+                           "' is not one of ['asc', 'desc']"));
   std::vector<Json> flavors = ctx.flavors.list(caller(req), filter);
   std::vector<SortKey> keys = {{it->second, sort_dir == "desc"}, {"id", sort_dir == "desc"}};
-  std::stable_sort(flavors.begin(), flavors.end(), [&](const Json& a, const Json& b) { return sorts_before(a, b, keys); });
+  std::stable_sort(flavors.begin(), flavors.end(),
+                   [&](const Json& a, const Json& b) { return sorts_before(a, b, keys); });
   auto page = paginate(flavors, req, 1000);
   if (!page.ok()) {
     if (page.status().code() == Code::kNotFound)
@@ -152,24 +163,28 @@ void add_flavor_routes(Router& r, Ctx ctx) {
     });
   });
   r.add_sync("PUT", "/v2.1/flavors/{flavor_id}", [ctx](Request& req) {
-    return versioned(req, [&](const Microversion& v) {
-      auto body = req.json();
-      if (!body.ok()) return fail(body.status());
-      if (!body->contains("flavor") || !(*body)["flavor"].is_object())
-        return fail(BadRequest("'flavor' is a required property"));
-      const Json& flavor = (*body)["flavor"];
-      Status st = only_keys(flavor, {"description"});
-      if (!st.ok()) return fail(st);
-      if (!flavor.contains("description")) return fail(BadRequest("'description' is a required property"));
-      const Json& d = flavor["description"];
-      if (!d.is_null() && !d.is_string())
-        return fail(BadRequest("Invalid input for field/attribute description. Value: " + d.dump() + ". " + d.dump() +
-                               " is not of type 'string', 'null'"));
-      auto f = ctx.flavors.set_description(caller(req), req.params["flavor_id"],
-                                           d.is_null() ? std::nullopt : std::optional<std::string>(d.get<std::string>()));
-      if (!f.ok()) return fail(f.status());
-      return json_response(200, {{"flavor", detail_view(req, *f, v)}});
-    }, {2, 55});
+    return versioned(req,
+                     [&](const Microversion& v) {
+                       auto body = req.json();
+                       if (!body.ok()) return fail(body.status());
+                       if (!body->contains("flavor") || !(*body)["flavor"].is_object())
+                         return fail(BadRequest("'flavor' is a required property"));
+                       const Json& flavor = (*body)["flavor"];
+                       Status st = only_keys(flavor, {"description"});
+                       if (!st.ok()) return fail(st);
+                       if (!flavor.contains("description"))
+                         return fail(BadRequest("'description' is a required property"));
+                       const Json& d = flavor["description"];
+                       if (!d.is_null() && !d.is_string())
+                         return fail(BadRequest("Invalid input for field/attribute description. Value: " + d.dump() +
+                                                ". " + d.dump() + " is not of type 'string', 'null'"));
+                       auto f = ctx.flavors.set_description(
+                           caller(req), req.params["flavor_id"],
+                           d.is_null() ? std::nullopt : std::optional<std::string>(d.get<std::string>()));
+                       if (!f.ok()) return fail(f.status());
+                       return json_response(200, {{"flavor", detail_view(req, *f, v)}});
+                     },
+                     {2, 55});
   });
   r.add_sync("DELETE", "/v2.1/flavors/{flavor_id}", [ctx](Request& req) {
     return versioned(req, [&](const Microversion&) {
@@ -240,8 +255,7 @@ void add_flavor_routes(Router& r, Ctx ctx) {
       for (const char* action : {"addTenantAccess", "removeTenantAccess"}) {
         if (!body->contains(action)) continue;
         const Json& arg = (*body)[action];
-        if (!arg.is_object() || !arg.contains("tenant"))
-          return fail(BadRequest("'tenant' is a required property"));
+        if (!arg.is_object() || !arg.contains("tenant")) return fail(BadRequest("'tenant' is a required property"));
         if (!arg["tenant"].is_string() || arg["tenant"].get<std::string>().empty() ||
             arg["tenant"].get<std::string>().size() > 255)
           return fail(BadRequest("Invalid input for field/attribute tenant. Value: " + arg["tenant"].dump() + "."));

@@ -25,7 +25,9 @@ Json nova_time(const Json& iso) {
 }
 
 Json created_view(const Json& kp, const Microversion& v, const std::string& private_key) {
-  Json j = {{"name", kp["name"]}, {"public_key", kp["public_key"]}, {"fingerprint", kp["fingerprint"]},
+  Json j = {{"name", kp["name"]},
+            {"public_key", kp["public_key"]},
+            {"fingerprint", kp["fingerprint"]},
             {"user_id", kp["user_id"]}};
   if (!private_key.empty()) j["private_key"] = private_key;
   if (v >= k22) j["type"] = kp["type"];
@@ -33,9 +35,14 @@ Json created_view(const Json& kp, const Microversion& v, const std::string& priv
 }
 
 Json show_view(const Json& kp, const Microversion& v) {
-  Json j = {{"name", kp["name"]},      {"public_key", kp["public_key"]}, {"fingerprint", kp["fingerprint"]},
-            {"user_id", kp["user_id"]}, {"created_at", nova_time(kp["created_at"])},
-            {"deleted", false},         {"deleted_at", nullptr},         {"id", kp["seq"]},
+  Json j = {{"name", kp["name"]},
+            {"public_key", kp["public_key"]},
+            {"fingerprint", kp["fingerprint"]},
+            {"user_id", kp["user_id"]},
+            {"created_at", nova_time(kp["created_at"])},
+            {"deleted", false},
+            {"deleted_at", nullptr},
+            {"id", kp["seq"]},
             {"updated_at", nullptr}};
   if (v >= k22) j["type"] = kp["type"];
   return {{"keypair", j}};
@@ -74,11 +81,15 @@ Result<compute::NewKeypair> parse_create(const Request& req, const Microversion&
   Status st = only_keys(*body, {"keypair"});
   if (!st.ok()) return st;
   const Json& kp = (*body)["keypair"];
-  if (!kp.is_object()) return BadRequest("Invalid input for field/attribute keypair. Value: " + kp.dump() + ". " +
-                                         kp.dump() + " is not of type 'object'");
-  if (v >= k210) st = only_keys(kp, {"name", "public_key", "type", "user_id"});
-  else if (v >= k22) st = only_keys(kp, {"name", "public_key", "type"});
-  else st = only_keys(kp, {"name", "public_key"});
+  if (!kp.is_object())
+    return BadRequest("Invalid input for field/attribute keypair. Value: " + kp.dump() + ". " + kp.dump() +
+                      " is not of type 'object'");
+  if (v >= k210)
+    st = only_keys(kp, {"name", "public_key", "type", "user_id"});
+  else if (v >= k22)
+    st = only_keys(kp, {"name", "public_key", "type"});
+  else
+    st = only_keys(kp, {"name", "public_key"});
   if (!st.ok()) return st;
   if (!kp.contains("name")) return BadRequest("'name' is a required property");
   compute::NewKeypair out;
@@ -119,17 +130,21 @@ void add_keypair_routes(Router& r, Ctx ctx) {
     // No public key: Nova generates the pair and returns the private key once.
     Status st = ctx.keypairs.check_create(who, *kp);
     if (!st.ok()) return answer(fail(st));
-    if (kp->type == "x509")
-      return answer(fail(Status(Code::kNotImplemented, "Generating x509 key pairs is not supported; import a certificate.")));
+    // x509: a self-signed certificate for the keypair's owner (Nova's generate_winrm_x509_cert).
+    std::string owner = kp->user_id.empty() ? who.user_id : kp->user_id;
+    bool x509 = kp->type == "x509";
     auto generated = std::make_shared<Result<compute::GeneratedKeypair>>(Status(Code::kInternal, "not generated"));
-    ctx.runtime.offload([generated] { *generated = compute::generate_rsa_keypair(); },
-                        [ctx, who, request = *kp, generated, created, ver, answer]() mutable {
-                          if (!generated->ok()) return answer(fail(generated->status()));
-                          request.public_key = (*generated)->public_key;
-                          auto doc = ctx.keypairs.create(who, request);
-                          if (!doc.ok()) return answer(fail(doc.status()));
-                          answer(json_response(created, created_view(*doc, ver, (*generated)->private_key)));
-                        });
+    ctx.runtime.offload(
+        [generated, x509, owner] {
+          *generated = x509 ? compute::generate_x509_keypair(owner) : compute::generate_rsa_keypair();
+        },
+        [ctx, who, request = *kp, generated, created, ver, answer]() mutable {
+          if (!generated->ok()) return answer(fail(generated->status()));
+          request.public_key = (*generated)->public_key;
+          auto doc = ctx.keypairs.create(who, request);
+          if (!doc.ok()) return answer(fail(doc.status()));
+          answer(json_response(created, created_view(*doc, ver, (*generated)->private_key)));
+        });
   });
 
   r.add_sync("GET", "/v2.1/os-keypairs/{name}", [ctx](Request& req) {

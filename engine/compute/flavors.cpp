@@ -16,8 +16,8 @@ constexpr long long kMaxInt = 2147483647;
 Status not_found(const std::string& id) { return NotFound("Flavor " + id + " could not be found."); }
 
 Status invalid(const std::string& field, const Json& value, const std::string& why) {
-  return BadRequest("Invalid input for field/attribute " + field + ". Value: " +
-                    (value.is_string() ? value.get<std::string>() : value.dump()) + ". " + why);
+  return BadRequest("Invalid input for field/attribute " + field +
+                    ". Value: " + (value.is_string() ? value.get<std::string>() : value.dump()) + ". " + why);
 }
 
 // Nova's flavor_param_positive / _non_negative: an integer, or a string of digits.
@@ -65,17 +65,25 @@ bool valid_flavor_id(const std::string& s) {
 
 // POST /flavors' "flavor" object as a stored document (no id yet when absent).
 Result<Json> parse_flavor(const Json& body) {
-  if (!body.is_object()) return BadRequest("Invalid input for field/attribute flavor. Value: " + body.dump() +
-                                           ". " + body.dump() + " is not of type 'object'");
-  static const char* kKnown[] = {"name", "id", "ram", "vcpus", "disk", "OS-FLV-EXT-DATA:ephemeral", "swap",
-                                 "rxtx_factor", "os-flavor-access:is_public", "description"};
+  if (!body.is_object())
+    return BadRequest("Invalid input for field/attribute flavor. Value: " + body.dump() + ". " + body.dump() +
+                      " is not of type 'object'");
+  static const char* kKnown[] = {"name",       "id",          "ram",
+                                 "vcpus",      "disk",        "OS-FLV-EXT-DATA:ephemeral",
+                                 "swap",       "rxtx_factor", "os-flavor-access:is_public",
+                                 "description"};
   for (const auto& [k, v] : body.items())
     if (std::find(std::begin(kKnown), std::end(kKnown), k) == std::end(kKnown))
       return BadRequest("Additional properties are not allowed ('" + k + "' was unexpected)");
   for (const char* k : {"name", "ram", "vcpus", "disk"})
     if (!body.contains(k)) return BadRequest(std::string("'") + k + "' is a required property");
-  Json doc = {{"ephemeral", 0}, {"swap", 0}, {"rxtx_factor", 1.0}, {"is_public", true}, {"disabled", false},
-              {"description", nullptr}, {"extra_specs", Json::object()}};
+  Json doc = {{"ephemeral", 0},
+              {"swap", 0},
+              {"rxtx_factor", 1.0},
+              {"is_public", true},
+              {"disabled", false},
+              {"description", nullptr},
+              {"extra_specs", Json::object()}};
   const Json& name = body["name"];
   if (!name.is_string()) return invalid("name", name, name.dump() + " is not of type 'string'");
   if (name.get<std::string>().size() > 255) return invalid("name", name, name.dump() + " is too long");
@@ -86,8 +94,7 @@ Result<Json> parse_flavor(const Json& body) {
     if (id.is_number()) id = id.is_number_integer() ? std::to_string(id.get<long long>()) : id.dump();
     if (!id.is_string()) return invalid("id", id, id.dump() + " is not of type 'string', 'number', 'null'");
     if (id != "auto") {
-      if (!valid_flavor_id(id))
-        return invalid("id", id, id.dump() + " does not match '^(?! )[a-zA-Z0-9. _-]+(?<! )$'");
+      if (!valid_flavor_id(id)) return invalid("id", id, id.dump() + " does not match '^(?! )[a-zA-Z0-9. _-]+(?<! )$'");
       doc["id"] = id;
     }
   }
@@ -129,7 +136,8 @@ Result<Json> parse_flavor(const Json& body) {
   if (body.contains("description")) {
     const Json& d = body["description"];
     if (!d.is_null() && !d.is_string()) return invalid("description", d, d.dump() + " is not of type 'string', 'null'");
-    if (d.is_string() && d.get<std::string>().size() > 65535) return invalid("description", d, d.dump() + " is too long");
+    if (d.is_string() && d.get<std::string>().size() > 65535)
+      return invalid("description", d, d.dump() + " is too long");
     doc["description"] = d;
   }
   return doc;
@@ -142,8 +150,8 @@ Status validate_extra_spec(const std::string& key, const Json& value) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':' || c == '.' || c == ' ';
   });
   if (!key_ok)
-    return BadRequest("Invalid input for field/attribute extra_specs. Value: " + key +
-                      ". '" + key + "' does not match any of the regexes: '^[a-zA-Z0-9-_:. ]{1,255}$'");
+    return BadRequest("Invalid input for field/attribute extra_specs. Value: " + key + ". '" + key +
+                      "' does not match any of the regexes: '^[a-zA-Z0-9-_:. ]{1,255}$'");
   if (!value.is_string() && !value.is_number() && !value.is_boolean())
     return BadRequest("Invalid input for field/attribute " + key + ". Value: " + value.dump() + ". " + value.dump() +
                       " is not of type 'string', 'number', 'boolean'");
@@ -273,11 +281,13 @@ Result<Json> FlavorService::extra_specs(const Credentials& caller, const std::st
 
 Result<Json> FlavorService::set_extra_specs(const Credentials& caller, const std::string& id, const Json& specs,
                                             bool update) {
-  Status st = authorize(policy_, update ? "os_compute_api:os-flavor-extra-specs:update"
-                                        : "os_compute_api:os-flavor-extra-specs:create", caller);
+  Status st = authorize(
+      policy_, update ? "os_compute_api:os-flavor-extra-specs:update" : "os_compute_api:os-flavor-extra-specs:create",
+      caller);
   if (!st.ok()) return st;
-  if (!specs.is_object()) return BadRequest("Invalid input for field/attribute extra_specs. Value: " + specs.dump() +
-                                            ". " + specs.dump() + " is not of type 'object'");
+  if (!specs.is_object())
+    return BadRequest("Invalid input for field/attribute extra_specs. Value: " + specs.dump() + ". " + specs.dump() +
+                      " is not of type 'object'");
   Json stored = Json::object();
   for (const auto& [k, v] : specs.items()) {
     st = validate_extra_spec(k, v);

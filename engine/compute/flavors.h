@@ -53,7 +53,8 @@ class FlavorService {
   // ---- extra specs ----
   Result<Json> extra_specs(const Credentials& caller, const std::string& id) const;
   // Merges `specs` (key -> string/number/boolean, stored as strings); returns what was set.
-  Result<Json> set_extra_specs(const Credentials& caller, const std::string& id, const Json& specs, bool update = false);
+  Result<Json> set_extra_specs(const Credentials& caller, const std::string& id, const Json& specs,
+                               bool update = false);
   Result<std::string> extra_spec(const Credentials& caller, const std::string& id, const std::string& key) const;
   Status remove_extra_spec(const Credentials& caller, const std::string& id, const std::string& key);
 
@@ -61,7 +62,8 @@ class FlavorService {
   // Projects allowed to use the flavor; 404 for a public flavor, as Nova.
   Result<std::vector<std::string>> access(const Credentials& caller, const std::string& id) const;
   // 409 for a public flavor or an existing grant; returns the new list.
-  Result<std::vector<std::string>> add_access(const Credentials& caller, const std::string& id, const std::string& project);
+  Result<std::vector<std::string>> add_access(const Credentials& caller, const std::string& id,
+                                              const std::string& project);
   // 404 when the grant does not exist; returns the new list.
   Result<std::vector<std::string>> remove_access(const Credentials& caller, const std::string& id,
                                                  const std::string& project);

@@ -65,8 +65,13 @@ Result<Json> KeypairService::create(const Credentials& caller, const NewKeypair&
   const std::string& user = owner(caller, kp.user_id);
   const Json* seq = store_.get("stacklab_meta", "keypair_seq");
   long long next = seq ? (*seq)["value"].get<long long>() + 1 : 1;
-  Json doc = {{"id", key_of(user, kp.name)}, {"seq", next}, {"name", kp.name}, {"user_id", user},
-              {"public_key", kp.public_key}, {"fingerprint", *fingerprint}, {"type", kp.type},
+  Json doc = {{"id", key_of(user, kp.name)},
+              {"seq", next},
+              {"name", kp.name},
+              {"user_id", user},
+              {"public_key", kp.public_key},
+              {"fingerprint", *fingerprint},
+              {"type", kp.type},
               {"created_at", format_iso_seconds(clock_.now())}};
   st = store_.transaction([&]() -> Status {
     Status s = store_.put("stacklab_meta", "keypair_seq", Json{{"id", "keypair_seq"}, {"value", next}});

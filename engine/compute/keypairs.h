@@ -26,7 +26,7 @@ struct NewKeypair {
   std::string name;
   std::string public_key;  // required here; the API generates one when the client sent none
   std::string type = "ssh";
-  std::string user_id;     // "" = the caller
+  std::string user_id = {};  // "" = the caller
 };
 
 class KeypairService {

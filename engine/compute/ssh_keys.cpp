@@ -5,7 +5,9 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <cstdint>
 #include <memory>
@@ -61,9 +63,9 @@ bool read_string(const std::string& blob, std::size_t* pos, std::string* out) {
 
 // The fields each key type carries after its name; the blob must hold exactly these.
 int field_count(const std::string& type) {
-  if (type == "ssh-rsa") return 2;                     // e, n
-  if (type == "ssh-dss") return 4;                     // p, q, g, y
-  if (type == "ssh-ed25519") return 1;                 // 32-byte key
+  if (type == "ssh-rsa") return 2;                       // e, n
+  if (type == "ssh-dss") return 4;                       // p, q, g, y
+  if (type == "ssh-ed25519") return 1;                   // 32-byte key
   if (type.rfind("ecdsa-sha2-nistp", 0) == 0) return 2;  // curve name, point
   return -1;
 }
@@ -104,8 +106,8 @@ Result<std::string> ssh_fingerprint(const std::string& public_key) {
 }
 
 Result<std::string> x509_fingerprint(const std::string& certificate) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(certificate.data(), static_cast<int>(certificate.size())),
-                                                &BIO_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(certificate.data(), static_cast<int>(certificate.size())), &BIO_free);
   std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
   if (!cert) return BadRequest("Keypair data is invalid: failed to generate X509 fingerprint");
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -138,6 +140,51 @@ Result<GeneratedKeypair> generate_rsa_keypair(int bits) {
   long len = BIO_get_mem_data(out.get(), &data);
   return GeneratedKeypair{std::string(data, static_cast<std::size_t>(len)),
                           "ssh-rsa " + base64_encode(blob) + " Generated-by-Nova"};
+}
+
+Result<GeneratedKeypair> generate_x509_keypair(const std::string& user_id, int bits) {
+  const Status failed(Code::kInternal, "x509 certificate generation failed");
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_RSA_gen(static_cast<unsigned>(bits)), &EVP_PKEY_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), &X509_free);
+  if (!key || !cert) return failed;
+  // A random positive 159-bit serial, as cryptography's random_serial_number().
+  unsigned char serial_bytes[20];
+  if (RAND_bytes(serial_bytes, sizeof serial_bytes) != 1) return failed;
+  serial_bytes[0] &= 0x7f;
+  std::unique_ptr<BIGNUM, decltype(&BN_free)> serial(BN_bin2bn(serial_bytes, sizeof serial_bytes, nullptr), &BN_free);
+  X509_NAME* name = X509_get_subject_name(cert.get());
+  if (!serial || !X509_set_version(cert.get(), 2) ||
+      !BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get())) ||
+      !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(user_id.data()),
+                                  static_cast<int>(user_id.size()), -1, 0) ||
+      !X509_set_issuer_name(cert.get(), name) || !X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0) ||
+      !X509_gmtime_adj(X509_getm_notAfter(cert.get()), 60L * 60 * 24 * 365 * 10) ||
+      !X509_set_pubkey(cert.get(), key.get()))
+    return failed;
+  X509V3_CTX v3;
+  X509V3_set_ctx_nodb(&v3);
+  X509V3_set_ctx(&v3, cert.get(), cert.get(), nullptr, nullptr, 0);
+  const std::string upn = "otherName:1.3.6.1.4.1.311.20.2.3;UTF8:" + user_id + "@localhost";
+  for (auto [nid, value] :
+       {std::pair{NID_ext_key_usage, std::string("clientAuth")}, std::pair{NID_subject_alt_name, upn}}) {
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &v3, nid, value.c_str());
+    if (!ext) return failed;
+    int added = X509_add_ext(cert.get(), ext, -1);
+    X509_EXTENSION_free(ext);
+    if (!added) return failed;
+  }
+  if (!X509_sign(cert.get(), key.get(), EVP_sha256())) return failed;
+  std::unique_ptr<BIO, decltype(&BIO_free)> cert_out(BIO_new(BIO_s_mem()), &BIO_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> key_out(BIO_new(BIO_s_mem()), &BIO_free);
+  if (!PEM_write_bio_X509(cert_out.get(), cert.get()) ||
+      !PEM_write_bio_PrivateKey(key_out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr))
+    return failed;
+  char* cert_pem = nullptr;
+  long cert_len = BIO_get_mem_data(cert_out.get(), &cert_pem);
+  char* key_pem = nullptr;
+  long key_len = BIO_get_mem_data(key_out.get(), &key_pem);
+  return GeneratedKeypair{std::string(key_pem, static_cast<std::size_t>(key_len)),
+                          std::string(cert_pem, static_cast<std::size_t>(cert_len))};
 }
 
 }  // namespace stacklab::compute

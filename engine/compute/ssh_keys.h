@@ -1,5 +1,6 @@
 // Public keys as Nova reads them: OpenSSH public keys and x509 certificates,
-// their fingerprints, and server-side generation of an RSA key pair.
+// their fingerprints, and server-side generation of an RSA key pair or of a
+// self-signed x509 certificate.
 #pragma once
 
 #include <string>
@@ -25,5 +26,12 @@ struct GeneratedKeypair {
 // A fresh 2048-bit RSA key pair (OpenSSL's CSPRNG). Blocking (~0.1 s): run it
 // on a worker. 500 if OpenSSL fails.
 Result<GeneratedKeypair> generate_rsa_keypair(int bits = 2048);
+
+// Nova's generate_winrm_x509_cert: a fresh RSA key (PKCS#8 PEM, "-----BEGIN
+// PRIVATE KEY-----") and a self-signed certificate for it (PEM) with subject
+// CN=<user_id>, valid 10 years, extendedKeyUsage clientAuth and the
+// subjectAltName UPN <user_id>@localhost, signed with SHA-256. Blocking: run
+// it on a worker. 500 if OpenSSL fails.
+Result<GeneratedKeypair> generate_x509_keypair(const std::string& user_id, int bits = 2048);
 
 }  // namespace stacklab::compute

@@ -34,8 +34,8 @@ class ComputeApiTest : public ::testing::Test {
     delete cloud_;
     cloud_ = nullptr;
   }
-  HttpResult call(const std::string& tok, const std::string& method, const std::string& path, const Json& body = nullptr,
-                  const std::string& version = "") {
+  HttpResult call(const std::string& tok, const std::string& method, const std::string& path,
+                  const Json& body = nullptr, const std::string& version = "") {
     std::map<std::string, std::string> headers = {{"X-Auth-Token", tok}};
     if (!version.empty()) headers["OpenStack-API-Version"] = "compute " + version;
     return client.request(method, "/compute/v2.1" + path, body.is_null() ? "" : body.dump(), headers);
@@ -153,8 +153,15 @@ TEST_F(ComputeApiTest, FlavorManagementIsAdminOnly) {
 }
 
 TEST_F(ComputeApiTest, AdminCreatesUpdatesAndDeletesAFlavor) {
-  Json body = {{"flavor", {{"name", "api.f1"}, {"id", "api-f1"}, {"ram", "128"}, {"vcpus", 2}, {"disk", 1},
-                           {"swap", 16}, {"rxtx_factor", 2.0}, {"OS-FLV-EXT-DATA:ephemeral", 3}}}};
+  Json body = {{"flavor",
+                {{"name", "api.f1"},
+                 {"id", "api-f1"},
+                 {"ram", "128"},
+                 {"vcpus", 2},
+                 {"disk", 1},
+                 {"swap", 16},
+                 {"rxtx_factor", 2.0},
+                 {"OS-FLV-EXT-DATA:ephemeral", 3}}}};
   auto c = call(admin_, "POST", "/flavors", body);
   ASSERT_EQ(c.status, 200) << c.body;
   EXPECT_EQ(c.json()["flavor"]["ram"], 128);
@@ -180,12 +187,12 @@ TEST_F(ComputeApiTest, AdminCreatesUpdatesAndDeletesAFlavor) {
 }
 
 TEST_F(ComputeApiTest, BadFlavorBodiesAre400) {
-  for (const Json& f : {Json{{"name", "b"}, {"ram", -1}, {"vcpus", 1}, {"disk", 0}},
-                        Json{{"name", "b"}, {"ram", 64}, {"vcpus", 0}, {"disk", 0}},
-                        Json{{"name", "b"}, {"ram", 64}, {"vcpus", 1}},
-                        Json{{"name", ""}, {"ram", 64}, {"vcpus", 1}, {"disk", 0}},
-                        Json{{"name", "b"}, {"ram", 64}, {"vcpus", 1}, {"disk", 0}, {"rxtx_factor", 0}},
-                        Json{{"name", "b"}, {"ram", 64}, {"vcpus", 1}, {"disk", 0}, {"color", "red"}}}) {
+  for (const Json& f :
+       {Json{{"name", "b"}, {"ram", -1}, {"vcpus", 1}, {"disk", 0}},
+        Json{{"name", "b"}, {"ram", 64}, {"vcpus", 0}, {"disk", 0}}, Json{{"name", "b"}, {"ram", 64}, {"vcpus", 1}},
+        Json{{"name", ""}, {"ram", 64}, {"vcpus", 1}, {"disk", 0}},
+        Json{{"name", "b"}, {"ram", 64}, {"vcpus", 1}, {"disk", 0}, {"rxtx_factor", 0}},
+        Json{{"name", "b"}, {"ram", 64}, {"vcpus", 1}, {"disk", 0}, {"color", "red"}}}) {
     auto r = call(admin_, "POST", "/flavors", {{"flavor", f}});
     EXPECT_EQ(r.status, 400) << f.dump() << " -> " << r.body;
     EXPECT_TRUE(r.json().contains("badRequest")) << r.body;
@@ -194,8 +201,12 @@ TEST_F(ComputeApiTest, BadFlavorBodiesAre400) {
 }
 
 TEST_F(ComputeApiTest, ExtraSpecsCrud) {
-  ASSERT_EQ(call(admin_, "POST", "/flavors", {{"flavor", {{"name", "api.es"}, {"id", "es"}, {"ram", 64}, {"vcpus", 1}, {"disk", 0}}}}).status, 200);
-  auto set = call(admin_, "POST", "/flavors/es/os-extra_specs", {{"extra_specs", {{"hw:cpu_policy", "dedicated"}, {"k2", "v2"}}}});
+  ASSERT_EQ(call(admin_, "POST", "/flavors",
+                 {{"flavor", {{"name", "api.es"}, {"id", "es"}, {"ram", 64}, {"vcpus", 1}, {"disk", 0}}}})
+                .status,
+            200);
+  auto set = call(admin_, "POST", "/flavors/es/os-extra_specs",
+                  {{"extra_specs", {{"hw:cpu_policy", "dedicated"}, {"k2", "v2"}}}});
   ASSERT_EQ(set.status, 200) << set.body;
   EXPECT_EQ(call(demo_, "GET", "/flavors/es/os-extra_specs").json()["extra_specs"]["k2"], "v2");
   EXPECT_EQ(call(demo_, "GET", "/flavors/es/os-extra_specs/k2").json(), (Json{{"k2", "v2"}}));
@@ -210,8 +221,13 @@ TEST_F(ComputeApiTest, ExtraSpecsCrud) {
 }
 
 TEST_F(ComputeApiTest, PrivateFlavorAccessThroughActions) {
-  Json body = {{"flavor", {{"name", "api.private"}, {"id", "priv"}, {"ram", 64}, {"vcpus", 1}, {"disk", 0},
-                           {"os-flavor-access:is_public", false}}}};
+  Json body = {{"flavor",
+                {{"name", "api.private"},
+                 {"id", "priv"},
+                 {"ram", 64},
+                 {"vcpus", 1},
+                 {"disk", 0},
+                 {"os-flavor-access:is_public", false}}}};
   ASSERT_EQ(call(admin_, "POST", "/flavors", body).status, 200);
   EXPECT_EQ(call(demo_, "GET", "/flavors/priv").status, 404);
   std::string demo_project = project_id("demo");
@@ -219,7 +235,8 @@ TEST_F(ComputeApiTest, PrivateFlavorAccessThroughActions) {
   auto add = call(admin_, "POST", "/flavors/priv/action", {{"addTenantAccess", {{"tenant", demo_project}}}});
   ASSERT_EQ(add.status, 200) << add.body;
   EXPECT_EQ(add.json()["flavor_access"][0], (Json{{"flavor_id", "priv"}, {"tenant_id", demo_project}}));
-  EXPECT_EQ(call(admin_, "POST", "/flavors/priv/action", {{"addTenantAccess", {{"tenant", demo_project}}}}).status, 409);
+  EXPECT_EQ(call(admin_, "POST", "/flavors/priv/action", {{"addTenantAccess", {{"tenant", demo_project}}}}).status,
+            409);
   EXPECT_EQ(call(demo_, "GET", "/flavors/priv").status, 200);
   EXPECT_EQ(call(alt_, "GET", "/flavors/priv").status, 404);
   EXPECT_EQ(call(admin_, "GET", "/flavors/priv/os-flavor-access").json()["flavor_access"].size(), 1u);
@@ -230,8 +247,10 @@ TEST_F(ComputeApiTest, PrivateFlavorAccessThroughActions) {
   for (const auto& f : all["flavors"]) listed |= f["id"] == "priv";
   EXPECT_TRUE(listed);
   EXPECT_EQ(call(admin_, "GET", "/flavors?is_public=false").json()["flavors"].size(), 1u);
-  EXPECT_EQ(call(admin_, "POST", "/flavors/priv/action", {{"removeTenantAccess", {{"tenant", demo_project}}}}).status, 200);
-  EXPECT_EQ(call(admin_, "POST", "/flavors/priv/action", {{"removeTenantAccess", {{"tenant", demo_project}}}}).status, 404);
+  EXPECT_EQ(call(admin_, "POST", "/flavors/priv/action", {{"removeTenantAccess", {{"tenant", demo_project}}}}).status,
+            200);
+  EXPECT_EQ(call(admin_, "POST", "/flavors/priv/action", {{"removeTenantAccess", {{"tenant", demo_project}}}}).status,
+            404);
   EXPECT_EQ(call(admin_, "POST", "/flavors/priv/action", {{"addTenantAccess", Json::object()}}).status, 400);
 }
 
@@ -243,10 +262,14 @@ TEST_F(ComputeApiTest, KeypairShapesPerMicroversion) {
   EXPECT_FALSE(kp.contains("type"));
   EXPECT_FALSE(kp.contains("private_key"));
   EXPECT_TRUE(kp.contains("user_id"));
-  auto v22 = call(alt_, "POST", "/os-keypairs", {{"keypair", {{"name", "typed"}, {"public_key", kEd25519}, {"type", "ssh"}}}}, "2.2");
+  auto v22 = call(alt_, "POST", "/os-keypairs",
+                  {{"keypair", {{"name", "typed"}, {"public_key", kEd25519}, {"type", "ssh"}}}}, "2.2");
   ASSERT_EQ(v22.status, 201) << v22.body;
   EXPECT_EQ(v22.json()["keypair"]["type"], "ssh");
-  EXPECT_EQ(call(alt_, "POST", "/os-keypairs", {{"keypair", {{"name", "t"}, {"public_key", kEd25519}, {"type", "ssh"}}}}).status, 400)
+  EXPECT_EQ(
+      call(alt_, "POST", "/os-keypairs", {{"keypair", {{"name", "t"}, {"public_key", kEd25519}, {"type", "ssh"}}}})
+          .status,
+      400)
       << "type is unknown to 2.1";
   auto list = call(alt_, "GET", "/os-keypairs", nullptr, "2.2").json()["keypairs"];
   ASSERT_EQ(list.size(), 2u);
@@ -260,7 +283,8 @@ TEST_F(ComputeApiTest, KeypairShapesPerMicroversion) {
   EXPECT_EQ(call(alt_, "DELETE", "/os-keypairs/typed", nullptr, "2.2").status, 204);
   auto missing = call(alt_, "GET", "/os-keypairs/typed");
   EXPECT_EQ(missing.status, 404);
-  EXPECT_EQ(missing.json()["itemNotFound"]["message"].get<std::string>().rfind("Keypair typed not found for user ", 0), 0u);
+  EXPECT_EQ(missing.json()["itemNotFound"]["message"].get<std::string>().rfind("Keypair typed not found for user ", 0),
+            0u);
 }
 
 TEST_F(ComputeApiTest, GeneratedKeypairReturnsItsPrivateKeyOnce) {
@@ -278,6 +302,20 @@ TEST_F(ComputeApiTest, GeneratedKeypairReturnsItsPrivateKeyOnce) {
   EXPECT_EQ(call(alt_, "DELETE", "/os-keypairs/generated").status, 202);
 }
 
+TEST_F(ComputeApiTest, GeneratedX509KeypairIsACertificate) {
+  auto r = call(alt_, "POST", "/os-keypairs", {{"keypair", {{"name", "cert"}, {"type", "x509"}}}}, "2.2");
+  ASSERT_EQ(r.status, 201) << r.body;
+  Json kp = r.json()["keypair"];
+  EXPECT_EQ(kp["type"], "x509");
+  EXPECT_EQ(kp["private_key"].get<std::string>().rfind("-----BEGIN PRIVATE KEY-----", 0), 0u);
+  EXPECT_EQ(kp["public_key"].get<std::string>().rfind("-----BEGIN CERTIFICATE-----", 0), 0u);
+  EXPECT_EQ(kp["fingerprint"].get<std::string>().size(), 59u);
+  auto shown = call(alt_, "GET", "/os-keypairs/cert", nullptr, "2.2");
+  EXPECT_EQ(shown.json()["keypair"]["type"], "x509");
+  EXPECT_EQ(shown.json()["keypair"]["fingerprint"], kp["fingerprint"]);
+  EXPECT_EQ(call(alt_, "DELETE", "/os-keypairs/cert", nullptr, "2.2").status, 204);
+}
+
 TEST_F(ComputeApiTest, BadKeypairsAre400) {
   auto garbage = call(alt_, "POST", "/os-keypairs", {{"keypair", {{"name", "g"}, {"public_key", "ssh-rsa AAAA"}}}});
   EXPECT_EQ(garbage.status, 400);
@@ -285,18 +323,24 @@ TEST_F(ComputeApiTest, BadKeypairsAre400) {
   EXPECT_EQ(call(alt_, "POST", "/os-keypairs", {{"keypair", {{"name", "a/b"}, {"public_key", kEd25519}}}}).status, 400);
   EXPECT_EQ(call(alt_, "POST", "/os-keypairs", {{"keypair", {{"public_key", kEd25519}}}}).status, 400);
   EXPECT_EQ(call(alt_, "POST", "/os-keypairs", {{"name", "x"}}).status, 400);
-  EXPECT_EQ(call(alt_, "POST", "/os-keypairs", {{"keypair", {{"name", "u"}, {"public_key", kEd25519}, {"user_id", "x"}}}}, "2.9").status, 400);
+  EXPECT_EQ(call(alt_, "POST", "/os-keypairs",
+                 {{"keypair", {{"name", "u"}, {"public_key", kEd25519}, {"user_id", "x"}}}}, "2.9")
+                .status,
+            400);
 }
 
 TEST_F(ComputeApiTest, KeypairsAreTheirUsersAndAdminsMayActForOthers) {
   auto demo_user = client.request("GET", "/identity/v3/users?name=demo", "", {{"X-Auth-Token", admin_}})
-                       .json()["users"][0]["id"].get<std::string>();
-  ASSERT_EQ(call(demo_, "POST", "/os-keypairs", {{"keypair", {{"name", "demokey"}, {"public_key", kEd25519}}}}).status, 200);
+                       .json()["users"][0]["id"]
+                       .get<std::string>();
+  ASSERT_EQ(call(demo_, "POST", "/os-keypairs", {{"keypair", {{"name", "demokey"}, {"public_key", kEd25519}}}}).status,
+            200);
   EXPECT_TRUE(call(alt_, "GET", "/os-keypairs").json()["keypairs"].empty());
   EXPECT_EQ(call(alt_, "GET", "/os-keypairs/demokey").status, 404);
   auto other = call(alt_, "GET", "/os-keypairs?user_id=" + demo_user, nullptr, "2.10");
   EXPECT_EQ(other.status, 403);
-  EXPECT_EQ(other.json()["forbidden"]["message"], "Policy doesn't allow os_compute_api:os-keypairs:index to be performed.");
+  EXPECT_EQ(other.json()["forbidden"]["message"],
+            "Policy doesn't allow os_compute_api:os-keypairs:index to be performed.");
   EXPECT_EQ(call(admin_, "GET", "/os-keypairs?user_id=" + demo_user, nullptr, "2.10").json()["keypairs"].size(), 1u);
   EXPECT_EQ(call(admin_, "GET", "/os-keypairs/demokey?user_id=" + demo_user, nullptr, "2.10").status, 200);
   EXPECT_EQ(call(admin_, "GET", "/os-keypairs/demokey?user_id=" + demo_user, nullptr, "2.9").status, 404)

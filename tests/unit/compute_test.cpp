@@ -1,11 +1,14 @@
 // Flavors and keypairs in the engine: Nova's rules without HTTP, and key
 // fingerprints compared with OpenSSH's own `ssh-keygen -l -E md5`.
 #include <gtest/gtest.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "engine/compute/compute_policy.h"
@@ -135,6 +138,27 @@ TEST(SshKeys, GeneratedPairIsAnRsaKeyWhosePublicHalfFingerprints) {
   EXPECT_TRUE(ssh_fingerprint(pair->public_key).ok());
 }
 
+TEST(SshKeys, GeneratedX509PairIsASelfSignedCertificateForTheUser) {
+  auto pair = generate_x509_keypair("u1");
+  ASSERT_TRUE(pair.ok()) << pair.status().message();
+  EXPECT_EQ(pair->private_key.rfind("-----BEGIN PRIVATE KEY-----", 0), 0u);
+  EXPECT_EQ(pair->public_key.rfind("-----BEGIN CERTIFICATE-----", 0), 0u);
+  auto fp = x509_fingerprint(pair->public_key);
+  ASSERT_TRUE(fp.ok());
+  EXPECT_EQ(fp->size(), 59u);  // SHA-1, 20 bytes as aa:bb:...
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(pair->public_key.data(), static_cast<int>(pair->public_key.size())), &BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
+  ASSERT_TRUE(cert);
+  char cn[64] = {};
+  X509_NAME_get_text_by_NID(X509_get_subject_name(cert.get()), NID_commonName, cn, sizeof cn);
+  EXPECT_STREQ(cn, "u1");
+  EXPECT_EQ(X509_NAME_cmp(X509_get_subject_name(cert.get()), X509_get_issuer_name(cert.get())), 0);
+  EXPECT_EQ(X509_verify(cert.get(), X509_get0_pubkey(cert.get())), 1);
+  EXPECT_GE(X509_get_ext_by_NID(cert.get(), NID_subject_alt_name, -1), 0);
+  EXPECT_GE(X509_get_ext_by_NID(cert.get(), NID_ext_key_usage, -1), 0);
+}
+
 TEST_F(ComputeTest, LabFlavorsAreDevStacksTwelveSeededOnce) {
   ASSERT_TRUE(scenarios::seed_lab_flavors(*flavors_, *store_).ok());
   auto all = flavors_->list(demo_, {});
@@ -223,7 +247,8 @@ TEST_F(ComputeTest, PublicFlavorHasNoAccessList) {
 
 TEST_F(ComputeTest, ExtraSpecsAreStoredAsStringsAndRemovedByKey) {
   ASSERT_TRUE(flavors_->create(admin_, flavor("m", "m")).ok());
-  ASSERT_TRUE(flavors_->set_extra_specs(admin_, "m", {{"hw:cpu_policy", "dedicated"}, {"quota:cpu_shares", 1024}}).ok());
+  ASSERT_TRUE(
+      flavors_->set_extra_specs(admin_, "m", {{"hw:cpu_policy", "dedicated"}, {"quota:cpu_shares", 1024}}).ok());
   EXPECT_EQ(*flavors_->extra_spec(demo_, "m", "quota:cpu_shares"), "1024");
   ASSERT_TRUE(flavors_->remove_extra_spec(admin_, "m", "hw:cpu_policy").ok());
   EXPECT_EQ(flavors_->extra_spec(demo_, "m", "hw:cpu_policy").status().message(),
@@ -234,15 +259,15 @@ TEST_F(ComputeTest, ExtraSpecsAreStoredAsStringsAndRemovedByKey) {
 TEST_F(ComputeTest, KeypairsBelongToTheirUser) {
   auto pair = generate_rsa_keypair();
   ASSERT_TRUE(pair.ok());
-  ASSERT_TRUE(keypairs_->create(demo_, {"k", pair->public_key}).ok());
+  ASSERT_TRUE(keypairs_->create(demo_, {.name = "k", .public_key = pair->public_key}).ok());
   EXPECT_EQ(keypairs_->list(demo_)->size(), 1u);
   EXPECT_TRUE(keypairs_->list(alt_)->empty());
   EXPECT_EQ(keypairs_->get(alt_, "k").status().message(), "Keypair k not found for user u-alt");
   EXPECT_EQ(keypairs_->get(alt_, "k", "u-demo").status().code(), Code::kForbidden);
   EXPECT_TRUE(keypairs_->get(admin_, "k", "u-demo").ok());
-  auto dup = keypairs_->create(demo_, {"k", pair->public_key});
+  auto dup = keypairs_->create(demo_, {.name = "k", .public_key = pair->public_key});
   EXPECT_EQ(dup.status().message(), "Key pair 'k' already exists.");
-  EXPECT_TRUE(keypairs_->create(alt_, {"k", pair->public_key}).ok()) << "names are per user";
+  EXPECT_TRUE(keypairs_->create(alt_, {.name = "k", .public_key = pair->public_key}).ok()) << "names are per user";
   EXPECT_TRUE(keypairs_->remove(demo_, "k").ok());
   EXPECT_EQ(keypairs_->remove(demo_, "k").code(), Code::kNotFound);
 }
@@ -252,7 +277,8 @@ TEST_F(ComputeTest, KeypairNamesQuotaAndTypesFollowNova) {
   ASSERT_TRUE(pair.ok());
   EXPECT_EQ(keypairs_->create(demo_, {"a.b", pair->public_key}).status().message(),
             "Keypair data is invalid: Keypair name contains unsafe characters");
-  EXPECT_EQ(keypairs_->create(demo_, {"k", pair->public_key, "pgp"}).status().code(), Code::kBadRequest);
+  EXPECT_EQ(keypairs_->create(demo_, {.name = "k", .public_key = pair->public_key, .type = "pgp"}).status().code(),
+            Code::kBadRequest);
   for (const char* n : {"k1", "k2", "k3"}) ASSERT_TRUE(keypairs_->create(demo_, {n, pair->public_key}).ok());
   auto over = keypairs_->create(demo_, {"k4", pair->public_key});
   EXPECT_EQ(over.status().code(), Code::kOverQuota);
