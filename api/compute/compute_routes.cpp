@@ -64,6 +64,7 @@ Router make_compute_router(Ctx ctx) {
       false);
   add_flavor_routes(r, ctx);
   add_keypair_routes(r, ctx);
+  add_server_routes(r, ctx);
   return r;
 }
 

@@ -1,6 +1,6 @@
 // Nova v2.1's REST mapping, served at /compute: version documents,
 // microversions 2.1 to kMaxComputeVersion, flavors (with extra specs and
-// access lists) and keypairs. Servers and the rest of Nova come later.
+// access lists), keypairs and servers (create, list, show, delete).
 #pragma once
 
 #include <functional>
@@ -9,7 +9,9 @@
 #include "api/router.h"
 #include "engine/compute/flavors.h"
 #include "engine/compute/keypairs.h"
+#include "engine/compute/servers.h"
 #include "engine/core/runtime.h"
+#include "engine/image/image_service.h"
 
 namespace stacklab::api::compute_api {
 
@@ -22,6 +24,8 @@ struct Ctx {
   compute::FlavorService& flavors;
   compute::KeypairService& keypairs;
   Runtime& runtime;
+  compute::ComputeService& servers;
+  image::ImageService& images;
 };
 
 Router make_compute_router(Ctx ctx);
@@ -29,6 +33,7 @@ Router make_compute_router(Ctx ctx);
 // ---- shared by the route files ----
 void add_flavor_routes(Router& r, Ctx ctx);
 void add_keypair_routes(Router& r, Ctx ctx);
+void add_server_routes(Router& r, Ctx ctx);
 Response fail(const Status& st);
 Credentials caller(const Request& req);
 // Negotiates the microversion (400/406 otherwise), runs `fn`, and adds the

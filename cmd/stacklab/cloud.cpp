@@ -13,6 +13,7 @@
 #include "api/versions/version_documents.h"
 #include "engine/compute/compute_policy.h"
 #include "engine/core/log.h"
+#include "fake_drivers/simulated_fleet.h"
 #include "real_drivers/file_image_store.h"
 #include "scenarios/lab/lab_flavors.h"
 #include "scenarios/lab/lab_images.h"
@@ -91,6 +92,25 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   cloud->keypairs_ =
       std::make_unique<compute::KeypairService>(*cloud->store_, runtime.clock(), cloud->compute_policy_, kp_opts);
 
+  // The hypervisors: the book's single all-in-one host, reported into placement at start.
+  auto fleet = fake::SimulatedFleet::from_json(runtime.clock(), runtime.random(), Json::object(),
+                                               o.fast ? fake::OperationTimes::fast() : fake::OperationTimes{});
+  if (!fleet.ok()) return fleet.status();
+  cloud->fleet_ = std::move(*fleet);
+  cloud->tracker_ = std::make_unique<compute::ResourceTracker>(*cloud->placement_, runtime.clock(),
+                                                               compute::ResourceOptions::from_config(config));
+  auto sched = scheduler::FilterScheduler::create(scheduler::SchedulerOptions::from_config(config), runtime.random());
+  if (!sched.ok()) return sched.status();
+  cloud->scheduler_ = std::move(*sched);
+  compute::ComputeHosts hosts;
+  fake::SimulatedFleet* fleet_ptr = cloud->fleet_.get();
+  compute::ResourceTracker* tracker_ptr = cloud->tracker_.get();
+  hosts.driver = [fleet_ptr](const std::string& host) -> compute::ComputeDriver* { return fleet_ptr->driver(host); };
+  hosts.sources = [fleet_ptr, tracker_ptr] { return fleet_ptr->host_state_sources(*tracker_ptr); };
+  cloud->servers_ = std::make_unique<compute::ComputeService>(*cloud->store_, runtime.clock(), runtime.random(),
+                                                              cloud->compute_policy_, *cloud->flavors_, *cloud->images_,
+                                                              *cloud->placement_, *cloud->scheduler_, std::move(hosts));
+
   // Services, mounted at DevStack's paths.
   cloud->metrics_ = std::make_unique<metrics::ApiMetrics>();
   cloud->app_ = std::make_unique<api::CloudApp>(runtime, *cloud->identity_, *cloud->metrics_);
@@ -99,7 +119,8 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   app.mount("/identity", "keystone", api::ErrorStyle::kKeystone, identity_router);
   app.mount("/identity_admin", "keystone", api::ErrorStyle::kKeystone, identity_router);
   app.mount("/compute", "nova-api", api::ErrorStyle::kNova,
-            api::compute_api::make_compute_router({*cloud->flavors_, *cloud->keypairs_, runtime}));
+            api::compute_api::make_compute_router(
+                {*cloud->flavors_, *cloud->keypairs_, runtime, *cloud->servers_, *cloud->images_}));
   app.mount("/placement", "placement-api", api::ErrorStyle::kPlacement,
             api::placement_api::make_placement_router({*cloud->placement_}));
   app.mount("/image", "glance-api", api::ErrorStyle::kGlance,
@@ -144,6 +165,10 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
     Status seeded = scenarios::seed_lab_identity(*cloud->identity_, *cloud->store_, lab);
     if (seeded.ok()) seeded = scenarios::seed_lab_images(*cloud->images_, *cloud->store_);
     if (seeded.ok()) seeded = scenarios::seed_lab_flavors(*cloud->flavors_, *cloud->store_);
+    if (seeded.ok()) {
+      auto reported = cloud->fleet_->report(*cloud->tracker_);
+      if (!reported.ok()) seeded = reported.status();
+    }
     return seeded;
   });
   if (!st.ok()) return Status(st.code(), "cannot seed the " + o.profile + " profile: " + st.message());

@@ -10,15 +10,22 @@
 #include "api/http_server.h"
 #include "engine/compute/flavors.h"
 #include "engine/compute/keypairs.h"
+#include "engine/compute/resource_tracker.h"
+#include "engine/compute/servers.h"
 #include "engine/core/config.h"
 #include "engine/core/runtime.h"
 #include "engine/core/store.h"
 #include "engine/identity/identity_service.h"
 #include "engine/image/image_service.h"
 #include "engine/placement/placement_service.h"
+#include "engine/scheduler/filter_scheduler.h"
 #include "metrics/api_metrics.h"
 
 namespace stacklab {
+
+namespace fake {
+class SimulatedFleet;
+}
 
 struct CloudOptions {
   std::string state_dir;  // "" = ephemeral
@@ -27,8 +34,11 @@ struct CloudOptions {
   std::string host;                   // host[:port] for the catalog and rc files; "" = derived from the listener
   std::string profile = "lab";
   unsigned io_threads = 2;
-  Config config;              // the INI file's values ([identity], [token], [database], ...)
-  bool log_to_stderr = true;  // logs always go to <state_dir>/logs/<service>.log when there is a state dir
+  Config config;  // the INI file's values ([identity], [token], [database], ...)
+  bool log_to_stderr = true;
+  // Simulated hypervisor operations take no time (`stacklab up --fast`,
+  // tests); otherwise a boot takes a few seconds, as in the lab.
+  bool fast = false;  // logs always go to <state_dir>/logs/<service>.log when there is a state dir
 };
 
 class Cloud {
@@ -49,6 +59,8 @@ class Cloud {
   placement::PlacementService& placement() { return *placement_; }
   compute::FlavorService& flavors() { return *flavors_; }
   compute::KeypairService& keypairs() { return *keypairs_; }
+  compute::ComputeService& servers() { return *servers_; }
+  fake::SimulatedFleet& fleet() { return *fleet_; }
   // Where data files live: <state_dir>, or a temporary directory removed at stop when ephemeral.
   const std::string& data_dir() const { return data_dir_; }
 
@@ -63,6 +75,10 @@ class Cloud {
   Policy compute_policy_;
   std::unique_ptr<compute::FlavorService> flavors_;
   std::unique_ptr<compute::KeypairService> keypairs_;
+  std::unique_ptr<fake::SimulatedFleet> fleet_;
+  std::unique_ptr<compute::ResourceTracker> tracker_;
+  std::unique_ptr<scheduler::FilterScheduler> scheduler_;
+  std::unique_ptr<compute::ComputeService> servers_;
   std::unique_ptr<metrics::ApiMetrics> metrics_;
   std::unique_ptr<api::CloudApp> app_;
   std::unique_ptr<api::HttpServer> server_;

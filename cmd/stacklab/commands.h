@@ -12,7 +12,7 @@ struct UpOptions {
   std::string listen = "127.0.0.1:8080";
   std::string host_ip;          // --host-ip: the address the catalog and rc files use
   std::string profile = "lab";  // lab | ci
-  bool fast = false;            // --fast: zero simulated durations (used by later services)
+  bool fast = false;            // --fast: zero simulated durations (hypervisor operations)
   unsigned io_threads = 2;
   bool quiet = false;  // no log lines on stderr
 };

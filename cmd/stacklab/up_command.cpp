@@ -75,6 +75,7 @@ int run_up(const UpOptions& o) {
   co.profile = o.profile;
   co.io_threads = o.io_threads;
   co.log_to_stderr = !o.quiet;
+  co.fast = o.fast;
 
   auto cloud = Cloud::start(co);
   if (!cloud.ok()) return fail(cloud.status().message());

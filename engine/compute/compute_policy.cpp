@@ -6,6 +6,12 @@ void register_compute_policy(Policy& p) {
   p.register_default("context_is_admin", "role:admin");
   p.register_default("admin_api", "role:admin");
   p.register_default("admin_or_keypair_owner", "rule:admin_api or user_id:%(user_id)s");
+  p.register_default("admin_or_owner", "role:admin or project_id:%(project_id)s");
+  for (const char* a : {"index", "detail", "show", "create", "delete", "update"})
+    p.register_default(std::string("os_compute_api:servers:") + a, "rule:admin_or_owner");
+  p.register_default("os_compute_api:servers:index:get_all_tenants", "rule:admin_api");
+  p.register_default("os_compute_api:servers:detail:get_all_tenants", "rule:admin_api");
+  p.register_default("os_compute_api:os-extended-server-attributes", "rule:admin_api");
   for (const char* a : {"create", "update", "delete"})
     p.register_default(std::string("os_compute_api:os-flavor-manage:") + a, "rule:admin_api");
   for (const char* a : {"index", "show"})

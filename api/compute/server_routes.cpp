@@ -1,0 +1,299 @@
+// /v2.1/servers: create, list (index and detail), show, delete, with the
+// shapes of the microversions up to kComputeVersions.max (2.3 extended
+// attributes, 2.9 locked, 2.16 host_status, 2.19 description, 2.26 tags,
+// 2.47 the embedded flavor, 2.73 locked_reason).
+#include <openssl/evp.h>
+
+#include <regex>
+
+#include "api/compute/compute_routes.h"
+#include "api/errors.h"
+#include "api/query.h"
+
+namespace stacklab::api::compute_api {
+
+namespace {
+
+const Microversion k23{2, 3}, k29{2, 9}, k216{2, 16}, k219{2, 19}, k226{2, 26}, k237{2, 37}, k247{2, 47}, k263{2, 63},
+    k273{2, 73};
+
+std::string server_url(const Request& req, const std::string& id, bool bookmark) {
+  return req.service_url() + (bookmark ? "" : "/v2.1") + "/servers/" + id;
+}
+
+Json links(const Request& req, const std::string& id) {
+  return Json::array({{{"rel", "self"}, {"href", server_url(req, id, false)}},
+                      {{"rel", "bookmark"}, {"href", server_url(req, id, true)}}});
+}
+
+// Nova's hostId: sha224(project_id + host), "" without a host.
+std::string host_id(const Json& s) {
+  if (!s["host"].is_string()) return "";
+  std::string in = s["project_id"].get<std::string>() + s["host"].get<std::string>();
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(in.data(), in.size(), md, &n, EVP_sha224(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < n; ++i) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 15];
+  }
+  return out;
+}
+
+// "2026-01-01T00:00:00.000000" (Nova's launched_at / terminated_at), or null.
+Json usage_time(const Json& t) {
+  if (!t.is_string()) return nullptr;
+  std::string s = t;
+  if (!s.empty() && s.back() == 'Z') s.pop_back();
+  return s;
+}
+
+Json basic_view(const Request& req, const Json& s) {
+  return {{"id", s["id"]}, {"name", s["name"]}, {"links", links(req, s["id"])}};
+}
+
+Json detail_view(const Request& req, const Json& s, const Microversion& v, bool admin) {
+  std::string status = compute::server_status(s);
+  Json j = basic_view(req, s);
+  j["status"] = status;
+  j["tenant_id"] = s["project_id"];
+  j["user_id"] = s["user_id"];
+  j["metadata"] = s["metadata"];
+  j["hostId"] = host_id(s);
+  j["image"] = {
+      {"id", s["image_ref"]},
+      {"links", Json::array({{{"rel", "bookmark"},
+                              {"href", req.service_url() + "/images/" + s["image_ref"].get<std::string>()}}})}};
+  const Json& f = s["flavor"];
+  if (v >= k247) {
+    j["flavor"] = {{"original_name", f["original_name"]},
+                   {"vcpus", f["vcpus"]},
+                   {"ram", f["ram"]},
+                   {"disk", f["disk"]},
+                   {"ephemeral", f["ephemeral"]},
+                   {"swap", f["swap"]},
+                   {"extra_specs", f["extra_specs"]}};
+  } else {
+    j["flavor"] = {
+        {"id", f["id"]},
+        {"links",
+         Json::array({{{"rel", "bookmark"}, {"href", req.service_url() + "/flavors/" + f["id"].get<std::string>()}}})}};
+  }
+  j["created"] = s["created_at"];
+  j["updated"] = s["updated_at"];
+  j["addresses"] = Json::object();
+  j["accessIPv4"] = s["access_ipv4"];
+  j["accessIPv6"] = s["access_ipv6"];
+  if (status == "BUILD" || status == "ACTIVE") j["progress"] = 0;
+  j["key_name"] = s["key_name"];
+  j["config_drive"] = s["config_drive"].get<bool>() ? "True" : "";
+  j["OS-DCF:diskConfig"] = "MANUAL";
+  j["OS-EXT-AZ:availability_zone"] = s["availability_zone"].is_string() ? s["availability_zone"] : Json("");
+  j["OS-EXT-STS:vm_state"] = s["vm_state"];
+  j["OS-EXT-STS:task_state"] = s["task_state"];
+  j["OS-EXT-STS:power_state"] = s["power_state"];
+  j["OS-SRV-USG:launched_at"] = usage_time(s["launched_at"]);
+  j["OS-SRV-USG:terminated_at"] = usage_time(s["terminated_at"]);
+  j["os-extended-volumes:volumes_attached"] = Json::array();
+  j["security_groups"] = Json::array({{{"name", "default"}}});
+  if (admin) {
+    j["OS-EXT-SRV-ATTR:host"] = s["host"];
+    j["OS-EXT-SRV-ATTR:hypervisor_hostname"] = s["node"];
+    j["OS-EXT-SRV-ATTR:instance_name"] = s["instance_name"];
+    if (v >= k23) {
+      j["OS-EXT-SRV-ATTR:reservation_id"] = s["reservation_id"];
+      j["OS-EXT-SRV-ATTR:launch_index"] = s["launch_index"];
+      j["OS-EXT-SRV-ATTR:hostname"] = s["hostname"];
+      j["OS-EXT-SRV-ATTR:kernel_id"] = "";
+      j["OS-EXT-SRV-ATTR:ramdisk_id"] = "";
+      j["OS-EXT-SRV-ATTR:root_device_name"] = s["host"].is_string() ? Json("/dev/vda") : Json(nullptr);
+      j["OS-EXT-SRV-ATTR:user_data"] = nullptr;
+    }
+    if (v >= k216) j["host_status"] = s["host"].is_string() ? "UP" : "";
+  }
+  if (s.contains("fault") && (status == "ERROR" || status == "DELETED")) {
+    const Json& fault = s["fault"];
+    Json fj = {{"code", fault["code"]}, {"message", fault["message"]}, {"created", fault["created"]}};
+    if (admin) fj["details"] = fault["message"];
+    j["fault"] = fj;
+  }
+  if (v >= k29) j["locked"] = s["locked"];
+  if (v >= k273) j["locked_reason"] = nullptr;
+  if (v >= k219) j["description"] = s["description"];
+  if (v >= k226) j["tags"] = s["tags"];
+  if (v >= k263) j["trusted_image_certificates"] = nullptr;
+  return j;
+}
+
+Result<int> count_of(const Json& server, const char* key) {
+  if (!server.contains(key)) return 1;
+  const Json& c = server[key];
+  try {
+    int n = c.is_number_integer() ? c.get<int>() : c.is_string() ? std::stoi(c.get<std::string>()) : -1;
+    if (n >= 1) return n;
+  } catch (...) {
+  }
+  return BadRequest(std::string("Invalid input for field/attribute ") + key + ". Value: " + c.dump() + ". " + c.dump() +
+                    " is less than the minimum of 1");
+}
+
+Result<compute::ServerCreate> parse_create(const Request& req, const Microversion& v) {
+  auto body = req.json();
+  if (!body.ok()) return body.status();
+  if (!body->contains("server") || !(*body)["server"].is_object()) return BadRequest("'server' is a required property");
+  const Json& s = (*body)["server"];
+  compute::ServerCreate out;
+  if (!s.contains("name")) return BadRequest("'name' is a required property");
+  if (!s["name"].is_string() || s["name"].get<std::string>().empty() || s["name"].get<std::string>().size() > 255)
+    return BadRequest("Invalid input for field/attribute name. Value: " + s["name"].dump() + ". " + s["name"].dump() +
+                      " is not a valid server name");
+  out.name = s["name"];
+  if (!s.contains("flavorRef")) return BadRequest("'flavorRef' is a required property");
+  out.flavor_ref = s["flavorRef"].is_string() ? s["flavorRef"].get<std::string>() : s["flavorRef"].dump();
+  // flavorRef may be a URL: its last segment is the id.
+  if (auto slash = out.flavor_ref.rfind('/'); slash != std::string::npos) out.flavor_ref.erase(0, slash + 1);
+  if (s.contains("imageRef") && s["imageRef"].is_string()) {
+    out.image_ref = s["imageRef"];
+    if (auto slash = out.image_ref.rfind('/'); slash != std::string::npos) out.image_ref.erase(0, slash + 1);
+  }
+  if (out.image_ref.empty() && s.contains("block_device_mapping_v2"))
+    return Status(Code::kNotImplemented, "Booting from a volume is not supported yet.");
+  if (v >= k237 && !s.contains("networks")) return BadRequest("'networks' is a required property");
+  if (s.contains("key_name") && s["key_name"].is_string()) out.key_name = s["key_name"];
+  if (s.contains("metadata")) {
+    if (!s["metadata"].is_object()) return BadRequest("Invalid input for field/attribute metadata.");
+    for (const auto& [k, val] : s["metadata"].items())
+      if (!val.is_string()) return BadRequest("Invalid input for field/attribute metadata. Value: " + val.dump());
+    out.metadata = s["metadata"];
+  }
+  if (s.contains("availability_zone") && s["availability_zone"].is_string())
+    out.availability_zone = s["availability_zone"];
+  if (s.contains("adminPass") && s["adminPass"].is_string()) out.admin_pass = s["adminPass"];
+  if (s.contains("description") && v >= k219) {
+    if (s["description"].is_string()) out.description = s["description"].get<std::string>();
+  }
+  if (s.contains("accessIPv4") && s["accessIPv4"].is_string()) out.access_ipv4 = s["accessIPv4"];
+  if (s.contains("accessIPv6") && s["accessIPv6"].is_string()) out.access_ipv6 = s["accessIPv6"];
+  if (s.contains("config_drive"))
+    out.config_drive = s["config_drive"].is_boolean() ? s["config_drive"].get<bool>()
+                                                      : s["config_drive"] == "True" || s["config_drive"] == "true";
+  if (s.contains("tags") && v >= Microversion{2, 52} && s["tags"].is_array())
+    for (const auto& t : s["tags"])
+      if (t.is_string()) out.tags.push_back(t);
+  auto mn = count_of(s, "min_count");
+  if (!mn.ok()) return mn.status();
+  auto mx = count_of(s, "max_count");
+  if (!mx.ok()) return mx.status();
+  out.min_count = *mn;
+  out.max_count = s.contains("max_count") ? *mx : *mn;
+  if (out.min_count > out.max_count) return BadRequest("min_count must be <= max_count");
+  return out;
+}
+
+Response create_server(Request& req, Ctx ctx, const Microversion& v) {
+  auto r = parse_create(req, v);
+  if (!r.ok()) return fail(r.status());
+  auto created = ctx.servers.create(caller(req), *r);
+  if (!created.ok()) return fail(created.status());
+  auto body = req.json();
+  const Json& s0 = created->front();
+  if ((*body)["server"].value("return_reservation_id", false))
+    return json_response(202, {{"reservation_id", s0["reservation_id"]}});
+  Json j = {{"id", s0["id"]},
+            {"links", links(req, s0["id"])},
+            {"OS-DCF:diskConfig", "MANUAL"},
+            {"security_groups", Json::array({{{"name", "default"}}})},
+            {"adminPass", s0["admin_pass"]}};
+  Response resp = json_response(202, {{"server", j}});
+  resp.header("Location", server_url(req, s0["id"], false));
+  return resp;
+}
+
+Response list_servers(Request& req, Ctx ctx, const Microversion& v, bool detail) {
+  Credentials who = caller(req);
+  compute::ServerFilter filter;
+  auto truthy = [](const std::optional<std::string>& q) {
+    if (!q) return false;
+    std::string s = *q;
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s.empty() || s == "1" || s == "true" || s == "yes" || s == "t" || s == "on" || s == "y";
+  };
+  bool admin = ctx.servers.can_see_host_attributes(who);
+  if (truthy(req.query_param("all_tenants"))) {
+    if (!admin)
+      return fail(Forbidden(std::string("Policy doesn't allow os_compute_api:servers:") +
+                            (detail ? "detail" : "index") + ":get_all_tenants to be performed."));
+    filter.all_tenants = true;
+    filter.project_id = req.query_param("project_id").value_or(req.query_param("tenant_id").value_or(""));
+  } else if (admin && (req.query_param("project_id") || req.query_param("tenant_id"))) {
+    filter.all_tenants = true;
+    filter.project_id = req.query_param("project_id").value_or(req.query_param("tenant_id").value_or(""));
+  }
+  filter.deleted = admin && truthy(req.query_param("deleted"));
+  auto all = ctx.servers.list(who, filter);
+  if (!all.ok()) return fail(all.status());
+  std::vector<Json> items;
+  std::optional<std::regex> name_re;
+  if (auto name = req.query_param("name")) {
+    try {
+      name_re.emplace(*name);
+    } catch (const std::regex_error&) {
+      return fail(BadRequest("Invalid regular expression in the name filter: " + *name));
+    }
+  }
+  auto status_q = req.query_param("status");
+  std::string status_f = status_q ? *status_q : "";
+  for (auto& c : status_f) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (Json& s : *all) {
+    if (name_re && !std::regex_search(s["name"].get<std::string>(), *name_re)) continue;
+    if (!status_f.empty() && compute::server_status(s) != status_f) continue;
+    if (auto img = req.query_param("image"); img && s["image_ref"] != *img) continue;
+    if (auto fl = req.query_param("flavor"); fl && s["flavor"]["id"] != *fl) continue;
+    if (auto host = req.query_param("host"); admin && host && s["host"] != *host) continue;
+    items.push_back(std::move(s));
+  }
+  auto page = paginate(items, req, 1000, "id");
+  if (!page.ok()) {
+    if (page.status().code() == Code::kNotFound)
+      return fail(BadRequest("marker [" + req.query_param("marker").value_or("") + "] not found"));
+    return fail(page.status());
+  }
+  Json list = Json::array();
+  for (const Json& s : page->items) list.push_back(detail ? detail_view(req, s, v, admin) : basic_view(req, s));
+  Json body = {{"servers", list}};
+  if (page->next_marker)
+    body["servers_links"] = Json::array({{{"rel", "next"}, {"href", next_link(req, *page->next_marker)}}});
+  return json_response(200, body);
+}
+
+}  // namespace
+
+void add_server_routes(Router& r, Ctx ctx) {
+  r.add_sync("GET", "/v2.1/servers", [ctx](Request& req) {
+    return versioned(req, [&](const Microversion& v) { return list_servers(req, ctx, v, false); });
+  });
+  r.add_sync("GET", "/v2.1/servers/detail", [ctx](Request& req) {
+    return versioned(req, [&](const Microversion& v) { return list_servers(req, ctx, v, true); });
+  });
+  r.add_sync("POST", "/v2.1/servers", [ctx](Request& req) {
+    return versioned(req, [&](const Microversion& v) { return create_server(req, ctx, v); });
+  });
+  r.add_sync("GET", "/v2.1/servers/{server_id}", [ctx](Request& req) {
+    return versioned(req, [&](const Microversion& v) {
+      Credentials who = caller(req);
+      auto s = ctx.servers.get(who, req.params["server_id"]);
+      if (!s.ok()) return fail(s.status());
+      return json_response(200, {{"server", detail_view(req, *s, v, ctx.servers.can_see_host_attributes(who))}});
+    });
+  });
+  r.add_sync("DELETE", "/v2.1/servers/{server_id}", [ctx](Request& req) {
+    return versioned(req, [&](const Microversion&) {
+      Status st = ctx.servers.remove(caller(req), req.params["server_id"]);
+      return st.ok() ? empty_response(204) : fail(st);
+    });
+  });
+}
+
+}  // namespace stacklab::api::compute_api

@@ -1,0 +1,361 @@
+#include "engine/compute/servers.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+#include "engine/compute/compute_policy.h"
+#include "engine/core/timeutil.h"
+
+namespace stacklab::compute {
+
+namespace {
+
+const char* kServer = "server";
+
+std::string not_found(const std::string& id) { return "Instance " + id + " could not be found."; }
+
+std::string instance_name(long long seq) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "instance-%08llx", seq);
+  return buf;
+}
+
+// Nova's hostname from a display name: lowercase, [a-z0-9-], at most 63.
+std::string hostname_of(const std::string& name) {
+  std::string h;
+  for (char c : name) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u))
+      h += static_cast<char>(std::tolower(u));
+    else if (c == '-' || c == ' ' || c == '_' || c == '.')
+      h += '-';
+  }
+  while (!h.empty() && h.front() == '-') h.erase(h.begin());
+  while (!h.empty() && h.back() == '-') h.pop_back();
+  if (h.size() > 63) h.resize(63);
+  return h.empty() ? "server" : h;
+}
+
+std::string generate_password(Random& random) {
+  static const char kChars[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  std::string bytes = random.bytes(12), out;
+  for (unsigned char b : bytes) out += kChars[b % (sizeof kChars - 1)];
+  return out;
+}
+
+}  // namespace
+
+std::string server_status(const Json& s) {
+  const std::string vm = s.value("vm_state", "");
+  if (vm == "building") return "BUILD";
+  if (vm == "deleted") return "DELETED";
+  if (vm == "error") return "ERROR";
+  if (vm == "active") return "ACTIVE";
+  if (vm == "stopped") return "SHUTOFF";
+  if (vm == "paused") return "PAUSED";
+  if (vm == "suspended") return "SUSPENDED";
+  return "UNKNOWN";
+}
+
+ComputeService::ComputeService(Store& store, Clock& clock, Random& random, const Policy& policy, FlavorService& flavors,
+                               image::ImageService& images, placement::PlacementService& placement,
+                               scheduler::FilterScheduler& scheduler, ComputeHosts hosts)
+    : store_(store),
+      clock_(clock),
+      random_(random),
+      policy_(policy),
+      flavors_(flavors),
+      images_(images),
+      placement_(placement),
+      scheduler_(scheduler),
+      hosts_(std::move(hosts)) {
+  store_.define(kServer, {"project_id"});
+  store_.define("stacklab_meta");
+}
+
+bool ComputeService::can_see_host_attributes(const Credentials& caller) const {
+  return policy_.allowed("os_compute_api:os-extended-server-attributes", caller, Json::object());
+}
+
+Status ComputeService::save(Json doc) {
+  doc["updated_at"] = format_iso_seconds(clock_.now());
+  std::string id = doc["id"];
+  return store_.put(kServer, id, std::move(doc));
+}
+
+Json* ComputeService::live(const std::string& uuid) {
+  const Json* s = store_.get(kServer, uuid);
+  if (!s || (*s)["deleted"].get<bool>()) return nullptr;
+  scratch_ = *s;
+  return &scratch_;
+}
+
+Result<std::vector<Json>> ComputeService::create(const Credentials& caller, const ServerCreate& r) {
+  Status st = authorize(policy_, "os_compute_api:servers:create", caller, Json{{"project_id", caller.project_id}});
+  if (!st.ok()) return st;
+  if (r.min_count < 1 || r.max_count < 1) return BadRequest("min_count and max_count must be at least 1");
+  if (r.min_count > r.max_count) return BadRequest("min_count must be <= max_count");
+  if (r.image_ref.empty()) return BadRequest("Missing imageRef attribute");
+  auto flavor = flavors_.get(caller, r.flavor_ref);
+  if (!flavor.ok()) return BadRequest("Flavor " + r.flavor_ref + " could not be found.");
+  auto image = images_.get(caller, r.image_ref);
+  if (!image.ok()) return BadRequest("Image " + r.image_ref + " could not be found.");
+  if ((*image)["status"] != "active") return BadRequest("Image " + r.image_ref + " is not active.");
+  const Json& f = *flavor;
+  if (image->contains("min_ram") && (*image)["min_ram"].is_number() &&
+      f["ram"].get<long long>() < (*image)["min_ram"].get<long long>())
+    return BadRequest("Flavor's memory is too small for requested image.");
+  if (f["disk"].get<long long>() > 0 && image->contains("min_disk") && (*image)["min_disk"].is_number() &&
+      f["disk"].get<long long>() < (*image)["min_disk"].get<long long>())
+    return BadRequest("Flavor's disk is too small for requested image.");
+
+  Json flavor_info = {{"id", f["id"]},       {"original_name", f["name"]},
+                      {"vcpus", f["vcpus"]}, {"ram", f["ram"]},
+                      {"disk", f["disk"]},   {"ephemeral", f["ephemeral"]},
+                      {"swap", f["swap"]},   {"extra_specs", f.value("extra_specs", Json::object())}};
+  Json image_props = Json::object();
+  for (const char* k : {"architecture", "hw_architecture", "hypervisor_type", "img_hv_type", "vm_mode", "hw_vm_mode",
+                        "img_hv_requested_version"})
+    if (image->contains(k) && (*image)[k].is_string()) image_props[k] = (*image)[k];
+
+  const Json* seq_doc = store_.get("stacklab_meta", "server_seq");
+  long long seq = seq_doc ? (*seq_doc)["value"].get<long long>() : 0;
+  std::string now = format_iso_seconds(clock_.now());
+  std::string reservation = "r-" + random_.hex_id().substr(0, 8);
+  std::vector<Json> created;
+  for (int i = 0; i < r.max_count; ++i) {
+    ++seq;
+    std::string name = r.max_count > 1 ? r.name + "-" + std::to_string(i + 1) : r.name;
+    Json s = {{"id", random_.uuid4()},
+              {"seq", seq},
+              {"name", name},
+              {"instance_name", instance_name(seq)},
+              {"hostname", hostname_of(name)},
+              {"project_id", caller.project_id},
+              {"user_id", caller.user_id},
+              {"image_ref", r.image_ref},
+              {"image_properties", image_props},
+              {"flavor", flavor_info},
+              {"key_name", r.key_name.empty() ? Json(nullptr) : Json(r.key_name)},
+              {"metadata", r.metadata},
+              {"admin_pass", r.admin_pass.empty() ? generate_password(random_) : r.admin_pass},
+              {"vm_state", "building"},
+              {"task_state", "scheduling"},
+              {"power_state", static_cast<int>(PowerState::kNoState)},
+              {"host", nullptr},
+              {"node", nullptr},
+              {"availability_zone", r.availability_zone.empty() ? Json(nullptr) : Json(r.availability_zone)},
+              {"requested_availability_zone", r.availability_zone},
+              {"reservation_id", reservation},
+              {"launch_index", i},
+              {"config_drive", r.config_drive},
+              {"access_ipv4", r.access_ipv4},
+              {"access_ipv6", r.access_ipv6},
+              {"description", r.description ? Json(*r.description) : Json(nullptr)},
+              {"locked", false},
+              {"tags", r.tags},
+              {"created_at", now},
+              {"updated_at", now},
+              {"launched_at", nullptr},
+              {"terminated_at", nullptr},
+              {"deleted", false}};
+    created.push_back(std::move(s));
+  }
+  st = store_.transaction([&]() -> Status {
+    Status s = store_.put("stacklab_meta", "server_seq", Json{{"id", "server_seq"}, {"value", seq}});
+    for (const Json& doc : created)
+      if (s.ok()) s = store_.put(kServer, doc["id"], doc);
+    return s;
+  });
+  if (!st.ok()) return st;
+  std::vector<std::string> uuids;
+  for (const Json& doc : created) uuids.push_back(doc["id"]);
+  clock_.schedule(Duration(0), [this, uuids] { build(uuids); });
+  return created;
+}
+
+scheduler::RequestSpec ComputeService::request_spec(const Json& s) const {
+  scheduler::RequestSpec spec;
+  const Json& f = s["flavor"];
+  spec.flavor.id = f["id"];
+  spec.flavor.name = f["original_name"];
+  spec.flavor.vcpus = f["vcpus"].get<int>();
+  spec.flavor.memory_mb = f["ram"].get<std::int64_t>();
+  spec.flavor.root_gb = f["disk"].get<std::int64_t>();
+  spec.flavor.ephemeral_gb = f["ephemeral"].get<std::int64_t>();
+  spec.flavor.swap = f["swap"].is_number() ? f["swap"].get<std::int64_t>() : 0;
+  for (const auto& [k, v] : f["extra_specs"].items())
+    spec.flavor.extra_specs[k] = v.is_string() ? v.get<std::string>() : v.dump();
+  spec.image.id = s["image_ref"];
+  for (const auto& [k, v] : s.value("image_properties", Json::object()).items())
+    spec.image.properties[k] = v.get<std::string>();
+  spec.availability_zone = s.value("requested_availability_zone", "");
+  spec.project_id = s["project_id"];
+  spec.user_id = s["user_id"];
+  return spec;
+}
+
+void ComputeService::build(const std::vector<std::string>& uuids) {
+  // Instances deleted before scheduling are left out.
+  std::vector<std::string> todo;
+  for (const auto& u : uuids)
+    if (live(u)) todo.push_back(u);
+  if (todo.empty()) return;
+  scheduler::RequestSpec spec = request_spec(*live(todo.front()));
+  spec.num_instances = static_cast<int>(todo.size());
+  auto hosts = scheduler::candidate_host_states(placement_, spec,
+                                                hosts_.sources ? hosts_.sources() : scheduler::HostStateSources{});
+  scheduler::PlacementClaimer claimer(placement_);
+  auto dest = scheduler_.select_destinations(spec, hosts, todo, &claimer);
+  if (!dest.ok()) {
+    for (const auto& u : todo) fail_build(u, dest.status().message());
+    return;
+  }
+  for (std::size_t i = 0; i < todo.size(); ++i) {
+    Json* s = live(todo[i]);
+    if (!s) {
+      (void)placement_.delete_allocations(todo[i]);
+      continue;
+    }
+    const auto& sel = (*dest)[i].selected;
+    (*s)["host"] = sel.host;
+    (*s)["node"] = sel.nodename;
+    if ((*s)["availability_zone"].is_null()) (*s)["availability_zone"] = "nova";
+    (*s)["task_state"] = "spawning";
+    (void)save(*s);
+    spawn(todo[i]);
+  }
+}
+
+void ComputeService::spawn(const std::string& uuid) {
+  Json* s = live(uuid);
+  if (!s) return;
+  ComputeDriver* driver = hosts_.driver ? hosts_.driver((*s)["host"].get<std::string>()) : nullptr;
+  if (!driver) return fail_build(uuid, "Build of instance " + uuid + " aborted: compute host not found.");
+  InstanceSpec is;
+  is.uuid = uuid;
+  is.name = (*s)["instance_name"];
+  is.display_name = (*s)["name"];
+  is.hostname = (*s)["hostname"];
+  const Json& f = (*s)["flavor"];
+  is.vcpus = f["vcpus"].get<int>();
+  is.memory_mb = f["ram"].get<std::int64_t>();
+  is.root_gb = f["disk"].get<std::int64_t>();
+  is.ephemeral_gb = f["ephemeral"].get<std::int64_t>();
+  is.swap_mb = f["swap"].is_number() ? f["swap"].get<std::int64_t>() : 0;
+  is.image_ref = (*s)["image_ref"];
+  driver->spawn(is, [this, uuid](Status st) {
+    const Json* cur = store_.get(kServer, uuid);
+    if (!cur) return;
+    Json s = *cur;
+    if (!st.ok()) return fail_build(uuid, "Build of instance " + uuid + " aborted: " + st.message());
+    bool delete_requested = s["task_state"] == "deleting";
+    s["vm_state"] = "active";
+    s["power_state"] = static_cast<int>(PowerState::kRunning);
+    s["launched_at"] = format_iso_micro(clock_.now());
+    s["task_state"] = delete_requested ? Json("deleting") : Json(nullptr);
+    (void)save(s);
+    if (delete_requested) destroy(uuid);
+  });
+}
+
+void ComputeService::fail_build(const std::string& uuid, const std::string& message) {
+  (void)placement_.delete_allocations(uuid);
+  const Json* cur = store_.get(kServer, uuid);
+  if (!cur) return;
+  Json s = *cur;
+  if (s["task_state"] == "deleting") {
+    (void)save(s);
+    return finish_delete(uuid);
+  }
+  s["vm_state"] = "error";
+  s["task_state"] = nullptr;
+  s["power_state"] = static_cast<int>(PowerState::kNoState);
+  s["fault"] = {{"code", 500}, {"message", message}, {"created", format_iso_seconds(clock_.now())}};
+  (void)save(s);
+}
+
+void ComputeService::destroy(const std::string& uuid) {
+  Json* s = live(uuid);
+  if (!s) return;
+  ComputeDriver* driver =
+      hosts_.driver && (*s)["host"].is_string() ? hosts_.driver((*s)["host"].get<std::string>()) : nullptr;
+  if (!driver) return finish_delete(uuid);
+  driver->destroy(uuid, [this, uuid](Status st) {
+    if (!st.ok()) {
+      // The host failed: the instance stays (ERROR), as Nova leaves it.
+      Json* s = live(uuid);
+      if (!s) return;
+      (*s)["vm_state"] = "error";
+      (*s)["task_state"] = nullptr;
+      (*s)["fault"] = {{"code", 500}, {"message", st.message()}, {"created", format_iso_seconds(clock_.now())}};
+      (void)save(*s);
+      return;
+    }
+    finish_delete(uuid);
+  });
+}
+
+void ComputeService::finish_delete(const std::string& uuid) {
+  (void)placement_.delete_allocations(uuid);
+  const Json* cur = store_.get(kServer, uuid);
+  if (!cur) return;
+  Json s = *cur;
+  s["vm_state"] = "deleted";
+  s["task_state"] = nullptr;
+  s["power_state"] = static_cast<int>(PowerState::kNoState);
+  s["deleted"] = true;
+  s["terminated_at"] = format_iso_micro(clock_.now());
+  (void)save(s);
+}
+
+Result<Json> ComputeService::get(const Credentials& caller, const std::string& id) const {
+  const Json* s = store_.get(kServer, id);
+  if (!s || (*s)["deleted"].get<bool>()) return NotFound(not_found(id));
+  if (!policy_.allowed("os_compute_api:servers:show", caller, Json{{"project_id", (*s)["project_id"]}}))
+    return NotFound(not_found(id));
+  return *s;
+}
+
+Result<std::vector<Json>> ComputeService::list(const Credentials& caller, const ServerFilter& filter) const {
+  bool admin = policy_.allowed("os_compute_api:servers:index:get_all_tenants", caller, Json::object());
+  if (filter.deleted && !admin) return std::vector<Json>{};
+  std::vector<const Json*> docs;
+  if (filter.all_tenants && admin)
+    docs = filter.project_id.empty() ? store_.list(kServer) : store_.find(kServer, "project_id", filter.project_id);
+  else
+    docs = store_.find(kServer, "project_id", filter.all_tenants && admin ? filter.project_id : caller.project_id);
+  std::vector<Json> out;
+  for (const Json* d : docs)
+    if ((*d)["deleted"].get<bool>() == filter.deleted) out.push_back(*d);
+  std::sort(out.begin(), out.end(), [](const Json& a, const Json& b) {
+    if (a["created_at"] != b["created_at"]) return a["created_at"] > b["created_at"];
+    return a["seq"] > b["seq"];
+  });
+  return out;
+}
+
+Status ComputeService::remove(const Credentials& caller, const std::string& id) {
+  auto s = get(caller, id);
+  if (!s.ok()) return s.status();
+  Status st = authorize(policy_, "os_compute_api:servers:delete", caller, Json{{"project_id", (*s)["project_id"]}});
+  if (!st.ok()) return st;
+  Json doc = *s;
+  std::string task = doc["task_state"].is_string() ? doc["task_state"].get<std::string>() : "";
+  if (task == "deleting") return {};
+  doc["task_state"] = "deleting";
+  st = save(doc);
+  if (!st.ok()) return st;
+  if (task == "scheduling") {
+    // Not placed yet: build() skips it; nothing to destroy.
+    finish_delete(id);
+  } else if (task == "spawning") {
+    // The spawn's completion sees "deleting" and destroys it then.
+  } else {
+    clock_.schedule(Duration(0), [this, id] { destroy(id); });
+  }
+  return {};
+}
+
+}  // namespace stacklab::compute

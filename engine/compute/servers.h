@@ -1,0 +1,118 @@
+// ComputeService: Nova's servers (create / get / list / delete), the first
+// slice of the compute API and manager.
+//
+//   server {id (uuid), seq (Nova's integer id), name (display name),
+//           instance_name ("instance-%08x" of seq), hostname, project_id, user_id,
+//           image_ref, flavor {id, original_name, vcpus, ram, disk, ephemeral,
+//           swap, extra_specs}, key_name (or null), metadata {}, admin_pass,
+//           vm_state, task_state (or null), power_state (int), host, node
+//           (or null), availability_zone, fault (or absent: {code, message,
+//           created}), reservation_id, launch_index, config_drive,
+//           access_ipv4, access_ipv6, description (or null), locked,
+//           tags [], created_at, updated_at, launched_at, terminated_at,
+//           deleted}
+//
+// Lifecycle (Nova's): create stores each instance BUILDING with task_state
+// "scheduling"; the build runs asynchronously on the engine loop through
+// the Clock: placement's allocation candidates -> FilterScheduler with the
+// PlacementClaimer (the instance uuid is the consumer) -> task_state
+// "spawning" -> the host's ComputeDriver::spawn -> ACTIVE, power state
+// RUNNING. No valid host (or a failed spawn): ERROR with a fault of code 500
+// and Nova's message; the allocations are released. Delete: task_state
+// "deleting", the driver's destroy, the allocations released, vm_state
+// "deleted" (kept, hidden from reads unless an admin lists deleted=true).
+// Every method runs on the engine loop.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/compute/driver.h"
+#include "engine/compute/flavors.h"
+#include "engine/core/clock.h"
+#include "engine/core/policy.h"
+#include "engine/core/random.h"
+#include "engine/core/status.h"
+#include "engine/core/store.h"
+#include "engine/image/image_service.h"
+#include "engine/placement/placement_service.h"
+#include "engine/scheduler/filter_scheduler.h"
+#include "engine/scheduler/placement_host_states.h"
+
+namespace stacklab::compute {
+
+// Nova's status as the API shows it, from vm_state and task_state.
+std::string server_status(const Json& server);
+
+struct ServerCreate {
+  std::string name;
+  std::string image_ref, flavor_ref;
+  std::string key_name;  // "" = none
+  Json metadata = Json::object();
+  std::string availability_zone;  // "" = the default
+  std::string admin_pass;         // "" = generated
+  std::optional<std::string> description;
+  std::string access_ipv4, access_ipv6;
+  bool config_drive = false;
+  int min_count = 1, max_count = 1;
+  std::vector<std::string> tags;
+};
+
+struct ServerFilter {
+  bool all_tenants = false;  // admins only (checked by the service)
+  std::string project_id;    // with all_tenants: only this project
+  bool deleted = false;      // admins only: the deleted ones
+};
+
+// What the compute service needs from the hypervisors it manages.
+struct ComputeHosts {
+  // The driver of a host (nullptr if unknown).
+  std::function<ComputeDriver*(const std::string& host)> driver;
+  // What the scheduler needs beyond placement (zones, node facts, service status).
+  std::function<scheduler::HostStateSources()> sources;
+};
+
+class ComputeService {
+ public:
+  ComputeService(Store& store, Clock& clock, Random& random, const Policy& policy, FlavorService& flavors,
+                 image::ImageService& images, placement::PlacementService& placement,
+                 scheduler::FilterScheduler& scheduler, ComputeHosts hosts);
+
+  // 400 for a missing/unknown/inactive image or unknown flavor, bad counts;
+  // 403 by policy. Returns the new servers (BUILD); the build goes on asynchronously.
+  Result<std::vector<Json>> create(const Credentials& caller, const ServerCreate& request);
+  // 404 "Instance <id> could not be found." unless visible to the caller.
+  Result<Json> get(const Credentials& caller, const std::string& id) const;
+  // Visible servers, newest first (Nova's default sort: created_at desc).
+  Result<std::vector<Json>> list(const Credentials& caller, const ServerFilter& filter) const;
+  // Starts deleting; the record turns deleted asynchronously.
+  Status remove(const Credentials& caller, const std::string& id);
+
+  // Admin-only views (OS-EXT-SRV-ATTR) are allowed for this caller?
+  bool can_see_host_attributes(const Credentials& caller) const;
+
+ private:
+  Status save(Json doc);
+  void build(const std::vector<std::string>& uuids);
+  void spawn(const std::string& uuid);
+  void fail_build(const std::string& uuid, const std::string& message);
+  void destroy(const std::string& uuid);
+  void finish_delete(const std::string& uuid);
+  Json* live(const std::string& uuid);  // a copy holder: nullptr when gone or deleted
+  scheduler::RequestSpec request_spec(const Json& server) const;
+
+  Store& store_;
+  Clock& clock_;
+  Random& random_;
+  const Policy& policy_;
+  FlavorService& flavors_;
+  image::ImageService& images_;
+  placement::PlacementService& placement_;
+  scheduler::FilterScheduler& scheduler_;
+  ComputeHosts hosts_;
+  Json scratch_;
+};
+
+}  // namespace stacklab::compute

@@ -1,0 +1,141 @@
+// Nova's servers over real HTTP on the lab cloud (fast hypervisor times):
+// create 202, BUILD -> ACTIVE, the detail view by microversion and role,
+// NoValidHost -> ERROR with its fault, project isolation, filters, delete.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "cmd/stacklab/cloud.h"
+#include "tests/api/http_client.h"
+#include "tests/api/test_cloud.h"
+
+using namespace stacklab;
+using stacklab::testing::HttpClient;
+using stacklab::testing::HttpResult;
+using stacklab::testing::lab_token;
+using stacklab::testing::start_test_cloud;
+using Json = nlohmann::json;
+
+namespace {
+
+class ServerApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    cloud_ = start_test_cloud().release();
+    ASSERT_NE(cloud_, nullptr);
+    HttpClient client(cloud_->port());
+    admin_ = lab_token(client, "admin", "admin");
+    demo_ = lab_token(client, "demo", "demo");
+    alt_ = lab_token(client, "alt_demo", "alt_demo");
+    auto images = client.request("GET", "/image/v2/images?name=cirros-0.3.4-x86_64-uec", "", {{"X-Auth-Token", demo_}});
+    image_ = images.json()["images"][0]["id"];
+  }
+  static void TearDownTestSuite() {
+    delete cloud_;
+    cloud_ = nullptr;
+  }
+  HttpResult call(const std::string& tok, const std::string& method, const std::string& path,
+                  const Json& body = nullptr, const std::string& version = "") {
+    std::map<std::string, std::string> headers = {{"X-Auth-Token", tok}};
+    if (!version.empty()) headers["OpenStack-API-Version"] = "compute " + version;
+    return client.request(method, "/compute/v2.1" + path, body.is_null() ? "" : body.dump(), headers);
+  }
+  std::string boot(const std::string& name, const std::string& flavor, const std::string& tok = demo_) {
+    auto r = call(tok, "POST", "/servers", {{"server", {{"name", name}, {"imageRef", image_}, {"flavorRef", flavor}}}});
+    EXPECT_EQ(r.status, 202) << r.body;
+    return r.json()["server"].value("id", "");
+  }
+  // Polls until the server leaves BUILD (fast times: a few loop turns).
+  Json settle(const std::string& id, const std::string& tok = demo_, const std::string& version = "") {
+    Json s;
+    for (int i = 0; i < 200; ++i) {
+      s = call(tok, "GET", "/servers/" + id, nullptr, version).json()["server"];
+      if (s["status"] != "BUILD") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return s;
+  }
+
+  HttpClient client{cloud_->port()};
+  static Cloud* cloud_;
+  static std::string admin_, demo_, alt_, image_;
+};
+
+Cloud* ServerApiTest::cloud_ = nullptr;
+std::string ServerApiTest::admin_, ServerApiTest::demo_, ServerApiTest::alt_, ServerApiTest::image_;
+
+}  // namespace
+
+TEST_F(ServerApiTest, CreateAnswers202ThenTheServerIsActive) {
+  auto r = call(demo_, "POST", "/servers", {{"server", {{"name", "VM1"}, {"imageRef", image_}, {"flavorRef", "42"}}}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  Json s = r.json()["server"];
+  EXPECT_EQ(s["OS-DCF:diskConfig"], "MANUAL");
+  EXPECT_FALSE(s["adminPass"].get<std::string>().empty());
+  EXPECT_EQ(s["links"].size(), 2u);
+  EXPECT_EQ(s["security_groups"][0]["name"], "default");
+  Json shown = settle(s["id"], demo_, "2.79");
+  EXPECT_EQ(shown["status"], "ACTIVE");
+  EXPECT_EQ(shown["OS-EXT-STS:vm_state"], "active");
+  EXPECT_EQ(shown["OS-EXT-STS:power_state"], 1);
+  EXPECT_TRUE(shown["OS-EXT-STS:task_state"].is_null());
+  EXPECT_EQ(shown["flavor"]["original_name"], "m1.nano");  // 2.47+: embedded
+  EXPECT_FALSE(shown.contains("OS-EXT-SRV-ATTR:host"));    // not for members
+  EXPECT_EQ(shown["locked"], false);
+  EXPECT_TRUE(shown["tags"].is_array());
+  EXPECT_EQ(shown["addresses"], Json::object());
+  EXPECT_EQ(shown["hostId"].get<std::string>().size(), 56u);
+  // Below 2.47 the flavor is a link; admins see the extended attributes.
+  Json old = call(admin_, "GET", "/servers/" + s["id"].get<std::string>(), nullptr, "2.1").json()["server"];
+  EXPECT_EQ(old["flavor"]["id"], "42");
+  EXPECT_EQ(old["OS-EXT-SRV-ATTR:host"], "openstackbootcamp");
+  EXPECT_EQ(old["OS-EXT-SRV-ATTR:instance_name"].get<std::string>().rfind("instance-", 0), 0u);
+  EXPECT_FALSE(old.contains("locked"));
+  // Another project does not see it.
+  EXPECT_EQ(call(alt_, "GET", "/servers/" + s["id"].get<std::string>()).status, 404);
+  EXPECT_TRUE(call(alt_, "GET", "/servers").json()["servers"].empty());
+  EXPECT_EQ(call(alt_, "GET", "/servers?all_tenants=1").status, 403);
+  EXPECT_EQ(call(alt_, "DELETE", "/servers/" + s["id"].get<std::string>()).status, 404);
+  // Filters.
+  EXPECT_EQ(call(demo_, "GET", "/servers?name=^VM").json()["servers"].size(), 1u);
+  EXPECT_TRUE(call(demo_, "GET", "/servers/detail?status=ERROR").json()["servers"].empty());
+  EXPECT_EQ(call(admin_, "GET", "/servers/detail?all_tenants=True").json()["servers"].size(), 1u);
+  // Delete: 204, then 404.
+  EXPECT_EQ(call(demo_, "DELETE", "/servers/" + s["id"].get<std::string>()).status, 204);
+  int status = 200;
+  for (int i = 0; i < 200 && status == 200; ++i) {
+    status = call(demo_, "GET", "/servers/" + s["id"].get<std::string>()).status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(status, 404);
+}
+
+TEST_F(ServerApiTest, TooBigFlavorIsErrorWithNoValidHostFault) {
+  std::string id = boot("big", "5");
+  Json s = settle(id);
+  EXPECT_EQ(s["status"], "ERROR");
+  EXPECT_EQ(s["fault"]["code"], 500);
+  EXPECT_EQ(s["fault"]["message"].get<std::string>().rfind("No valid host was found.", 0), 0u);
+  EXPECT_EQ(call(demo_, "DELETE", "/servers/" + id).status, 204);
+}
+
+TEST_F(ServerApiTest, BadRequestsInNovaShapes) {
+  auto r = call(demo_, "POST", "/servers", {{"server", {{"name", "x"}, {"imageRef", image_}, {"flavorRef", "nope"}}}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json()["badRequest"]["message"], "Flavor nope could not be found.");
+  r = call(demo_, "POST", "/servers", {{"server", {{"imageRef", image_}, {"flavorRef", "42"}}}});
+  EXPECT_EQ(r.status, 400);
+  r = call(demo_, "GET", "/servers/00000000-0000-0000-0000-000000000000");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.json()["itemNotFound"]["code"], 404);
+  r = call(demo_, "POST", "/servers",
+           {{"server", {{"name", "web"}, {"imageRef", image_}, {"flavorRef", "42"}, {"min_count", 2}}}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto list = call(demo_, "GET", "/servers?name=^web-").json()["servers"];
+  EXPECT_EQ(list.size(), 2u);
+  for (const auto& s : list) {
+    settle(s["id"]);
+    EXPECT_EQ(call(demo_, "DELETE", "/servers/" + s["id"].get<std::string>()).status, 204);
+  }
+}

@@ -1,0 +1,188 @@
+// Servers in the engine, in virtual time: create -> BUILD (scheduling,
+// spawning) -> ACTIVE on the lab's single simulated host, NoValidHost ->
+// ERROR with a fault and no allocations left, delete frees placement.
+#include "engine/compute/servers.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "engine/compute/compute_policy.h"
+#include "engine/compute/resource_tracker.h"
+#include "engine/core/clock.h"
+#include "engine/core/random.h"
+#include "engine/core/store.h"
+#include "fake_drivers/simulated_fleet.h"
+#include "real_drivers/file_image_store.h"
+#include "scenarios/lab/lab_flavors.h"
+#include "scenarios/lab/lab_images.h"
+
+using namespace stacklab;
+using namespace std::chrono_literals;
+
+namespace {
+
+Credentials member(const std::string& project) {
+  Credentials c;
+  c.user_id = "u-" + project;
+  c.project_id = project;
+  c.roles = {"member", "reader"};
+  return c;
+}
+
+class ServersTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    compute::register_compute_policy(policy_);
+    store_ = std::move(*Store::open({}));
+    dir_ = std::filesystem::temp_directory_path() / ("stacklab-servers-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    files_ = std::make_unique<drivers::FileImageStore>(dir_.string());
+    images_ = std::make_unique<image::ImageService>(*store_, clock_, random_, *files_);
+    flavors_ = std::make_unique<compute::FlavorService>(*store_, clock_, random_, policy_);
+    ASSERT_TRUE(scenarios::seed_lab_images(*images_, *store_).ok());
+    ASSERT_TRUE(scenarios::seed_lab_flavors(*flavors_, *store_).ok());
+    placement_ = std::make_unique<placement::PlacementService>(*store_, random_);
+    tracker_ = std::make_unique<compute::ResourceTracker>(*placement_, clock_);
+    fake::OperationTimes times;
+    times.spawn = times.destroy = fake::DurationRange{30s, 30s};
+    fleet_ = std::move(*fake::SimulatedFleet::from_json(clock_, random_, Json::object(), times));
+    ASSERT_EQ(*fleet_->report(*tracker_), 1u);
+    scheduler_ = std::move(*scheduler::FilterScheduler::create({}, random_));
+    compute::ComputeHosts hosts;
+    hosts.driver = [this](const std::string& h) -> compute::ComputeDriver* { return fleet_->driver(h); };
+    hosts.sources = [this] { return fleet_->host_state_sources(*tracker_); };
+    servers_ = std::make_unique<compute::ComputeService>(*store_, clock_, random_, policy_, *flavors_, *images_,
+                                                         *placement_, *scheduler_, hosts);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string cirros() {
+    for (const Json* img : store_->list("image"))
+      if ((*img)["name"] == "cirros-0.3.4-x86_64-uec") return (*img)["id"];
+    return "";
+  }
+  compute::ServerCreate request(const std::string& name, const std::string& flavor) {
+    compute::ServerCreate r;
+    r.name = name;
+    r.image_ref = cirros();
+    r.flavor_ref = flavor;
+    return r;
+  }
+  Json server(const std::string& id) { return *servers_->get(admin(), id); }
+  Credentials admin() {
+    Credentials c = member("admin");
+    c.roles.insert("admin");
+    return c;
+  }
+  std::size_t consumers() {
+    std::size_t n = 0;
+    for (const auto& rp : placement_->providers()) n += placement_->provider_allocations(rp->uuid).size();
+    return n;
+  }
+
+  ManualClock clock_;
+  SeededRandom random_{11};
+  Policy policy_;
+  std::unique_ptr<Store> store_;
+  std::filesystem::path dir_;
+  std::unique_ptr<drivers::FileImageStore> files_;
+  std::unique_ptr<image::ImageService> images_;
+  std::unique_ptr<compute::FlavorService> flavors_;
+  std::unique_ptr<placement::PlacementService> placement_;
+  std::unique_ptr<compute::ResourceTracker> tracker_;
+  std::unique_ptr<fake::SimulatedFleet> fleet_;
+  std::unique_ptr<scheduler::FilterScheduler> scheduler_;
+  std::unique_ptr<compute::ComputeService> servers_;
+};
+
+TEST_F(ServersTest, CreateBuildsThenSpawnsThenIsActiveInVirtualTime) {
+  auto created = servers_->create(member("demo"), request("VM1", "42"));  // m1.nano: zero disk, from an image
+  ASSERT_TRUE(created.ok()) << created.status().message();
+  ASSERT_EQ(created->size(), 1u);
+  std::string id = created->front()["id"];
+  EXPECT_EQ(compute::server_status(server(id)), "BUILD");
+  EXPECT_EQ(server(id)["task_state"], "scheduling");
+  EXPECT_EQ(server(id)["instance_name"], "instance-00000001");
+  clock_.advance(0s);
+  EXPECT_EQ(server(id)["task_state"], "spawning");
+  EXPECT_EQ(server(id)["host"], "openstackbootcamp");
+  EXPECT_TRUE(placement_->consumer(id));
+  clock_.advance(30s);
+  Json s = server(id);
+  EXPECT_EQ(compute::server_status(s), "ACTIVE");
+  EXPECT_TRUE(s["task_state"].is_null());
+  EXPECT_EQ(s["power_state"], 1);
+  EXPECT_EQ(fleet_->driver("openstackbootcamp")->get_info(id)->power_state, compute::PowerState::kRunning);
+  // A member sees only its project's servers.
+  EXPECT_EQ(servers_->list(member("demo"), {})->size(), 1u);
+  EXPECT_EQ(servers_->list(member("alt_demo"), {})->size(), 0u);
+  EXPECT_EQ(servers_->get(member("alt_demo"), id).status().code(), Code::kNotFound);
+}
+
+TEST_F(ServersTest, NoValidHostIsErrorWithFaultAndNoAllocations) {
+  auto created = servers_->create(member("demo"), request("big", "5"));  // m1.xlarge: 8 vCPUs, 16 GB
+  ASSERT_TRUE(created.ok());
+  std::string id = created->front()["id"];
+  clock_.advance(0s);
+  Json s = server(id);
+  EXPECT_EQ(compute::server_status(s), "ERROR");
+  EXPECT_EQ(s["fault"]["code"], 500);
+  EXPECT_EQ(s["fault"]["message"].get<std::string>().rfind("No valid host was found.", 0), 0u);
+  EXPECT_FALSE(placement_->consumer(id));
+  EXPECT_EQ(consumers(), 0u);
+}
+
+TEST_F(ServersTest, DeleteFreesPlacementAndTheHypervisor) {
+  auto created = servers_->create(member("demo"), request("VM1", "1"));
+  ASSERT_TRUE(created.ok());
+  std::string id = created->front()["id"];
+  clock_.advance(30s);
+  ASSERT_EQ(compute::server_status(server(id)), "ACTIVE");
+  ASSERT_EQ(consumers(), 1u);
+  EXPECT_EQ(servers_->remove(member("alt_demo"), id).code(), Code::kNotFound);
+  ASSERT_TRUE(servers_->remove(member("demo"), id).ok());
+  EXPECT_EQ(server(id)["task_state"], "deleting");
+  clock_.advance(30s);
+  EXPECT_EQ(servers_->get(member("demo"), id).status().code(), Code::kNotFound);
+  EXPECT_EQ(consumers(), 0u);
+  EXPECT_TRUE(fleet_->driver("openstackbootcamp")->list_instance_uuids()->empty());
+  compute::ServerFilter deleted;
+  deleted.deleted = true;
+  deleted.all_tenants = true;
+  auto gone = servers_->list(admin(), deleted);
+  ASSERT_EQ(gone->size(), 1u);
+  EXPECT_EQ(compute::server_status(gone->front()), "DELETED");
+}
+
+TEST_F(ServersTest, MinMaxCountNamesAndBadRequests) {
+  auto r = request("web", "42");
+  r.min_count = 2;
+  r.max_count = 3;
+  auto created = servers_->create(member("demo"), r);
+  ASSERT_TRUE(created.ok());
+  ASSERT_EQ(created->size(), 3u);
+  EXPECT_EQ((*created)[0]["name"], "web-1");
+  EXPECT_EQ((*created)[2]["name"], "web-3");
+  clock_.advance(30s);
+  for (const Json& s : *created) EXPECT_EQ(compute::server_status(server(s["id"])), "ACTIVE");
+  EXPECT_EQ(servers_->create(member("demo"), request("x", "nope")).status().code(), Code::kBadRequest);
+  auto no_image = request("x", "42");
+  no_image.image_ref = "0b2e0a2f-0000-0000-0000-000000000000";
+  EXPECT_EQ(servers_->create(member("demo"), no_image).status().code(), Code::kBadRequest);
+}
+
+TEST_F(ServersTest, DeleteDuringBuildLeavesNothing) {
+  auto created = servers_->create(member("demo"), request("VM1", "42"));
+  std::string id = created->front()["id"];
+  clock_.advance(1s);  // spawning
+  ASSERT_TRUE(servers_->remove(member("demo"), id).ok());
+  clock_.advance(60s);
+  EXPECT_FALSE(servers_->get(member("demo"), id).ok());
+  EXPECT_EQ(consumers(), 0u);
+  EXPECT_TRUE(fleet_->driver("openstackbootcamp")->list_instance_uuids()->empty());
+}
+
+}  // namespace
