@@ -7,7 +7,7 @@ namespace {
 // Services and how much of their API is served; the catalog lists them all.
 const std::pair<const char*, const char*> kServices[] = {
     {"identity", "up"},
-    {"compute", "partial (flavors, keypairs; no servers yet)"},
+    {"compute", "partial (flavors, keypairs, servers without actions)"},
     {"placement", "up"},
     {"image", "up"},
     {"network", "catalog only"},
