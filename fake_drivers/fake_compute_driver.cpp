@@ -98,6 +98,22 @@ Status FakeComputeDriver::crash(const std::string& uuid) {
   return Status::Ok();
 }
 
+Status FakeComputeDriver::restore(const compute::InstanceSpec& spec, PowerState state) {
+  if (faults_.host_down) return host_down();
+  if (guests_.count(spec.uuid)) return Conflict("Instance " + spec.uuid + " already exists");
+  Guest g;
+  g.spec = spec;
+  if (g.spec.name.empty()) g.spec.name = fmt("instance-%08llx", next_name_++);
+  if (g.spec.hostname.empty()) g.spec.hostname = g.spec.display_name.empty() ? g.spec.name : g.spec.display_name;
+  g.ordinal = next_ordinal_++;
+  g.spawned = true;
+  g.launched_at = clock_.now();
+  g.console = cirros_boot_log(g.spec, host_);
+  g.power_state = state;
+  guests_[spec.uuid] = std::move(g);
+  return Status::Ok();
+}
+
 // ---- lifecycle ----------------------------------------------------------------
 
 void FakeComputeDriver::spawn(const compute::InstanceSpec& spec, Done done) {

@@ -74,6 +74,11 @@ class FakeComputeDriver final : public compute::ComputeDriver {
   const FakeHost& host() const { return host_; }
   // The guest died (kernel panic, OOM kill): its power state becomes CRASHED.
   Status crash(const std::string& uuid);
+  // Re-creates a guest that existed before the cloud restarted (the fake
+  // keeps guests in memory; a real hypervisor would still have the domain):
+  // at once, spawned, in `state`, with a fresh boot log when RUNNING.
+  // Conflict if it already exists; host down fails as any operation.
+  Status restore(const compute::InstanceSpec& spec, compute::PowerState state);
 
   const compute::DriverCapabilities& capabilities() const override { return capabilities_; }
   std::string nodename() const override { return host_.hostname; }

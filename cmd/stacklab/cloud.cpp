@@ -92,8 +92,8 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   cloud->keypairs_ =
       std::make_unique<compute::KeypairService>(*cloud->store_, runtime.clock(), cloud->compute_policy_, kp_opts);
 
-  // The hypervisors: the book's single all-in-one host, reported into placement at start.
-  auto fleet = fake::SimulatedFleet::from_json(runtime.clock(), runtime.random(), Json::object(),
+  // The hypervisors (by default the book's single all-in-one host), reported into placement at start.
+  auto fleet = fake::SimulatedFleet::from_json(runtime.clock(), runtime.random(), o.fleet,
                                                o.fast ? fake::OperationTimes::fast() : fake::OperationTimes{});
   if (!fleet.ok()) return fleet.status();
   cloud->fleet_ = std::move(*fleet);
@@ -107,6 +107,12 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   compute::ResourceTracker* tracker_ptr = cloud->tracker_.get();
   hosts.driver = [fleet_ptr](const std::string& host) -> compute::ComputeDriver* { return fleet_ptr->driver(host); };
   hosts.sources = [fleet_ptr, tracker_ptr] { return fleet_ptr->host_state_sources(*tracker_ptr); };
+  hosts.restore = [fleet_ptr](const std::string& host, const compute::InstanceSpec& spec,
+                              compute::PowerState state) -> Status {
+    fake::FakeComputeDriver* d = fleet_ptr->driver(host);
+    if (!d) return NotFound("Compute host " + host + " could not be found.");
+    return d->restore(spec, state);
+  };
   cloud->servers_ = std::make_unique<compute::ComputeService>(*cloud->store_, runtime.clock(), runtime.random(),
                                                               cloud->compute_policy_, *cloud->flavors_, *cloud->images_,
                                                               *cloud->placement_, *cloud->scheduler_, std::move(hosts));
@@ -168,6 +174,15 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
     if (seeded.ok()) {
       auto reported = cloud->fleet_->report(*cloud->tracker_);
       if (!reported.ok()) seeded = reported.status();
+    }
+    if (seeded.ok()) {
+      // Servers stored by an earlier run: domains back, interrupted builds and deletes settled.
+      compute::RecoveryReport r = cloud->servers_->recover();
+      if (r.restored + r.build_failed + r.deleted + r.host_gone > 0)
+        Log::get("nova-compute")
+            .info("recovered after restart: " + std::to_string(r.restored) + " restored, " +
+                  std::to_string(r.build_failed) + " interrupted builds set to ERROR, " + std::to_string(r.deleted) +
+                  " deletions finished, " + std::to_string(r.host_gone) + " on missing hosts set to ERROR");
     }
     return seeded;
   });

@@ -38,6 +38,9 @@ struct CloudOptions {
   bool log_to_stderr = true;
   // Simulated hypervisor operations take no time (`stacklab up --fast`,
   // tests); otherwise a boot takes a few seconds, as in the lab.
+  // The simulated hypervisors, as a fleet description (fake_drivers/simulated_fleet.h);
+  // an empty object is the lab's single host openstackbootcamp.
+  Json fleet = Json::object();
   bool fast = false;  // logs always go to <state_dir>/logs/<service>.log when there is a state dir
 };
 

@@ -14,7 +14,9 @@ struct UpOptions {
   std::string profile = "lab";  // lab | ci
   bool fast = false;            // --fast: zero simulated durations (hypervisor operations)
   unsigned io_threads = 2;
-  bool quiet = false;  // no log lines on stderr
+  int hosts = 0;           // --hosts N: N lab hosts compute-1..compute-N (0 = the lab's openstackbootcamp)
+  std::string fleet_file;  // --fleet FILE: a JSON fleet description (excludes --hosts)
+  bool quiet = false;      // no log lines on stderr
 };
 
 // Runs the cloud in the foreground until SIGINT/SIGTERM. Returns the exit code.

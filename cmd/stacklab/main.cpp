@@ -18,6 +18,11 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"lab", "ci"}))
       ->capture_default_str();
   up_cmd->add_flag("--fast", up.fast, "no simulated delays");
+  auto* hosts_opt = up_cmd->add_option("--hosts", up.hosts, "N simulated lab hosts compute-1..compute-N (zone nova)")
+                        ->check(CLI::Range(1, 100000));
+  up_cmd->add_option("--fleet", up.fleet_file, "JSON fleet description of the simulated hosts")
+      ->check(CLI::ExistingFile)
+      ->excludes(hosts_opt);
   up_cmd->add_option("--io-threads", up.io_threads, "HTTP I/O threads")->check(CLI::Range(1, 64));
   up_cmd->add_flag("--quiet", up.quiet, "do not copy log lines to stderr");
 

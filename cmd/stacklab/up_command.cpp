@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "cmd/stacklab/cloud.h"
@@ -76,6 +77,17 @@ int run_up(const UpOptions& o) {
   co.io_threads = o.io_threads;
   co.log_to_stderr = !o.quiet;
   co.fast = o.fast;
+  if (o.hosts > 0 && !o.fleet_file.empty()) return fail("--hosts and --fleet are mutually exclusive");
+  if (o.hosts > 0) {
+    Json group = {{"name", "compute"}, {"count", o.hosts}};
+    if (o.hosts == 1) group = {{"name", "compute-1"}};  // a group of one keeps its name as is
+    co.fleet = {{"hosts", Json::array({group})}};
+  } else if (!o.fleet_file.empty()) {
+    std::ifstream f(o.fleet_file);
+    co.fleet = Json::parse(f, nullptr, false);
+    if (!f.is_open() || co.fleet.is_discarded() || !co.fleet.is_object())
+      return fail("cannot read fleet file " + o.fleet_file + " (a JSON object expected)");
+  }
 
   auto cloud = Cloud::start(co);
   if (!cloud.ok()) return fail(cloud.status().message());

@@ -228,24 +228,28 @@ void ComputeService::build(const std::vector<std::string>& uuids) {
   }
 }
 
-void ComputeService::spawn(const std::string& uuid) {
-  Json* s = live(uuid);
-  if (!s) return;
-  ComputeDriver* driver = hosts_.driver ? hosts_.driver((*s)["host"].get<std::string>()) : nullptr;
-  if (!driver) return fail_build(uuid, "Build of instance " + uuid + " aborted: compute host not found.");
+InstanceSpec ComputeService::instance_spec(const Json& s) const {
   InstanceSpec is;
-  is.uuid = uuid;
-  is.name = (*s)["instance_name"];
-  is.display_name = (*s)["name"];
-  is.hostname = (*s)["hostname"];
-  const Json& f = (*s)["flavor"];
+  is.uuid = s["id"];
+  is.name = s["instance_name"];
+  is.display_name = s["name"];
+  is.hostname = s["hostname"];
+  const Json& f = s["flavor"];
   is.vcpus = f["vcpus"].get<int>();
   is.memory_mb = f["ram"].get<std::int64_t>();
   is.root_gb = f["disk"].get<std::int64_t>();
   is.ephemeral_gb = f["ephemeral"].get<std::int64_t>();
   is.swap_mb = f["swap"].is_number() ? f["swap"].get<std::int64_t>() : 0;
-  is.image_ref = (*s)["image_ref"];
-  driver->spawn(is, [this, uuid](Status st) {
+  is.image_ref = s["image_ref"];
+  return is;
+}
+
+void ComputeService::spawn(const std::string& uuid) {
+  Json* s = live(uuid);
+  if (!s) return;
+  ComputeDriver* driver = hosts_.driver ? hosts_.driver((*s)["host"].get<std::string>()) : nullptr;
+  if (!driver) return fail_build(uuid, "Build of instance " + uuid + " aborted: compute host not found.");
+  driver->spawn(instance_spec(*s), [this, uuid](Status st) {
     const Json* cur = store_.get(kServer, uuid);
     if (!cur) return;
     Json s = *cur;
@@ -308,6 +312,72 @@ void ComputeService::finish_delete(const std::string& uuid) {
   s["deleted"] = true;
   s["terminated_at"] = format_iso_micro(clock_.now());
   (void)save(s);
+}
+
+RecoveryReport ComputeService::recover() {
+  RecoveryReport report;
+  std::vector<Json> servers;
+  for (const Json* d : store_.list(kServer))
+    if (!(*d)["deleted"].get<bool>()) servers.push_back(*d);
+  for (Json& s : servers) {
+    const std::string uuid = s["id"];
+    const std::string vm = s.value("vm_state", "");
+    const std::string task = s["task_state"].is_string() ? s["task_state"].get<std::string>() : "";
+    if (task == "deleting") {
+      // The domain (if any) died with the process: nothing to destroy.
+      finish_delete(uuid);
+      ++report.deleted;
+      continue;
+    }
+    if (vm == "building") {
+      fail_build(uuid, "Instance was in BUILD when the service restarted");
+      ++report.build_failed;
+      continue;
+    }
+    PowerState state;
+    if (vm == "active")
+      state = PowerState::kRunning;
+    else if (vm == "stopped")
+      state = PowerState::kShutdown;
+    else if (vm == "paused")
+      state = PowerState::kPaused;
+    else if (vm == "suspended")
+      state = PowerState::kSuspended;
+    else
+      continue;  // error, or a state this slice does not know: left as it is
+    if (s["power_state"].is_number_integer() && s["power_state"].get<int>() != 0)
+      state = static_cast<PowerState>(s["power_state"].get<int>());
+    const std::string host = s["host"].is_string() ? s["host"].get<std::string>() : "";
+    ComputeDriver* driver = hosts_.driver && !host.empty() ? hosts_.driver(host) : nullptr;
+    if (!driver) {
+      s["vm_state"] = "error";
+      s["task_state"] = nullptr;
+      s["fault"] = {{"code", 500},
+                    {"message", "Compute host " + (host.empty() ? std::string("(none)") : host) +
+                                    " could not be found after the service restarted."},
+                    {"created", format_iso_seconds(clock_.now())}};
+      (void)save(s);
+      ++report.host_gone;
+      continue;
+    }
+    if (hosts_.restore) {
+      Status st = hosts_.restore(host, instance_spec(s), state);
+      if (!st.ok() && st.code() != Code::kConflict) {
+        s["vm_state"] = "error";
+        s["task_state"] = nullptr;
+        s["fault"] = {{"code", 500}, {"message", st.message()}, {"created", format_iso_seconds(clock_.now())}};
+        (void)save(s);
+        ++report.host_gone;
+        continue;
+      }
+    }
+    if (!task.empty()) {  // an action cut by the restart: Nova's init_instance clears it
+      s["task_state"] = nullptr;
+      (void)save(s);
+    }
+    ++report.restored;
+  }
+  return report;
 }
 
 Result<Json> ComputeService::get(const Credentials& caller, const std::string& id) const {

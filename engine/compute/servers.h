@@ -72,6 +72,17 @@ struct ComputeHosts {
   std::function<ComputeDriver*(const std::string& host)> driver;
   // What the scheduler needs beyond placement (zones, node facts, service status).
   std::function<scheduler::HostStateSources()> sources;
+  // Re-creates, at once, an instance a restarted hypervisor lost (the
+  // simulated hosts keep guests in memory); unset = the hypervisor kept it.
+  std::function<Status(const std::string& host, const InstanceSpec& spec, PowerState state)> restore;
+};
+
+// What recover() did at start.
+struct RecoveryReport {
+  int restored = 0;      // ACTIVE/SHUTOFF/PAUSED/SUSPENDED, domain re-created
+  int build_failed = 0;  // were BUILD: now ERROR, allocations released
+  int deleted = 0;       // were deleting: deletion finished
+  int host_gone = 0;     // their host is not in the fleet: ERROR, allocations kept
 };
 
 class ComputeService {
@@ -90,6 +101,16 @@ class ComputeService {
   // Starts deleting; the record turns deleted asynchronously.
   Status remove(const Credentials& caller, const std::string& id);
 
+  // Nova's init_host after a restart, once, before serving: every stored
+  // server that was ACTIVE/SHUTOFF/PAUSED/SUSPENDED on a host gets its
+  // domain back (same power state; placement already holds its
+  // allocations); one caught in BUILD goes to ERROR with a fault ("Instance
+  // was in BUILD when the service restarted") and loses its allocations; one
+  // being deleted finishes its deletion; one whose host no longer exists
+  // goes to ERROR with a fault, allocations kept (as Nova leaves them until
+  // the host returns or is removed).
+  RecoveryReport recover();
+
   // Admin-only views (OS-EXT-SRV-ATTR) are allowed for this caller?
   bool can_see_host_attributes(const Credentials& caller) const;
 
@@ -97,6 +118,7 @@ class ComputeService {
   Status save(Json doc);
   void build(const std::vector<std::string>& uuids);
   void spawn(const std::string& uuid);
+  InstanceSpec instance_spec(const Json& server) const;
   void fail_build(const std::string& uuid, const std::string& message);
   void destroy(const std::string& uuid);
   void finish_delete(const std::string& uuid);

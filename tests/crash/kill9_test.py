@@ -5,7 +5,9 @@ Starts `stacklab up` on a state directory, creates projects (and users with a
 role on them) as fast as it can from several connections, kills the process
 with SIGKILL mid-stream, restarts it on the same state, and checks that every
 creation answered 201/204 before the kill is there. Repeats a few rounds on
-the same state.
+the same state. Then, on a fresh state with --fast, a server created and ACTIVE
+before a kill -9 must be ACTIVE after the restart (its simulated domain
+re-created) and deletable.
 
 usage: kill9_test.py path/to/stacklab
 """
@@ -33,14 +35,15 @@ def free_port():
     return port
 
 
-def start(binary, state, port):
+def start(binary, state, port, extra=()):
     """Starts stacklab; its very first answer must already be a real one.
 
     The first request is a token request, sent as soon as the port takes
     connections: a cloud that accepted before its users were loaded would
     answer 401 here.
     """
-    proc = subprocess.Popen([binary, "up", "--state", state, "--listen", f"127.0.0.1:{port}", "--quiet"],
+    proc = subprocess.Popen([binary, "up", "--state", state, "--listen", f"127.0.0.1:{port}", "--quiet",
+                             *extra],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + 10
     while time.time() < deadline:
@@ -122,6 +125,64 @@ def check(port, token, acked):
     return missing
 
 
+def api(port, token, method, path, body=None):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    h = {"X-Auth-Token": token, "Content-Type": "application/json"}
+    c.request(method, path, json.dumps(body) if body is not None else None, h)
+    r = c.getresponse()
+    data = r.read()
+    return r.status, (json.loads(data) if data else None)
+
+
+def server_status(port, token, sid, want, timeout=10):
+    deadline = time.time() + timeout
+    while True:
+        code, body = api(port, token, "GET", f"/compute/v2.1/servers/{sid}")
+        status = body["server"]["status"] if code == 200 else code
+        if status == want or time.time() > deadline:
+            return status
+        time.sleep(0.05)
+
+
+def server_survives(binary):
+    """A server ACTIVE before kill -9 is ACTIVE after the restart, then deletable. Returns failures."""
+    state = tempfile.mkdtemp(prefix="stacklab-kill9-server-")
+    failures = 0
+    try:
+        port = free_port()
+        proc = start(binary, state, port, ["--fast"])
+        token = admin_token(port)
+        code, body = api(port, token, "GET", "/image/v2/images?name=cirros-0.3.4-x86_64-uec")
+        image = body["images"][0]["id"]
+        code, body = api(port, token, "POST", "/compute/v2.1/servers",
+                         {"server": {"name": "survivor", "imageRef": image, "flavorRef": "42"}})
+        if code != 202:
+            raise SystemExit(f"FAIL: server create got {code}: {body}")
+        sid = body["server"]["id"]
+        status = server_status(port, token, sid, "ACTIVE")
+        if status != "ACTIVE":
+            raise SystemExit(f"FAIL: server is {status} before the kill, not ACTIVE")
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        port = free_port()
+        proc = start(binary, state, port, ["--fast"])
+        token = admin_token(port)
+        status = server_status(port, token, sid, "ACTIVE", timeout=0)
+        print(f"server: ACTIVE before kill -9, {status} after the restart")
+        if status != "ACTIVE":
+            failures += 1
+        code, _ = api(port, token, "DELETE", f"/compute/v2.1/servers/{sid}")
+        gone = server_status(port, token, sid, 404) if code == 204 else code
+        print(f"server: delete after the restart answered {code}, then GET {gone}")
+        if code != 204 or gone != 404:
+            failures += 1
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
+    return failures
+
+
 def main():
     binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/stacklab")
     state = tempfile.mkdtemp(prefix="stacklab-kill9-")
@@ -164,6 +225,7 @@ def main():
             failures += 1
     finally:
         shutil.rmtree(state, ignore_errors=True)
+    failures += server_survives(binary)
     print("kill -9 test:", "PASS" if failures == 0 else f"FAIL ({failures})")
     return 1 if failures else 0
 

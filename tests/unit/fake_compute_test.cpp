@@ -13,6 +13,13 @@
 namespace stacklab {
 namespace {
 
+// "u7": built by appending (GCC 12 warns, wrongly, on "u" + std::to_string(i)).
+std::string numbered(const char* prefix, int i) {
+  std::string s = prefix;
+  s += std::to_string(i);
+  return s;
+}
+
 using namespace std::chrono_literals;
 using compute::PowerState;
 using fake::FakeComputeDriver;
@@ -187,7 +194,7 @@ std::vector<bool> spawn_outcomes(std::uint64_t seed, double rate, int n) {
   faults.spawn_failure_rate = rate;
   FakeComputeDriver d(clock, random, {}, fake::OperationTimes::fast(), faults);
   std::vector<Outcome> outcomes(n);
-  for (int i = 0; i < n; ++i) d.spawn(instance("u" + std::to_string(i)), outcomes[i].done());
+  for (int i = 0; i < n; ++i) d.spawn(instance(numbered("u", i)), outcomes[i].done());
   clock.advance(0s);
   std::vector<bool> ok;
   for (auto& o : outcomes) ok.push_back(o.ok());
@@ -214,7 +221,7 @@ std::vector<Duration> spawn_durations(std::uint64_t seed, double slowness) {
   for (int i = 0; i < 20; ++i) {
     Outcome o;
     TimePoint start = clock.now();
-    d.spawn(instance("u" + std::to_string(i)), o.done());
+    d.spawn(instance(numbered("u", i)), o.done());
     while (!o.status) clock.advance(1ms);
     out.push_back(clock.now() - start);
   }
