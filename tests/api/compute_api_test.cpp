@@ -10,8 +10,7 @@
 using namespace stacklab;
 using stacklab::testing::HttpClient;
 using stacklab::testing::HttpResult;
-using stacklab::testing::lab_token;
-using stacklab::testing::start_test_cloud;
+using stacklab::testing::LabCloudTest;
 using Json = nlohmann::json;
 
 namespace {
@@ -20,20 +19,8 @@ namespace {
 const char* kEd25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIjfIeZWTBHWXJ9BKLj0evcpdJYBsNXIKc+/4IzD+mfp test@stacklab";
 const char* kEd25519Md5 = "5f:23:75:c3:be:b0:95:5d:02:ca:e7:11:52:c7:bf:2d";
 
-class ComputeApiTest : public ::testing::Test {
+class ComputeApiTest : public LabCloudTest {
  protected:
-  static void SetUpTestSuite() {
-    cloud_ = start_test_cloud().release();
-    ASSERT_NE(cloud_, nullptr);
-    HttpClient client(cloud_->port());
-    admin_ = lab_token(client, "admin", "admin");
-    demo_ = lab_token(client, "demo", "demo");
-    alt_ = lab_token(client, "alt_demo", "alt_demo");
-  }
-  static void TearDownTestSuite() {
-    delete cloud_;
-    cloud_ = nullptr;
-  }
   HttpResult call(const std::string& tok, const std::string& method, const std::string& path,
                   const Json& body = nullptr, const std::string& version = "") {
     std::map<std::string, std::string> headers = {{"X-Auth-Token", tok}};
@@ -44,14 +31,7 @@ class ComputeApiTest : public ::testing::Test {
     auto r = client.request("GET", "/identity/v3/projects?name=" + name, "", {{"X-Auth-Token", admin_}});
     return r.json()["projects"][0]["id"];
   }
-
-  HttpClient client{cloud_->port()};
-  static Cloud* cloud_;
-  static std::string admin_, demo_, alt_;
 };
-
-Cloud* ComputeApiTest::cloud_ = nullptr;
-std::string ComputeApiTest::admin_, ComputeApiTest::demo_, ComputeApiTest::alt_;
 
 }  // namespace
 

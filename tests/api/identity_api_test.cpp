@@ -10,24 +10,13 @@
 using namespace stacklab;
 using stacklab::testing::HttpClient;
 using stacklab::testing::HttpResult;
-using stacklab::testing::start_test_cloud;
+using stacklab::testing::LabCloudTest;
 using Json = nlohmann::json;
 
 namespace {
 
-class IdentityApiTest : public ::testing::Test {
+class IdentityApiTest : public LabCloudTest {
  protected:
-  static void SetUpTestSuite() {
-    cloud_ = start_test_cloud().release();
-    ASSERT_NE(cloud_, nullptr);
-  }
-  static void TearDownTestSuite() {
-    delete cloud_;
-    cloud_ = nullptr;
-  }
-
-  HttpClient client{cloud_->port()};
-
   static std::string auth_body(const std::string& user, const std::string& password, const std::string& project) {
     Json auth = {
         {"auth",
@@ -46,11 +35,7 @@ class IdentityApiTest : public ::testing::Test {
                 const Json& body = nullptr) {
     return client.request(method, path, body.is_null() ? "" : body.dump(), {{"X-Auth-Token", tok}});
   }
-
-  static Cloud* cloud_;
 };
-
-Cloud* IdentityApiTest::cloud_ = nullptr;
 
 void expect_keystone_error(const HttpResult& r, int code) {
   EXPECT_EQ(r.status, code) << r.body;

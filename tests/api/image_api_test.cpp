@@ -10,8 +10,7 @@
 using namespace stacklab;
 using stacklab::testing::HttpClient;
 using stacklab::testing::HttpResult;
-using stacklab::testing::lab_token;
-using stacklab::testing::start_test_cloud;
+using stacklab::testing::LabCloudTest;
 using Json = nlohmann::json;
 
 namespace {
@@ -29,20 +28,8 @@ std::string md5_hex(const std::string& data) {
   return s;
 }
 
-class ImageApiTest : public ::testing::Test {
+class ImageApiTest : public LabCloudTest {
  protected:
-  static void SetUpTestSuite() {
-    cloud_ = start_test_cloud().release();
-    ASSERT_NE(cloud_, nullptr);
-    HttpClient client(cloud_->port());
-    admin_ = lab_token(client, "admin", "admin");
-    demo_ = lab_token(client, "demo", "demo");
-    alt_ = lab_token(client, "alt_demo", "alt_demo");
-  }
-  static void TearDownTestSuite() {
-    delete cloud_;
-    cloud_ = nullptr;
-  }
   HttpResult call(const std::string& tok, const std::string& method, const std::string& path,
                   const std::string& body = "", std::map<std::string, std::string> headers = {}) {
     headers["X-Auth-Token"] = tok;
@@ -53,14 +40,7 @@ class ImageApiTest : public ::testing::Test {
     EXPECT_EQ(r.status, 201) << r.body;
     return r.json()["id"];
   }
-
-  HttpClient client{cloud_->port()};
-  static Cloud* cloud_;
-  static std::string admin_, demo_, alt_;
 };
-
-Cloud* ImageApiTest::cloud_ = nullptr;
-std::string ImageApiTest::admin_, ImageApiTest::demo_, ImageApiTest::alt_;
 
 }  // namespace
 

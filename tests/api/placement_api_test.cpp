@@ -8,39 +8,20 @@
 using namespace stacklab;
 using stacklab::testing::HttpClient;
 using stacklab::testing::HttpResult;
-using stacklab::testing::lab_token;
-using stacklab::testing::start_test_cloud;
+using stacklab::testing::LabCloudTest;
 using Json = nlohmann::json;
 
 namespace {
 
-class PlacementApiTest : public ::testing::Test {
+class PlacementApiTest : public LabCloudTest {
  protected:
-  static void SetUpTestSuite() {
-    cloud_ = start_test_cloud().release();
-    ASSERT_NE(cloud_, nullptr);
-    HttpClient client(cloud_->port());
-    admin_ = lab_token(client, "admin", "admin");
-    demo_ = lab_token(client, "demo", "demo");
-  }
-  static void TearDownTestSuite() {
-    delete cloud_;
-    cloud_ = nullptr;
-  }
   HttpResult call(const std::string& method, const std::string& path, const std::string& version,
                   const Json& body = nullptr, const std::string& tok = admin_) {
     std::map<std::string, std::string> h = {{"X-Auth-Token", tok}};
     if (!version.empty()) h["OpenStack-API-Version"] = "placement " + version;
     return client.request(method, "/placement" + path, body.is_null() ? "" : body.dump(), h);
   }
-
-  HttpClient client{cloud_->port()};
-  static Cloud* cloud_;
-  static std::string admin_, demo_;
 };
-
-Cloud* PlacementApiTest::cloud_ = nullptr;
-std::string PlacementApiTest::admin_, PlacementApiTest::demo_;
 
 }  // namespace
 

@@ -13,27 +13,18 @@
 using namespace stacklab;
 using stacklab::testing::HttpClient;
 using stacklab::testing::HttpResult;
-using stacklab::testing::lab_token;
-using stacklab::testing::start_test_cloud;
+using stacklab::testing::LabCloudTest;
 using Json = nlohmann::json;
 
 namespace {
 
-class ServerApiTest : public ::testing::Test {
+class ServerApiTest : public LabCloudTest {
  protected:
   static void SetUpTestSuite() {
-    cloud_ = start_test_cloud().release();
-    ASSERT_NE(cloud_, nullptr);
+    LabCloudTest::SetUpTestSuite();
     HttpClient client(cloud_->port());
-    admin_ = lab_token(client, "admin", "admin");
-    demo_ = lab_token(client, "demo", "demo");
-    alt_ = lab_token(client, "alt_demo", "alt_demo");
     auto images = client.request("GET", "/image/v2/images?name=cirros-0.3.4-x86_64-uec", "", {{"X-Auth-Token", demo_}});
     image_ = images.json()["images"][0]["id"];
-  }
-  static void TearDownTestSuite() {
-    delete cloud_;
-    cloud_ = nullptr;
   }
   HttpResult call(const std::string& tok, const std::string& method, const std::string& path,
                   const Json& body = nullptr, const std::string& version = "") {
@@ -57,13 +48,8 @@ class ServerApiTest : public ::testing::Test {
     return s;
   }
 
-  HttpClient client{cloud_->port()};
-  static Cloud* cloud_;
-  static std::string admin_, demo_, alt_, image_;
+  static inline std::string image_;
 };
-
-Cloud* ServerApiTest::cloud_ = nullptr;
-std::string ServerApiTest::admin_, ServerApiTest::demo_, ServerApiTest::alt_, ServerApiTest::image_;
 
 }  // namespace
 

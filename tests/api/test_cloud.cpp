@@ -26,4 +26,18 @@ std::string lab_token(HttpClient& client, const std::string& user, const std::st
   return client.request("POST", "/identity/v3/auth/tokens", auth.dump()).header("x-subject-token");
 }
 
+void LabCloudTest::SetUpTestSuite() {
+  cloud_ = start_test_cloud().release();
+  ASSERT_NE(cloud_, nullptr);
+  HttpClient client(cloud_->port());
+  admin_ = lab_token(client, "admin", "admin");
+  demo_ = lab_token(client, "demo", "demo");
+  alt_ = lab_token(client, "alt_demo", "alt_demo");
+}
+
+void LabCloudTest::TearDownTestSuite() {
+  delete cloud_;
+  cloud_ = nullptr;
+}
+
 }  // namespace stacklab::testing

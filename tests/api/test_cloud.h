@@ -2,6 +2,8 @@
 // and project-scoped tokens of its users.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
 
@@ -18,5 +20,17 @@ std::unique_ptr<Cloud> start_test_cloud();
 // A token of a lab user (password "nomoresecret", domain default) scoped to
 // `project`; "" if the cloud refused it.
 std::string lab_token(HttpClient& client, const std::string& user, const std::string& project);
+
+// A test suite over one lab cloud, started once for the suite, with project
+// tokens of the lab's admin, demo and alt_demo (each in its own project).
+class LabCloudTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+
+  static inline Cloud* cloud_ = nullptr;
+  static inline std::string admin_, demo_, alt_;
+  HttpClient client{cloud_->port()};
+};
 
 }  // namespace stacklab::testing
