@@ -130,8 +130,9 @@ void add_allocation_routes(Router& r, Ctx ctx) {
 
   r.add_sync("GET", "/resource_providers/{uuid}/allocations", [&p](Request& req) {
     return versioned(req, {1, 0}, [&](const Microversion&) {
-      const ResourceProvider* rp = p.provider(req.params["uuid"]);
-      if (!rp) return fail(NotFound("No resource provider with uuid " + req.params["uuid"] + " found"));
+      auto found = p.find_provider(req.params["uuid"]);
+      if (!found.ok()) return fail(found.status());
+      const ResourceProvider* rp = *found;
       Json allocs = Json::object();
       for (const auto& [consumer, amounts] : p.provider_allocations(rp->uuid))
         allocs[consumer] = {{"resources", amounts}};
@@ -140,8 +141,9 @@ void add_allocation_routes(Router& r, Ctx ctx) {
   });
   r.add_sync("GET", "/resource_providers/{uuid}/usages", [&p](Request& req) {
     return versioned(req, {1, 0}, [&](const Microversion&) {
-      const ResourceProvider* rp = p.provider(req.params["uuid"]);
-      if (!rp) return fail(NotFound("No resource provider with uuid " + req.params["uuid"] + " found"));
+      auto found = p.find_provider(req.params["uuid"]);
+      if (!found.ok()) return fail(found.status());
+      const ResourceProvider* rp = *found;
       Json usages = Json::object();
       for (const auto& [rc, inv] : rp->inventories) {
         auto u = rp->usage.find(rc);

@@ -201,8 +201,9 @@ Router make_placement_router(Ctx ctx) {
   });
   r.add_sync("GET", "/resource_providers/{uuid}", [&p](Request& req) {
     return versioned(req, {1, 0}, [&](const Microversion& v) {
-      const ResourceProvider* rp = p.provider(req.params["uuid"]);
-      if (!rp) return fail(NotFound("No resource provider with uuid " + req.params["uuid"] + " found"));
+      auto found = p.find_provider(req.params["uuid"]);
+      if (!found.ok()) return fail(found.status());
+      const ResourceProvider* rp = *found;
       return json_response(200, provider_json(*rp, v));
     });
   });
@@ -228,8 +229,9 @@ Router make_placement_router(Ctx ctx) {
   // ---- inventories ----
   r.add_sync("GET", "/resource_providers/{uuid}/inventories", [&p](Request& req) {
     return versioned(req, {1, 0}, [&](const Microversion&) {
-      const ResourceProvider* rp = p.provider(req.params["uuid"]);
-      if (!rp) return fail(NotFound("No resource provider with uuid " + req.params["uuid"] + " found"));
+      auto found = p.find_provider(req.params["uuid"]);
+      if (!found.ok()) return fail(found.status());
+      const ResourceProvider* rp = *found;
       return json_response(200, inventories_json(*rp));
     });
   });
@@ -253,8 +255,9 @@ Router make_placement_router(Ctx ctx) {
   });
   r.add_sync("DELETE", "/resource_providers/{uuid}/inventories", [&p](Request& req) {
     return versioned(req, {1, 5}, [&](const Microversion&) {
-      const ResourceProvider* rp = p.provider(req.params["uuid"]);
-      if (!rp) return fail(NotFound("No resource provider with uuid " + req.params["uuid"] + " found"));
+      auto found = p.find_provider(req.params["uuid"]);
+      if (!found.ok()) return fail(found.status());
+      const ResourceProvider* rp = *found;
       auto done = p.set_inventories(rp->uuid, rp->generation, {});
       return done.ok() ? empty_response(204) : fail(done.status());
     });
@@ -284,8 +287,9 @@ Router make_placement_router(Ctx ctx) {
   });
   r.add_sync("GET", "/resource_providers/{uuid}/inventories/{rc}", [&p](Request& req) {
     return versioned(req, {1, 0}, [&](const Microversion&) {
-      const ResourceProvider* rp = p.provider(req.params["uuid"]);
-      if (!rp) return fail(NotFound("No resource provider with uuid " + req.params["uuid"] + " found"));
+      auto found = p.find_provider(req.params["uuid"]);
+      if (!found.ok()) return fail(found.status());
+      const ResourceProvider* rp = *found;
       auto it = rp->inventories.find(req.params["rc"]);
       if (it == rp->inventories.end())
         return fail(NotFound("No inventory of class " + req.params["rc"] + " for " + rp->uuid));
@@ -312,8 +316,9 @@ Router make_placement_router(Ctx ctx) {
   });
   r.add_sync("DELETE", "/resource_providers/{uuid}/inventories/{rc}", [&p](Request& req) {
     return versioned(req, {1, 0}, [&](const Microversion&) {
-      const ResourceProvider* rp = p.provider(req.params["uuid"]);
-      if (!rp) return fail(NotFound("No resource provider with uuid " + req.params["uuid"] + " found"));
+      auto found = p.find_provider(req.params["uuid"]);
+      if (!found.ok()) return fail(found.status());
+      const ResourceProvider* rp = *found;
       auto done = p.delete_inventory(rp->uuid, rp->generation, req.params["rc"]);
       return done.ok() ? empty_response(204) : fail(done.status());
     });
@@ -322,8 +327,9 @@ Router make_placement_router(Ctx ctx) {
   // ---- aggregates and traits of a provider ----
   r.add_sync("GET", "/resource_providers/{uuid}/aggregates", [&p](Request& req) {
     return versioned(req, {1, 1}, [&](const Microversion& v) {
-      const ResourceProvider* rp = p.provider(req.params["uuid"]);
-      if (!rp) return fail(NotFound("No resource provider with uuid " + req.params["uuid"] + " found"));
+      auto found = p.find_provider(req.params["uuid"]);
+      if (!found.ok()) return fail(found.status());
+      const ResourceProvider* rp = *found;
       Json out = {{"aggregates", rp->aggregates}};
       if (v >= Microversion{1, 19}) out["resource_provider_generation"] = rp->generation;
       return json_response(200, out);
@@ -357,8 +363,9 @@ Router make_placement_router(Ctx ctx) {
   });
   r.add_sync("GET", "/resource_providers/{uuid}/traits", [&p](Request& req) {
     return versioned(req, {1, 6}, [&](const Microversion&) {
-      const ResourceProvider* rp = p.provider(req.params["uuid"]);
-      if (!rp) return fail(NotFound("No resource provider with uuid " + req.params["uuid"] + " found"));
+      auto found = p.find_provider(req.params["uuid"]);
+      if (!found.ok()) return fail(found.status());
+      const ResourceProvider* rp = *found;
       return json_response(200, {{"traits", rp->traits}, {"resource_provider_generation", rp->generation}});
     });
   });
@@ -382,8 +389,9 @@ Router make_placement_router(Ctx ctx) {
   });
   r.add_sync("DELETE", "/resource_providers/{uuid}/traits", [&p](Request& req) {
     return versioned(req, {1, 6}, [&](const Microversion&) {
-      const ResourceProvider* rp = p.provider(req.params["uuid"]);
-      if (!rp) return fail(NotFound("No resource provider with uuid " + req.params["uuid"] + " found"));
+      auto found = p.find_provider(req.params["uuid"]);
+      if (!found.ok()) return fail(found.status());
+      const ResourceProvider* rp = *found;
       auto done = p.set_traits(rp->uuid, rp->generation, {});
       return done.ok() ? empty_response(204) : fail(done.status());
     });

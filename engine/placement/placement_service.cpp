@@ -13,6 +13,10 @@ Json inventory_json(const Inventory& i) {
           {"max_unit", i.max_unit}, {"step_size", i.step_size}, {"allocation_ratio", i.allocation_ratio}};
 }
 
+Status provider_not_found(const std::string& uuid) {
+  return NotFound("No resource provider with uuid " + uuid + " found");
+}
+
 Status generation_conflict(const std::string& uuid) {
   return Conflict("resource provider generation conflict: resource provider " + uuid +
                   " was changed by another request; get it again and retry");
@@ -86,9 +90,15 @@ Status PlacementService::save(const ResourceProvider& rp) {
                          {"aggregates", rp.aggregates}});
 }
 
+Result<const ResourceProvider*> PlacementService::find_provider(const std::string& uuid) const {
+  const ResourceProvider* rp = provider(uuid);
+  if (!rp) return provider_not_found(uuid);
+  return rp;
+}
+
 Result<ResourceProvider*> PlacementService::checked(const std::string& uuid, std::optional<std::int64_t> generation) {
   auto it = providers_.find(uuid);
-  if (it == providers_.end()) return NotFound("No resource provider with uuid " + uuid + " found");
+  if (it == providers_.end()) return provider_not_found(uuid);
   if (generation && *generation != it->second.generation) return generation_conflict(uuid);
   return &it->second;
 }

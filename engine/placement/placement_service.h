@@ -50,6 +50,8 @@ class PlacementService {
   Result<const ResourceProvider*> create_provider(const std::string& name, const std::string& uuid = "",
                                                   const std::string& parent_uuid = "");
   const ResourceProvider* provider(const std::string& uuid) const;  // nullptr if absent
+  // The provider, or NotFound with placement's message.
+  Result<const ResourceProvider*> find_provider(const std::string& uuid) const;
   const ResourceProvider* provider_by_name(const std::string& name) const;
   std::vector<const ResourceProvider*> providers() const;  // ordered by uuid
   Result<const ResourceProvider*> update_provider(const std::string& uuid, const std::string& name,
