@@ -129,7 +129,7 @@ Result<Page> paginate(const std::vector<Json>& items, const Request& req, std::s
   });
 }
 
-std::string next_link(const Request& req, const std::string& marker) {
+std::string query_with_marker(const Request& req, const std::string& marker) {
   std::string q;
   auto append = [&q](const std::string& k, const std::string& v) {
     if (!q.empty()) q.push_back('&');
@@ -138,7 +138,11 @@ std::string next_link(const Request& req, const std::string& marker) {
   for (const auto& [k, v] : req.query)
     if (k != "marker") append(k, v);
   append("marker", marker);
-  return req.host_url + req.full_path + "?" + q;
+  return q;
+}
+
+std::string next_link(const Request& req, const std::string& marker) {
+  return req.host_url + req.full_path + "?" + query_with_marker(req, marker);
 }
 
 }  // namespace stacklab::api

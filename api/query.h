@@ -67,6 +67,8 @@ Result<PageOf<T>> paginate_by(const std::vector<T>& items, const Request& req, s
 // paginate_by over JSON documents with an "id"-like field.
 Result<Page> paginate(const std::vector<Json>& items, const Request& req, std::size_t max_limit = 1000,
                       const std::string& id_field = "id");
+// The request's query string with its marker replaced by `marker`.
+std::string query_with_marker(const Request& req, const std::string& marker);
 // The "next" link for a page: the request's URL with marker (and limit) replaced.
 std::string next_link(const Request& req, const std::string& marker);
 

@@ -210,12 +210,7 @@ Router make_image_router(Ctx ctx) {
     Json list = Json::array();
     for (const Json* img : page->items) list.push_back(image_view(*img));
     Json body = {{"images", list}, {"first", "/v2/images"}, {"schema", "/v2/schemas/images"}};
-    if (page->next_marker) {
-      std::string q;
-      for (const auto& [k, v] : req.query)
-        if (k != "marker") q += (q.empty() ? "" : "&") + url_encode(k) + "=" + url_encode(v);
-      body["next"] = "/v2/images?" + q + (q.empty() ? "" : "&") + "marker=" + *page->next_marker;
-    }
+    if (page->next_marker) body["next"] = "/v2/images?" + query_with_marker(req, *page->next_marker);
     return json_response(200, body);
   });
 
