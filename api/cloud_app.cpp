@@ -64,6 +64,9 @@ void CloudApp::dispatch(Request& req, Reply reply) {
     if (seen->done.exchange(true)) return;
     Log::RequestScope scope(request_id, seen->user_id, seen->project_id);
     resp.header("X-Openstack-Request-Id", request_id);
+    // Nova also sends its older name for it; clients (tempest's instance
+    // actions tests, novaclient) read that one.
+    if (service == "nova-api") resp.header("X-Compute-Request-Id", request_id);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     metrics_.observe_request(service, method, seen->route, resp.status, secs);
     metrics_.request_finished();

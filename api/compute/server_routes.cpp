@@ -2,9 +2,12 @@
 // shapes of the microversions up to kComputeVersions.max (2.3 extended
 // attributes, 2.9 locked, 2.16 host_status, 2.19 description, 2.26 tags,
 // 2.47 the embedded flavor, 2.73 locked_reason).
+#include <arpa/inet.h>
 #include <openssl/evp.h>
 
+#include <optional>
 #include <regex>
+#include <tuple>
 
 #include "api/compute/compute_routes.h"
 #include "api/errors.h"
@@ -127,6 +130,58 @@ Json detail_view(const Request& req, const Json& s, const Microversion& v, bool 
   return j;
 }
 
+// The address in its canonical text form (IPv6 compressed, as Nova stores
+// it), or nullopt when `value` is not an address of `family`.
+std::optional<std::string> canonical_ip(const Json& value, int family) {
+  if (!value.is_string()) return std::nullopt;
+  unsigned char buf[sizeof(struct in6_addr)];
+  if (inet_pton(family, value.get<std::string>().c_str(), buf) != 1) return std::nullopt;
+  char text[INET6_ADDRSTRLEN];
+  if (!inet_ntop(family, buf, text, sizeof text)) return std::nullopt;
+  return std::string(text);
+}
+
+bool is_uuid(const std::string& s) {
+  static const std::regex re("^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$");
+  return std::regex_match(s, re);
+}
+
+// The shape of `networks` (its targets are checked by the network service
+// once it exists): a list of {uuid|port|fixed_ip|tag}, or "auto"/"none" from 2.37.
+Status check_networks(const Json& networks, const Microversion& v) {
+  if (networks.is_string()) {
+    if (v >= Microversion{2, 37} && (networks == "auto" || networks == "none")) return {};
+    return BadRequest("Invalid input for field/attribute networks. Value: " + networks.dump() +
+                      ". 'networks' must be a list, or 'auto' or 'none'");
+  }
+  if (!networks.is_array()) return BadRequest("Invalid input for field/attribute networks. Value: " + networks.dump());
+  for (const Json& n : networks) {
+    if (!n.is_object()) return BadRequest("Bad networks format");
+    if (n.contains("uuid") && (!n["uuid"].is_string() || !is_uuid(n["uuid"])))
+      return BadRequest("Bad networks format: network uuid is not in proper format (" +
+                        (n["uuid"].is_string() ? n["uuid"].get<std::string>() : n["uuid"].dump()) + ")");
+    if (n.contains("port") && !n["port"].is_null() && (!n["port"].is_string() || !is_uuid(n["port"])))
+      return BadRequest("Invalid input for field/attribute port. Value: " + n["port"].dump() + ". " + n["port"].dump() +
+                        " is not a 'uuid'");
+    if (n.contains("fixed_ip") && !canonical_ip(n["fixed_ip"], AF_INET) && !canonical_ip(n["fixed_ip"], AF_INET6))
+      return BadRequest("Invalid fixed IP address (" + n["fixed_ip"].dump() + ")");
+  }
+  return {};
+}
+
+// Until the network service serves security groups, each project has only
+// its "default" group; any other name is unknown (Nova's 400).
+Status check_security_groups(const Json& groups) {
+  if (!groups.is_array()) return BadRequest("Invalid input for field/attribute security_groups.");
+  for (const Json& g : groups) {
+    if (!g.is_object() || !g.contains("name") || !g["name"].is_string())
+      return BadRequest("Invalid input for field/attribute security_groups.");
+    if (g["name"] != "default")
+      return BadRequest("Security group " + g["name"].get<std::string>() + " not found for project.");
+  }
+  return {};
+}
+
 Result<int> count_of(const Json& server, const char* key) {
   if (!server.contains(key)) return 1;
   const Json& c = server[key];
@@ -165,7 +220,9 @@ Result<compute::ServerCreate> parse_create(const Request& req, const Microversio
   if (s.contains("metadata")) {
     if (!s["metadata"].is_object()) return BadRequest("Invalid input for field/attribute metadata.");
     for (const auto& [k, val] : s["metadata"].items())
-      if (!val.is_string()) return BadRequest("Invalid input for field/attribute metadata. Value: " + val.dump());
+      if (!val.is_string() || k.empty() || k.size() > 255 || val.get<std::string>().size() > 255)
+        return BadRequest("Invalid input for field/attribute metadata. Value: " + s["metadata"].dump() +
+                          ". Keys and values must be strings of 1 to 255 characters (values may be empty)");
     out.metadata = s["metadata"];
   }
   if (s.contains("availability_zone") && s["availability_zone"].is_string())
@@ -174,8 +231,23 @@ Result<compute::ServerCreate> parse_create(const Request& req, const Microversio
   if (s.contains("description") && v >= k219) {
     if (s["description"].is_string()) out.description = s["description"].get<std::string>();
   }
-  if (s.contains("accessIPv4") && s["accessIPv4"].is_string()) out.access_ipv4 = s["accessIPv4"];
-  if (s.contains("accessIPv6") && s["accessIPv6"].is_string()) out.access_ipv6 = s["accessIPv6"];
+  for (auto [key, family, target] :
+       {std::tuple{"accessIPv4", AF_INET, &out.access_ipv4}, std::tuple{"accessIPv6", AF_INET6, &out.access_ipv6}}) {
+    if (!s.contains(key) || s[key].is_null() || s[key] == "") continue;
+    auto ip = canonical_ip(s[key], family);
+    if (!ip)
+      return BadRequest(std::string("Invalid input for field/attribute ") + key + ". Value: " + s[key].dump() + ". " +
+                        s[key].dump() + " is not a '" + (family == AF_INET ? "ipv4" : "ipv6") + "'");
+    *target = *ip;
+  }
+  if (s.contains("networks")) {
+    Status st = check_networks(s["networks"], v);
+    if (!st.ok()) return st;
+  }
+  if (s.contains("security_groups")) {
+    Status st = check_security_groups(s["security_groups"]);
+    if (!st.ok()) return st;
+  }
   if (s.contains("config_drive"))
     out.config_drive = s["config_drive"].is_boolean() ? s["config_drive"].get<bool>()
                                                       : s["config_drive"] == "True" || s["config_drive"] == "true";
@@ -195,6 +267,8 @@ Result<compute::ServerCreate> parse_create(const Request& req, const Microversio
 Response create_server(Request& req, Ctx ctx, const Microversion& v) {
   auto r = parse_create(req, v);
   if (!r.ok()) return fail(r.status());
+  if (!r->key_name.empty() && !ctx.keypairs.get(caller(req), r->key_name).ok())
+    return fail(BadRequest("Invalid key_name provided."));
   auto created = ctx.servers.create(caller(req), *r);
   if (!created.ok()) return fail(created.status());
   auto body = req.json();
