@@ -55,6 +55,44 @@ void filter_items(std::vector<Json>& items, const Request& req, const std::vecto
   }
 }
 
+void filter_items_any_of(std::vector<Json>& items, const Request& req, const std::vector<std::string>& fields) {
+  for (const auto& field : fields) {
+    auto [first, last] = req.query.equal_range(field);
+    if (first == last) continue;
+    std::erase_if(items, [&](const Json& item) {
+      auto it = item.find(field);
+      if (it == item.end()) return true;
+      for (auto q = first; q != last; ++q)
+        if (matches(*it, "", q->second)) return false;
+      return true;
+    });
+  }
+}
+
+std::vector<std::string> requested_fields(const Request& req) {
+  std::vector<std::string> out;
+  for (auto [it, end] = req.query.equal_range("fields"); it != end; ++it) {
+    std::size_t start = 0;
+    const std::string& v = it->second;
+    while (start <= v.size()) {
+      auto comma = v.find(',', start);
+      std::string part = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!part.empty()) out.push_back(part);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return out;
+}
+
+void keep_fields(Json& item, const std::vector<std::string>& fields) {
+  if (fields.empty() || !item.is_object()) return;
+  Json kept = Json::object();
+  for (const auto& f : fields)
+    if (auto it = item.find(f); it != item.end()) kept[f] = *it;
+  item = std::move(kept);
+}
+
 Result<std::optional<std::size_t>> parse_limit(const Request& req, std::size_t max_limit) {
   auto v = req.query_param("limit");
   if (!v) return std::optional<std::size_t>();

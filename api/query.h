@@ -16,6 +16,18 @@ namespace stacklab::api {
 // Booleans compare to "true"/"false" in any case.
 void filter_items(std::vector<Json>& items, const Request& req, const std::vector<std::string>& fields);
 
+// Neutron's filters: keeps items whose `field` equals one of the values the
+// query gives for it (a repeated parameter is an OR: ?id=a&id=b), for each
+// field among `fields`. Booleans compare as in filter_items.
+void filter_items_any_of(std::vector<Json>& items, const Request& req, const std::vector<std::string>& fields);
+
+// The `fields` query parameters (repeatable, or comma lists), as Neutron and
+// Cinder take them; empty when none were asked.
+std::vector<std::string> requested_fields(const Request& req);
+
+// Removes from `item` every key not in `fields` (no-op when `fields` is empty).
+void keep_fields(Json& item, const std::vector<std::string>& fields);
+
 // `limit` as a non-negative integer, or 400.
 Result<std::optional<std::size_t>> parse_limit(const Request& req, std::size_t max_limit = 1000);
 

@@ -15,6 +15,8 @@
 #
 #   - images (bench/image_bench.py): 1 GiB upload and download against `cat` of the file, and
 #     image-list latency with 10,000 images (WITH_IMAGES=0 skips it);
+#   - servers (bench/server_bench.py): POST /servers and GET /servers/detail with 10,000 servers
+#     on 1,000 simulated hosts (WITH_SERVERS=0 skips it);
 # Settings (environment): DURATION=10s THREADS=2 CONNECTIONS=4 STARTS=10 WITH_KEYSTONE=0 WITH_IMAGES=1
 #   OUT=bench/out/<date>  (results.txt, wrk logs, identity_bench output)
 # Keep runs short: the machine is shared, and wrk runs on the same cores as the server.
@@ -124,6 +126,11 @@ STATE=
 if [[ ${WITH_IMAGES:-1} == 1 ]]; then
   echo "== image benchmark (bench/image_bench.py)"
   python3 "$HERE/image_bench.py" "$BIN" | tee "$OUT/image_bench.txt" | while read -r k v; do record "img.$k" "$v"; done
+fi
+
+if [[ ${WITH_SERVERS:-1} == 1 ]]; then
+  echo "== compute servers benchmark (bench/server_bench.py: 10,000 servers on 1,000 simulated hosts)"
+  python3 "$HERE/server_bench.py" "$BIN" | tee "$OUT/server_bench.txt" | while read -r k v; do record "srv.$k" "$v"; done
 fi
 
 # ---- 5. upstream Keystone, same session ----------------------------------------------------------

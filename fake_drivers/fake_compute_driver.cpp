@@ -237,6 +237,90 @@ void FakeComputeDriver::snapshot(const std::string& uuid, std::function<void(Res
       });
 }
 
+void FakeComputeDriver::rescue(const std::string& uuid, Done done) {
+  operate(
+      uuid, times_.reboot_hard,
+      [&](const Guest& g) { return g.rescued ? Conflict("Instance " + uuid + " is already rescued") : Status::Ok(); },
+      [this](Guest& g) {
+        g.rescued = true;
+        boot(g);
+      },
+      std::move(done));
+}
+
+void FakeComputeDriver::unrescue(const std::string& uuid, Done done) {
+  operate(
+      uuid, times_.reboot_hard,
+      [&](const Guest& g) { return g.rescued ? Status::Ok() : Conflict("Instance " + uuid + " is not rescued"); },
+      [this](Guest& g) {
+        g.rescued = false;
+        boot(g);
+      },
+      std::move(done));
+}
+
+// ---- moves ------------------------------------------------------------------------
+
+void FakeComputeDriver::migrate_disk_and_power_off(const std::string& uuid, Done done) {
+  operate(
+      uuid, times_.migrate, [](const Guest&) { return Status::Ok(); },
+      [this, uuid](Guest& g) {
+        g.power_state = PowerState::kShutdown;
+        Guest kept = g;
+        kept.busy = false;
+        kept_[uuid] = std::move(kept);
+        guests_.erase(uuid);  // g dangles from here on: nothing touches it
+      },
+      std::move(done));
+}
+
+void FakeComputeDriver::finish_migration(const compute::InstanceSpec& spec, bool power_on, Done done) {
+  if (faults_.host_down) return later(std::move(done), host_down());
+  if (guests_.count(spec.uuid)) return later(std::move(done), Conflict("Instance " + spec.uuid + " already exists"));
+  Guest g;
+  g.spec = spec;
+  if (g.spec.hostname.empty()) g.spec.hostname = g.spec.display_name;
+  g.busy = true;
+  g.ordinal = next_ordinal_++;
+  guests_[spec.uuid] = std::move(g);
+  std::string uuid = spec.uuid;
+  clock_.schedule(draw(times_.migrate), [this, uuid, power_on, done = std::move(done)] {
+    Guest& g = guests_.at(uuid);
+    if (faults_.host_down) {
+      guests_.erase(uuid);
+      return done(host_down());
+    }
+    g.busy = false;
+    g.spawned = true;
+    if (power_on)
+      boot(g);
+    else
+      g.power_state = PowerState::kShutdown;
+    done(Status::Ok());
+  });
+}
+
+void FakeComputeDriver::confirm_migration(const std::string& uuid, Done done) {
+  if (faults_.host_down) return later(std::move(done), host_down());
+  kept_.erase(uuid);  // idempotent
+  later(std::move(done), Status::Ok());
+}
+
+void FakeComputeDriver::finish_revert_migration(const std::string& uuid, bool power_on, Done done) {
+  if (faults_.host_down) return later(std::move(done), host_down());
+  auto it = kept_.find(uuid);
+  if (it == kept_.end()) return later(std::move(done), NotFound("Instance " + uuid + " has no migration to revert"));
+  if (guests_.count(uuid)) return later(std::move(done), Conflict("Instance " + uuid + " already exists"));
+  guests_[uuid] = std::move(it->second);
+  kept_.erase(it);
+  clock_.schedule(draw(times_.migrate), [this, uuid, power_on, done = std::move(done)] {
+    auto g = guests_.find(uuid);
+    if (g == guests_.end()) return done(NotFound("Instance " + uuid + " could not be found."));
+    if (power_on) boot(g->second);
+    done(Status::Ok());
+  });
+}
+
 // ---- volumes and interfaces (bookkeeping only) ---------------------------------
 
 void FakeComputeDriver::attach_volume(const std::string& uuid, const std::string& volume_id,
@@ -349,7 +433,11 @@ Result<compute::HostResources> FakeComputeDriver::get_available_resource() const
   r.vcpus = host_.vcpus;
   r.memory_mb = host_.memory_mb;
   r.local_gb = host_.disk_gb;
-  for (const auto& [uuid, g] : guests_) {
+  std::vector<const Guest*> all;
+  for (const auto& [uuid, g] : guests_) all.push_back(&g);
+  for (const auto& [uuid, g] : kept_) all.push_back(&g);
+  for (const Guest* gp : all) {
+    const Guest& g = *gp;
     r.vcpus_used += g.spec.vcpus;
     r.memory_mb_used += g.spec.memory_mb;
     r.local_gb_used += g.spec.root_gb + g.spec.ephemeral_gb + (g.spec.swap_mb + 1023) / 1024;

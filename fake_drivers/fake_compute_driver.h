@@ -41,10 +41,11 @@ struct OperationTimes {
   DurationRange suspend{std::chrono::seconds(1), std::chrono::seconds(3)};
   DurationRange snapshot{std::chrono::seconds(3), std::chrono::seconds(8)};
   DurationRange attach{std::chrono::milliseconds(500), std::chrono::milliseconds(1500)};
+  DurationRange migrate{std::chrono::seconds(2), std::chrono::seconds(4)};  // each step of a resize/migration
   static OperationTimes fast() {
     OperationTimes t;
     t.spawn = t.destroy = t.reboot_soft = t.reboot_hard = t.power_on = t.power_off = t.pause = t.suspend = t.snapshot =
-        t.attach = DurationRange{};
+        t.attach = t.migrate = DurationRange{};
     return t;
   }
 };
@@ -93,6 +94,12 @@ class FakeComputeDriver final : public compute::ComputeDriver {
   void suspend(const std::string& uuid, Done done) override;
   void resume(const std::string& uuid, Done done) override;
   void snapshot(const std::string& uuid, std::function<void(Result<compute::SnapshotData>)> done) override;
+  void rescue(const std::string& uuid, Done done) override;
+  void unrescue(const std::string& uuid, Done done) override;
+  void migrate_disk_and_power_off(const std::string& uuid, Done done) override;
+  void finish_migration(const compute::InstanceSpec& spec, bool power_on, Done done) override;
+  void confirm_migration(const std::string& uuid, Done done) override;
+  void finish_revert_migration(const std::string& uuid, bool power_on, Done done) override;
   void attach_volume(const std::string& uuid, const std::string& volume_id, const std::string& mountpoint,
                      Done done) override;
   void detach_volume(const std::string& uuid, const std::string& volume_id, Done done) override;
@@ -114,6 +121,7 @@ class FakeComputeDriver final : public compute::ComputeDriver {
     compute::PowerState power_state = compute::PowerState::kNoState;
     bool busy = false;     // an operation is in flight
     bool spawned = false;  // spawn completed
+    bool rescued = false;  // booted from the rescue image
     int ordinal = 0;       // per-host sequence (VNC display)
     TimePoint launched_at;
     std::string console;
@@ -137,6 +145,9 @@ class FakeComputeDriver final : public compute::ComputeDriver {
   FakeFaults faults_;
   compute::DriverCapabilities capabilities_;
   std::map<std::string, Guest> guests_;  // by uuid
+  // Guests migrated away (or resized) but not confirmed yet: their disks are
+  // kept here, and still count as used, until confirm or revert.
+  std::map<std::string, Guest> kept_;
   std::uint64_t next_name_ = 1;
   int next_ordinal_ = 0;
 };

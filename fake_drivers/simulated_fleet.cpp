@@ -123,4 +123,34 @@ scheduler::HostStateSources SimulatedFleet::host_state_sources(const compute::Re
   return s;
 }
 
+std::vector<compute::AggregateSeed> SimulatedFleet::aggregate_seeds() const {
+  std::map<std::string, compute::AggregateSeed> by_uuid;
+  for (const auto& [uuid, agg] : aggregates_) by_uuid[uuid] = {uuid, agg->name, agg->metadata, {}};
+  for (const FleetHost& h : hosts_) {
+    if (h.host.availability_zone != "nova")
+      by_uuid[aggregate_uuid_.at(kAzPrefix + h.host.availability_zone)].hosts.push_back(h.host.hostname);
+    for (const auto& a : h.aggregates) by_uuid[aggregate_uuid_.at(a)].hosts.push_back(h.host.hostname);
+  }
+  // In the order the description names them (zones and aggregates as first met).
+  std::vector<compute::AggregateSeed> out;
+  std::set<std::string> seen;
+  for (const FleetHost& h : hosts_) {
+    std::vector<std::string> keys;
+    if (h.host.availability_zone != "nova") keys.push_back(kAzPrefix + h.host.availability_zone);
+    keys.insert(keys.end(), h.aggregates.begin(), h.aggregates.end());
+    for (const auto& k : keys) {
+      const std::string& uuid = aggregate_uuid_.at(k);
+      if (seen.insert(uuid).second) out.push_back(by_uuid[uuid]);
+    }
+  }
+  return out;
+}
+
+std::vector<compute::ManagedNode> SimulatedFleet::managed_nodes() const {
+  std::vector<compute::ManagedNode> out;
+  for (std::size_t i = 0; i < drivers_.size(); ++i)
+    out.push_back({hosts_[i].host.hostname, drivers_[i].get(), hosts_[i].traits});
+  return out;
+}
+
 }  // namespace stacklab::fake

@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/compute/aggregates.h"
+#include "engine/compute/compute_services.h"
 #include "engine/compute/resource_tracker.h"
 #include "engine/scheduler/placement_host_states.h"
 #include "fake_drivers/fake_compute_driver.h"
@@ -58,6 +60,12 @@ class SimulatedFleet {
   // and, per provider, the node's hypervisor facts and service status (down
   // when the host is down).
   scheduler::HostStateSources host_state_sources(const compute::ResourceTracker& tracker) const;
+
+  // The description's aggregates and zones (with their uuids and hosts): the
+  // initial state of the AggregateService, which owns them from then on.
+  std::vector<compute::AggregateSeed> aggregate_seeds() const;
+  // Every host with its driver and traits, for the ServiceRegistry.
+  std::vector<compute::ManagedNode> managed_nodes() const;
 
  private:
   std::vector<FleetHost> hosts_;

@@ -65,6 +65,14 @@ Router make_compute_router(Ctx ctx) {
   add_flavor_routes(r, ctx);
   add_keypair_routes(r, ctx);
   add_server_routes(r, ctx);
+  if (ctx.quotas) add_quota_routes(r, ctx);
+  if (ctx.quotas) add_limits_routes(r, ctx);
+  if (ctx.usage) add_usage_routes(r, ctx);
+  if (ctx.server_groups) add_server_group_routes(r, ctx);
+  if (ctx.server_metadata) add_server_metadata_routes(r, ctx);
+  if (ctx.server_actions && ctx.server_moves) add_server_action_routes(r, ctx);
+  if (ctx.instance_actions) add_instance_action_routes(r, ctx);
+  if (ctx.server_moves) add_migration_routes(r, ctx);
   return r;
 }
 

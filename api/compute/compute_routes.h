@@ -8,8 +8,15 @@
 #include "api/microversion.h"
 #include "api/router.h"
 #include "engine/compute/flavors.h"
+#include "engine/compute/instance_actions.h"
 #include "engine/compute/keypairs.h"
+#include "engine/compute/quotas.h"
+#include "engine/compute/server_actions.h"
+#include "engine/compute/server_groups.h"
+#include "engine/compute/server_metadata.h"
+#include "engine/compute/server_moves.h"
 #include "engine/compute/servers.h"
+#include "engine/compute/usage.h"
 #include "engine/core/runtime.h"
 #include "engine/image/image_service.h"
 
@@ -26,6 +33,15 @@ struct Ctx {
   Runtime& runtime;
   compute::ComputeService& servers;
   image::ImageService& images;
+  // Quotas, limits, usage, server groups, server metadata/tags/update (routes served when set).
+  compute::QuotaService* quotas = nullptr;
+  compute::UsageService* usage = nullptr;
+  compute::ServerGroupService* server_groups = nullptr;
+  compute::ServerMetadataService* server_metadata = nullptr;
+  // Server actions, their record, and migrations (routes served when set).
+  compute::ServerActions* server_actions = nullptr;
+  compute::ServerMoves* server_moves = nullptr;
+  compute::InstanceActionLog* instance_actions = nullptr;
 };
 
 Router make_compute_router(Ctx ctx);
@@ -34,6 +50,17 @@ Router make_compute_router(Ctx ctx);
 void add_flavor_routes(Router& r, Ctx ctx);
 void add_keypair_routes(Router& r, Ctx ctx);
 void add_server_routes(Router& r, Ctx ctx);
+void add_quota_routes(Router& r, Ctx ctx);
+void add_limits_routes(Router& r, Ctx ctx);
+void add_usage_routes(Router& r, Ctx ctx);
+void add_server_group_routes(Router& r, Ctx ctx);
+void add_server_metadata_routes(Router& r, Ctx ctx);
+void add_server_action_routes(Router& r, Ctx ctx);
+void add_instance_action_routes(Router& r, Ctx ctx);
+void add_migration_routes(Router& r, Ctx ctx);
+// Records `action` of the request on `server` (and starts `first_event`), when instance actions are kept.
+void record_action(const Request& req, const Ctx& ctx, const Json& server, const std::string& action,
+                   const char* first_event = nullptr);
 Response fail(const Status& st);
 Credentials caller(const Request& req);
 // Negotiates the microversion (400/406 otherwise), runs `fn`, and adds the

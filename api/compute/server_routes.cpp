@@ -10,6 +10,8 @@
 #include <tuple>
 
 #include "api/compute/compute_routes.h"
+#include "api/compute/server_list_filters.h"
+#include "api/compute/server_views.h"
 #include "api/errors.h"
 #include "api/query.h"
 
@@ -123,7 +125,7 @@ Json detail_view(const Request& req, const Json& s, const Microversion& v, bool 
     j["fault"] = fj;
   }
   if (v >= k29) j["locked"] = s["locked"];
-  if (v >= k273) j["locked_reason"] = nullptr;
+  if (v >= k273) j["locked_reason"] = s.contains("locked_reason") ? s["locked_reason"] : Json(nullptr);
   if (v >= k219) j["description"] = s["description"];
   if (v >= k226) j["tags"] = s["tags"];
   if (v >= k263) j["trusted_image_certificates"] = nullptr;
@@ -194,6 +196,30 @@ Result<int> count_of(const Json& server, const char* key) {
                     " is less than the minimum of 1");
 }
 
+// os:scheduler_hints (or OS-SCH-HNT:scheduler_hints) beside "server": each
+// hint a string or a list of strings; `group` one server group uuid.
+Result<std::map<std::string, std::vector<std::string>>> parse_scheduler_hints(const Json& body) {
+  std::map<std::string, std::vector<std::string>> out;
+  const char* key = body.contains("os:scheduler_hints") ? "os:scheduler_hints" : "OS-SCH-HNT:scheduler_hints";
+  if (!body.contains(key)) return out;
+  const Json& h = body[key];
+  if (!h.is_object())
+    return BadRequest(std::string("Invalid input for field/attribute ") + key + ". Value: " + h.dump() + ". " +
+                      h.dump() + " is not of type 'object'");
+  for (const auto& [k, v] : h.items()) {
+    if (v.is_string()) {
+      out[k].push_back(v);
+    } else if (v.is_array() && k != "group") {
+      for (const auto& one : v)
+        if (one.is_string()) out[k].push_back(one);
+    } else {
+      return BadRequest("Invalid input for field/attribute " + k + ". Value: " + v.dump() + ". " + v.dump() +
+                        " is not of type 'string'");
+    }
+  }
+  return out;
+}
+
 Result<compute::ServerCreate> parse_create(const Request& req, const Microversion& v) {
   auto body = req.json();
   if (!body.ok()) return body.status();
@@ -260,6 +286,9 @@ Result<compute::ServerCreate> parse_create(const Request& req, const Microversio
   if (!mx.ok()) return mx.status();
   out.min_count = *mn;
   out.max_count = s.contains("max_count") ? *mx : *mn;
+  auto hints = parse_scheduler_hints(*body);
+  if (!hints.ok()) return hints.status();
+  out.scheduler_hints = std::move(*hints);
   if (out.min_count > out.max_count) return BadRequest("min_count must be <= max_count");
   return out;
 }
@@ -271,6 +300,7 @@ Response create_server(Request& req, Ctx ctx, const Microversion& v) {
     return fail(BadRequest("Invalid key_name provided."));
   auto created = ctx.servers.create(caller(req), *r);
   if (!created.ok()) return fail(created.status());
+  for (const Json& s : *created) record_action(req, ctx, s, "create", "conductor_schedule_and_build_instances");
   auto body = req.json();
   const Json& s0 = created->front();
   if ((*body)["server"].value("return_reservation_id", false))
@@ -306,9 +336,12 @@ Response list_servers(Request& req, Ctx ctx, const Microversion& v, bool detail)
     filter.project_id = req.query_param("project_id").value_or(req.query_param("tenant_id").value_or(""));
   }
   filter.deleted = admin && truthy(req.query_param("deleted"));
-  auto all = ctx.servers.list(who, filter);
+  auto changes = parse_server_list_filters(req, v);
+  if (!changes.ok()) return fail(changes.status());
+  filter.include_deleted = changes->wants_deleted() && !req.query_param("deleted");
+  auto all = ctx.servers.list_refs(who, filter);  // no copies: only the page is copied, into its view
   if (!all.ok()) return fail(all.status());
-  std::vector<Json> items;
+  std::vector<const Json*> items;
   std::optional<std::regex> name_re;
   if (auto name = req.query_param("name")) {
     try {
@@ -320,22 +353,32 @@ Response list_servers(Request& req, Ctx ctx, const Microversion& v, bool detail)
   auto status_q = req.query_param("status");
   std::string status_f = status_q ? *status_q : "";
   for (auto& c : status_f) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  for (Json& s : *all) {
+  // Read once, not per server (10,000 servers: 10,000 query-string parses each).
+  const auto img = req.query_param("image"), fl = req.query_param("flavor"), host = req.query_param("host");
+  for (const Json* ref : *all) {
+    const Json& s = *ref;
     if (name_re && !std::regex_search(s["name"].get<std::string>(), *name_re)) continue;
     if (!status_f.empty() && compute::server_status(s) != status_f) continue;
-    if (auto img = req.query_param("image"); img && s["image_ref"] != *img) continue;
-    if (auto fl = req.query_param("flavor"); fl && s["flavor"]["id"] != *fl) continue;
-    if (auto host = req.query_param("host"); admin && host && s["host"] != *host) continue;
-    items.push_back(std::move(s));
+    if (img && s["image_ref"] != *img) continue;
+    if (fl && s["flavor"]["id"] != *fl) continue;
+    if (admin && host && s["host"] != *host) continue;
+    if (!changes->matches(s)) continue;
+    items.push_back(ref);
   }
-  auto page = paginate(items, req, 1000, "id");
+  auto page = paginate_by(items, req, 1000, [](const Json* s) { return (*s)["id"].get<std::string>(); });
   if (!page.ok()) {
     if (page.status().code() == Code::kNotFound)
       return fail(BadRequest("marker [" + req.query_param("marker").value_or("") + "] not found"));
     return fail(page.status());
   }
+  // Nova pages at [api] max_limit (1000) also when no limit is asked.
+  constexpr std::size_t kMaxLimit = 1000;
+  if (!req.query_param("limit") && page->items.size() > kMaxLimit) {
+    page->items.resize(kMaxLimit);
+    page->next_marker = page->items.back()->at("id").get<std::string>();
+  }
   Json list = Json::array();
-  for (const Json& s : page->items) list.push_back(detail ? detail_view(req, s, v, admin) : basic_view(req, s));
+  for (const Json* s : page->items) list.push_back(detail ? detail_view(req, *s, v, admin) : basic_view(req, *s));
   Json body = {{"servers", list}};
   if (page->next_marker)
     body["servers_links"] = Json::array({{{"rel", "next"}, {"href", next_link(req, *page->next_marker)}}});
@@ -343,6 +386,10 @@ Response list_servers(Request& req, Ctx ctx, const Microversion& v, bool detail)
 }
 
 }  // namespace
+
+Json server_detail_view(const Request& req, const Json& server, const Microversion& v, bool admin) {
+  return detail_view(req, server, v, admin);
+}
 
 void add_server_routes(Router& r, Ctx ctx) {
   r.add_sync("GET", "/v2.1/servers", [ctx](Request& req) {
@@ -364,7 +411,9 @@ void add_server_routes(Router& r, Ctx ctx) {
   });
   r.add_sync("DELETE", "/v2.1/servers/{server_id}", [ctx](Request& req) {
     return versioned(req, [&](const Microversion&) {
+      auto doomed = ctx.servers.get(caller(req), req.params["server_id"]);
       Status st = ctx.servers.remove(caller(req), req.params["server_id"]);
+      if (st.ok() && doomed.ok()) record_action(req, ctx, *doomed, "delete");
       return st.ok() ? empty_response(204) : fail(st);
     });
   });

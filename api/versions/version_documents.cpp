@@ -34,18 +34,7 @@ void add_identity_version_routes(Router& router) {
 
 Router version_only_router(const std::string& service) {
   Router r;
-  if (service == "network") {
-    r.add_sync(
-        "GET", "/",
-        [](Request& req) {
-          return json_response(
-              200,
-              {{"versions",
-                Json::array(
-                    {{{"id", "v2.0"}, {"status", "CURRENT"}, {"links", self_link(req.service_url() + "/v2.0/")}}})}});
-        },
-        false);
-  } else if (service == "volume") {
+  if (service == "volume") {
     r.add_sync(
         "GET", "/",
         [](Request& req) {

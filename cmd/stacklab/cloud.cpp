@@ -6,17 +6,21 @@
 #include <fstream>
 
 #include "api/compute/compute_routes.h"
+#include "api/compute/host_routes.h"
 #include "api/identity/identity_routes.h"
 #include "api/image/image_routes.h"
+#include "api/network/network_routes.h"
 #include "api/ops_routes.h"
 #include "api/placement/placement_routes.h"
 #include "api/versions/version_documents.h"
 #include "engine/compute/compute_policy.h"
 #include "engine/core/log.h"
+#include "engine/network/network_policy.h"
 #include "fake_drivers/simulated_fleet.h"
 #include "real_drivers/file_image_store.h"
 #include "scenarios/lab/lab_flavors.h"
 #include "scenarios/lab/lab_images.h"
+#include "scenarios/lab/lab_networks.h"
 #include "scenarios/lab/lab_profile.h"
 #include "scenarios/lab/rc_files.h"
 
@@ -79,6 +83,16 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
 
   cloud->placement_ = std::make_unique<placement::PlacementService>(*cloud->store_, runtime.random());
 
+  network::register_network_policy(cloud->network_policy_);
+  if (std::string policy_file = config.get("oslo_policy", "policy_file"); !policy_file.empty()) {
+    std::ifstream f(policy_file);
+    Status st = cloud->network_policy_.load_overrides(Json::parse(f, nullptr, false));  // read (and checked) above
+    if (!st.ok()) return st;
+  }
+  cloud->networks_ =
+      std::make_unique<network::NetworkService>(*cloud->store_, runtime.clock(), runtime.random(),
+                                                cloud->network_policy_, network::NetworkOptions::from_config(config));
+
   compute::register_compute_policy(cloud->compute_policy_);
   if (std::string policy_file = config.get("oslo_policy", "policy_file"); !policy_file.empty()) {
     std::ifstream f(policy_file);
@@ -89,6 +103,18 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
                                                              cloud->compute_policy_);
   compute::KeypairOptions kp_opts;
   kp_opts.key_pairs_per_user = static_cast<int>(config.get_int("quota", "key_pairs", 100));
+  // Nova's quotas ([quota] overrides the defaults), counted from live resources; they decide on key pairs too.
+  cloud->quotas_ = std::make_unique<compute::QuotaService>(*cloud->store_, cloud->compute_policy_,
+                                                           compute::quota_defaults_from_config(config));
+  kp_opts.key_pairs_per_user = -1;
+  kp_opts.quota_check = [q = cloud->quotas_.get()](const std::string& project, const std::string& user) {
+    return q->check_key_pairs(project, user);
+  };
+  cloud->server_groups_ = std::make_unique<compute::ServerGroupService>(
+      *cloud->store_, runtime.clock(), runtime.random(), cloud->compute_policy_, *cloud->quotas_);
+  cloud->usage_ = std::make_unique<compute::UsageService>(*cloud->store_, runtime.clock(), cloud->compute_policy_);
+  cloud->server_metadata_ = std::make_unique<compute::ServerMetadataService>(
+      *cloud->store_, runtime.clock(), cloud->compute_policy_, cloud->quotas_.get());
   cloud->keypairs_ =
       std::make_unique<compute::KeypairService>(*cloud->store_, runtime.clock(), cloud->compute_policy_, kp_opts);
 
@@ -102,20 +128,57 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   auto sched = scheduler::FilterScheduler::create(scheduler::SchedulerOptions::from_config(config), runtime.random());
   if (!sched.ok()) return sched.status();
   cloud->scheduler_ = std::move(*sched);
+  // Nova's service records (heartbeats, periodic resource reports), aggregates, hypervisors and zones.
+  cloud->compute_services_ = std::make_unique<compute::ServiceRegistry>(
+      *cloud->store_, runtime.clock(), runtime.random(), cloud->compute_policy_, *cloud->tracker_,
+      cloud->fleet_->managed_nodes(), compute::ServiceGroupOptions::from_config(config));
+  compute::ServiceRegistry* registry_ptr = cloud->compute_services_.get();
+  cloud->aggregates_ = std::make_unique<compute::AggregateService>(
+      *cloud->store_, runtime.clock(), runtime.random(), cloud->compute_policy_, *cloud->placement_,
+      [registry_ptr](const std::string& host) { return registry_ptr->compute_service(host) != nullptr; });
+  compute::AggregateService* aggregates_ptr = cloud->aggregates_.get();
+  registry_ptr->on_compute_deleted(
+      [aggregates_ptr](const std::string& host) { (void)aggregates_ptr->forget_host(host); });
+  cloud->hypervisors_ = std::make_unique<compute::Hypervisors>(*registry_ptr, *cloud->placement_, *cloud->tracker_,
+                                                               runtime.clock(), cloud->compute_policy_);
+  cloud->zones_ = std::make_unique<compute::AvailabilityZones>(*registry_ptr, *aggregates_ptr, cloud->compute_policy_);
+
   compute::ComputeHosts hosts;
   fake::SimulatedFleet* fleet_ptr = cloud->fleet_.get();
   compute::ResourceTracker* tracker_ptr = cloud->tracker_.get();
   hosts.driver = [fleet_ptr](const std::string& host) -> compute::ComputeDriver* { return fleet_ptr->driver(host); };
-  hosts.sources = [fleet_ptr, tracker_ptr] { return fleet_ptr->host_state_sources(*tracker_ptr); };
+  hosts.sources = [fleet_ptr, tracker_ptr, registry_ptr, aggregates_ptr] {
+    scheduler::HostStateSources s = fleet_ptr->host_state_sources(*tracker_ptr);
+    s.aggregates = aggregates_ptr->scheduler_aggregates();  // the AggregateService owns them, not the fleet
+    registry_ptr->apply_to(s);                              // enabled/disabled, up/down
+    return s;
+  };
   hosts.restore = [fleet_ptr](const std::string& host, const compute::InstanceSpec& spec,
                               compute::PowerState state) -> Status {
     fake::FakeComputeDriver* d = fleet_ptr->driver(host);
     if (!d) return NotFound("Compute host " + host + " could not be found.");
     return d->restore(spec, state);
   };
-  cloud->servers_ = std::make_unique<compute::ComputeService>(*cloud->store_, runtime.clock(), runtime.random(),
-                                                              cloud->compute_policy_, *cloud->flavors_, *cloud->images_,
-                                                              *cloud->placement_, *cloud->scheduler_, std::move(hosts));
+  compute::ComputeHosts action_hosts = hosts;  // the server actions reach the same hypervisors
+  cloud->servers_ = std::make_unique<compute::ComputeService>(
+      *cloud->store_, runtime.clock(), runtime.random(), cloud->compute_policy_, *cloud->flavors_, *cloud->images_,
+      *cloud->placement_, *cloud->scheduler_, std::move(hosts), cloud->quotas_.get(), cloud->server_groups_.get());
+  // Server actions (power, snapshots, shelve, rescue), moves (resize, migrations) and their instance-action log.
+  cloud->instance_actions_ =
+      std::make_unique<compute::InstanceActionLog>(*cloud->store_, runtime.clock(), cloud->compute_policy_);
+  cloud->server_tasks_ = std::make_unique<compute::ServerTasks>(compute::ServerTasksDeps{
+      *cloud->store_, runtime.clock(), runtime.random(), cloud->compute_policy_, *cloud->servers_, *cloud->flavors_,
+      *cloud->images_, *cloud->image_store_, *cloud->placement_, *cloud->scheduler_, std::move(action_hosts),
+      *cloud->instance_actions_});
+  compute::ShelveOptions shelve;
+  shelve.shelved_offload_time = static_cast<int>(config.get_int("DEFAULT", "shelved_offload_time", 0));
+  cloud->server_actions_ = std::make_unique<compute::ServerActions>(*cloud->server_tasks_, shelve);
+  cloud->server_moves_ = std::make_unique<compute::ServerMoves>(*cloud->server_tasks_);
+  cloud->servers_->on_saved = [log = cloud->instance_actions_.get(), moves = cloud->server_moves_.get()](
+                                  const Json& before, const Json& after) {
+    log->server_saved(before, after);
+    moves->server_saved(before, after);
+  };
 
   // Services, mounted at DevStack's paths.
   cloud->metrics_ = std::make_unique<metrics::ApiMetrics>();
@@ -124,15 +187,20 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   auto identity_router = api::identity_api::make_identity_router({*cloud->identity_, *cloud->metrics_, runtime});
   app.mount("/identity", "keystone", api::ErrorStyle::kKeystone, identity_router);
   app.mount("/identity_admin", "keystone", api::ErrorStyle::kKeystone, identity_router);
-  app.mount("/compute", "nova-api", api::ErrorStyle::kNova,
-            api::compute_api::make_compute_router(
-                {*cloud->flavors_, *cloud->keypairs_, runtime, *cloud->servers_, *cloud->images_}));
+  api::Router compute_router = api::compute_api::make_compute_router(
+      {*cloud->flavors_, *cloud->keypairs_, runtime, *cloud->servers_, *cloud->images_, cloud->quotas_.get(),
+       cloud->usage_.get(), cloud->server_groups_.get(), cloud->server_metadata_.get(), cloud->server_actions_.get(),
+       cloud->server_moves_.get(), cloud->instance_actions_.get()});
+  api::compute_api::add_host_routes(
+      compute_router, {*cloud->compute_services_, *cloud->hypervisors_, *cloud->aggregates_, *cloud->zones_});
+  app.mount("/compute", "nova-api", api::ErrorStyle::kNova, std::move(compute_router));
   app.mount("/placement", "placement-api", api::ErrorStyle::kPlacement,
             api::placement_api::make_placement_router({*cloud->placement_}));
   app.mount("/image", "glance-api", api::ErrorStyle::kGlance,
             api::image_api::make_image_router(
                 {*cloud->images_, *cloud->image_store_, runtime, cloud->data_dir_ + "/staging"}));
-  app.mount("/networking", "neutron-server", api::ErrorStyle::kNeutron, api::version_only_router("network"));
+  app.mount("/networking", "neutron-server", api::ErrorStyle::kNeutron,
+            api::network_api::make_network_router({*cloud->networks_}));
   app.mount("/volume", "cinder-api", api::ErrorStyle::kNova, api::version_only_router("volume"));
   app.mount("/metric", "gnocchi-api", api::ErrorStyle::kKeystone, api::version_only_router("metric"));
   app.mount("/heat-api", "heat-api", api::ErrorStyle::kKeystone, api::version_only_router("orchestration"));
@@ -171,10 +239,11 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
     Status seeded = scenarios::seed_lab_identity(*cloud->identity_, *cloud->store_, lab);
     if (seeded.ok()) seeded = scenarios::seed_lab_images(*cloud->images_, *cloud->store_);
     if (seeded.ok()) seeded = scenarios::seed_lab_flavors(*cloud->flavors_, *cloud->store_);
-    if (seeded.ok()) {
-      auto reported = cloud->fleet_->report(*cloud->tracker_);
-      if (!reported.ok()) seeded = reported.status();
-    }
+    if (seeded.ok()) seeded = scenarios::seed_lab_networks(*cloud->networks_, *cloud->identity_, *cloud->store_);
+    // Service records, a first resource report of every host and heartbeats (then periodic);
+    // the fleet's aggregates and zones seed the AggregateService once per state.
+    if (seeded.ok()) seeded = cloud->compute_services_->start();
+    if (seeded.ok()) seeded = cloud->aggregates_->seed(cloud->fleet_->aggregate_seeds());
     if (seeded.ok()) {
       // Servers stored by an earlier run: domains back, interrupted builds and deletes settled.
       compute::RecoveryReport r = cloud->servers_->recover();
@@ -199,6 +268,9 @@ void Cloud::stop() {
   if (stopped_) return;
   stopped_ = true;
   if (server_) server_->stop();
+  // The periodic tasks (heartbeats, resource reports) would keep the loop busy forever.
+  if (runtime_ && compute_services_ && compute_services_->running())
+    runtime_->run([this] { compute_services_->stop(); });
   if (runtime_) runtime_->stop();
   if (temporary_data_dir_) {
     std::error_code ec;

@@ -8,15 +8,27 @@
 
 #include "api/cloud_app.h"
 #include "api/http_server.h"
+#include "engine/compute/aggregates.h"
+#include "engine/compute/availability_zones.h"
+#include "engine/compute/compute_services.h"
 #include "engine/compute/flavors.h"
+#include "engine/compute/hypervisors.h"
+#include "engine/compute/instance_actions.h"
 #include "engine/compute/keypairs.h"
+#include "engine/compute/quotas.h"
 #include "engine/compute/resource_tracker.h"
+#include "engine/compute/server_actions.h"
+#include "engine/compute/server_groups.h"
+#include "engine/compute/server_metadata.h"
+#include "engine/compute/server_moves.h"
 #include "engine/compute/servers.h"
+#include "engine/compute/usage.h"
 #include "engine/core/config.h"
 #include "engine/core/runtime.h"
 #include "engine/core/store.h"
 #include "engine/identity/identity_service.h"
 #include "engine/image/image_service.h"
+#include "engine/network/network_service.h"
 #include "engine/placement/placement_service.h"
 #include "engine/scheduler/filter_scheduler.h"
 #include "metrics/api_metrics.h"
@@ -63,7 +75,11 @@ class Cloud {
   compute::FlavorService& flavors() { return *flavors_; }
   compute::KeypairService& keypairs() { return *keypairs_; }
   compute::ComputeService& servers() { return *servers_; }
+  compute::QuotaService& quotas() { return *quotas_; }
   fake::SimulatedFleet& fleet() { return *fleet_; }
+  compute::ServiceRegistry& compute_services() { return *compute_services_; }
+  compute::AggregateService& aggregates() { return *aggregates_; }
+  network::NetworkService& networks() { return *networks_; }
   // Where data files live: <state_dir>, or a temporary directory removed at stop when ephemeral.
   const std::string& data_dir() const { return data_dir_; }
 
@@ -78,10 +94,24 @@ class Cloud {
   Policy compute_policy_;
   std::unique_ptr<compute::FlavorService> flavors_;
   std::unique_ptr<compute::KeypairService> keypairs_;
+  std::unique_ptr<compute::QuotaService> quotas_;
+  std::unique_ptr<compute::ServerGroupService> server_groups_;
+  std::unique_ptr<compute::UsageService> usage_;
+  std::unique_ptr<compute::ServerMetadataService> server_metadata_;
   std::unique_ptr<fake::SimulatedFleet> fleet_;
   std::unique_ptr<compute::ResourceTracker> tracker_;
   std::unique_ptr<scheduler::FilterScheduler> scheduler_;
   std::unique_ptr<compute::ComputeService> servers_;
+  std::unique_ptr<compute::InstanceActionLog> instance_actions_;
+  std::unique_ptr<compute::ServerTasks> server_tasks_;
+  std::unique_ptr<compute::ServerActions> server_actions_;
+  std::unique_ptr<compute::ServerMoves> server_moves_;
+  std::unique_ptr<compute::ServiceRegistry> compute_services_;
+  std::unique_ptr<compute::AggregateService> aggregates_;
+  std::unique_ptr<compute::Hypervisors> hypervisors_;
+  std::unique_ptr<compute::AvailabilityZones> zones_;
+  Policy network_policy_;
+  std::unique_ptr<network::NetworkService> networks_;
   std::unique_ptr<metrics::ApiMetrics> metrics_;
   std::unique_ptr<api::CloudApp> app_;
   std::unique_ptr<api::HttpServer> server_;

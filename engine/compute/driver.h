@@ -151,6 +151,26 @@ class ComputeDriver {
   // Captures the root disk; the power state is unchanged. After failure no
   // partial image is left; retry is safe.
   virtual void snapshot(const std::string& uuid, std::function<void(Result<SnapshotData>)> done) = 0;
+  // Boots the instance from a rescue image with its own disk attached
+  // (Nova's rescue): after success RUNNING and rescued; unrescue boots it
+  // back from its own disk, RUNNING. Conflict when already (not) rescued.
+  virtual void rescue(const std::string& uuid, Done done) = 0;
+  virtual void unrescue(const std::string& uuid, Done done) = 0;
+
+  // ---- moves (resize, cold migration) --------------------------------------
+  // Nova's two-host protocol, which also holds when source and destination
+  // are the same host (allow_resize_to_same_host):
+  //   source: migrate_disk_and_power_off -> the instance is SHUTDOWN and its
+  //           disk is kept aside (its resources stay used until confirm);
+  //   destination: finish_migration(spec with the new flavor) -> the new
+  //           instance exists, RUNNING when `power_on`, else SHUTDOWN;
+  //   confirm: source confirm_migration drops the kept copy;
+  //   revert: destination destroy, then source finish_revert_migration
+  //           brings the kept copy back (RUNNING when `power_on`).
+  virtual void migrate_disk_and_power_off(const std::string& uuid, Done done) = 0;
+  virtual void finish_migration(const InstanceSpec& spec, bool power_on, Done done) = 0;
+  virtual void confirm_migration(const std::string& uuid, Done done) = 0;
+  virtual void finish_revert_migration(const std::string& uuid, bool power_on, Done done) = 0;
 
   // ---- volumes and interfaces ----------------------------------------------
   // After success the volume is a disk of the instance at `mountpoint`

@@ -53,6 +53,10 @@ Status KeypairService::check_create(const Credentials& caller, const NewKeypair&
   if (options_.key_pairs_per_user >= 0 &&
       store_.find("keypair", "user_id", user).size() >= static_cast<std::size_t>(options_.key_pairs_per_user))
     return Status(Code::kOverQuota, "Quota exceeded, too many key pairs.");
+  if (options_.quota_check) {
+    st = options_.quota_check(caller.project_id, user);
+    if (!st.ok()) return st;
+  }
   if (store_.get("keypair", key_of(user, kp.name))) return Conflict("Key pair '" + kp.name + "' already exists.");
   return {};
 }

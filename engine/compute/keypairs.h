@@ -8,6 +8,7 @@
 // Every method runs on the engine loop; key generation (ssh_keys.h) does not.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ namespace stacklab::compute {
 
 struct KeypairOptions {
   int key_pairs_per_user = 100;  // [quota] key_pairs; -1 = unlimited
+  // The quota service's check (project, user), when set: 403 over quota.
+  std::function<Status(const std::string& project_id, const std::string& user_id)> quota_check = nullptr;
 };
 
 struct NewKeypair {

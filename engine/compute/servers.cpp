@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "engine/compute/compute_policy.h"
+#include "engine/compute/instance_state.h"
 #include "engine/core/timeutil.h"
 
 namespace stacklab::compute {
@@ -46,21 +47,45 @@ std::string generate_password(Random& random) {
 
 }  // namespace
 
+// nova/api/openstack/common.py's _STATE_MAP: vm_state, refined by task_state.
 std::string server_status(const Json& s) {
   const std::string vm = s.value("vm_state", "");
+  const std::string task =
+      s.contains("task_state") && s["task_state"].is_string() ? s["task_state"].get<std::string>() : "";
+  auto task_in = [&](std::initializer_list<const char*> ts) {
+    for (const char* t : ts)
+      if (task == t) return true;
+    return false;
+  };
+  bool resizing = task_in({"resize_prep", "resize_migrating", "resize_migrated", "resize_finish"});
+  bool rebuilding = task_in({"rebuilding", "rebuild_block_device_mapping", "rebuild_spawning"});
+  if (vm == "active") {
+    if (task_in({"rebooting", "reboot_pending", "reboot_started"})) return "REBOOT";
+    if (task_in({"rebooting_hard", "reboot_pending_hard", "reboot_started_hard"})) return "HARD_REBOOT";
+    if (task == "updating_password") return "PASSWORD";
+    if (rebuilding) return "REBUILD";
+    if (task == "migrating") return "MIGRATING";
+    if (resizing) return "RESIZE";
+    return "ACTIVE";
+  }
   if (vm == "building") return "BUILD";
-  if (vm == "deleted") return "DELETED";
-  if (vm == "error") return "ERROR";
-  if (vm == "active") return "ACTIVE";
-  if (vm == "stopped") return "SHUTOFF";
-  if (vm == "paused") return "PAUSED";
+  if (vm == "stopped") return resizing ? "RESIZE" : rebuilding ? "REBUILD" : "SHUTOFF";
+  if (vm == "resized") return task == "resize_reverting" ? "REVERT_RESIZE" : "VERIFY_RESIZE";
+  if (vm == "paused") return task == "migrating" ? "MIGRATING" : "PAUSED";
   if (vm == "suspended") return "SUSPENDED";
+  if (vm == "rescued") return "RESCUE";
+  if (vm == "error") return rebuilding ? "REBUILD" : "ERROR";
+  if (vm == "deleted") return "DELETED";
+  if (vm == "soft-delete") return "SOFT_DELETED";
+  if (vm == "shelved") return "SHELVED";
+  if (vm == "shelved_offloaded") return "SHELVED_OFFLOADED";
   return "UNKNOWN";
 }
 
 ComputeService::ComputeService(Store& store, Clock& clock, Random& random, const Policy& policy, FlavorService& flavors,
                                image::ImageService& images, placement::PlacementService& placement,
-                               scheduler::FilterScheduler& scheduler, ComputeHosts hosts)
+                               scheduler::FilterScheduler& scheduler, ComputeHosts hosts, QuotaService* quotas,
+                               ServerGroupService* server_groups)
     : store_(store),
       clock_(clock),
       random_(random),
@@ -69,7 +94,9 @@ ComputeService::ComputeService(Store& store, Clock& clock, Random& random, const
       images_(images),
       placement_(placement),
       scheduler_(scheduler),
-      hosts_(std::move(hosts)) {
+      hosts_(std::move(hosts)),
+      quotas_(quotas),
+      server_groups_(server_groups) {
   store_.define(kServer, {"project_id"});
   store_.define("stacklab_meta");
 }
@@ -81,7 +108,12 @@ bool ComputeService::can_see_host_attributes(const Credentials& caller) const {
 Status ComputeService::save(Json doc) {
   doc["updated_at"] = format_iso_seconds(clock_.now());
   std::string id = doc["id"];
-  return store_.put(kServer, id, std::move(doc));
+  if (!on_saved) return store_.put(kServer, id, std::move(doc));
+  const Json* stored = store_.get(kServer, id);
+  Json before = stored ? *stored : Json(nullptr);
+  Status st = store_.put(kServer, id, doc);
+  if (st.ok()) on_saved(before, doc);
+  return st;
 }
 
 Json* ComputeService::live(const std::string& uuid) {
@@ -119,14 +151,19 @@ Result<std::vector<Json>> ComputeService::create(const Credentials& caller, cons
                         "img_hv_requested_version"})
     if (image->contains(k) && (*image)[k].is_string()) image_props[k] = (*image)[k];
 
+  // Quotas (as many as fit between min_count and max_count) and the group hint.
+  auto count = admit(caller, r, f);
+  if (!count.ok()) return count.status();
+  const auto* group = r.scheduler_hints.count("group") ? &r.scheduler_hints.at("group") : nullptr;
+
   const Json* seq_doc = store_.get("stacklab_meta", "server_seq");
   long long seq = seq_doc ? (*seq_doc)["value"].get<long long>() : 0;
   std::string now = format_iso_seconds(clock_.now());
   std::string reservation = "r-" + random_.hex_id().substr(0, 8);
   std::vector<Json> created;
-  for (int i = 0; i < r.max_count; ++i) {
+  for (int i = 0; i < *count; ++i) {
     ++seq;
-    std::string name = r.max_count > 1 ? r.name + "-" + std::to_string(i + 1) : r.name;
+    std::string name = *count > 1 ? r.name + "-" + std::to_string(i + 1) : r.name;
     Json s = {{"id", random_.uuid4()},
               {"seq", seq},
               {"name", name},
@@ -155,6 +192,7 @@ Result<std::vector<Json>> ComputeService::create(const Credentials& caller, cons
               {"description", r.description ? Json(*r.description) : Json(nullptr)},
               {"locked", false},
               {"tags", r.tags},
+              {"scheduler_hints", r.scheduler_hints},
               {"created_at", now},
               {"updated_at", now},
               {"launched_at", nullptr},
@@ -166,6 +204,11 @@ Result<std::vector<Json>> ComputeService::create(const Credentials& caller, cons
     Status s = store_.put("stacklab_meta", "server_seq", Json{{"id", "server_seq"}, {"value", seq}});
     for (const Json& doc : created)
       if (s.ok()) s = store_.put(kServer, doc["id"], doc);
+    if (s.ok() && group && !group->empty() && server_groups_) {
+      std::vector<std::string> ids;
+      for (const Json& doc : created) ids.push_back(doc["id"]);
+      s = server_groups_->add_members(group->front(), ids);
+    }
     return s;
   });
   if (!st.ok()) return st;
@@ -173,6 +216,21 @@ Result<std::vector<Json>> ComputeService::create(const Credentials& caller, cons
   for (const Json& doc : created) uuids.push_back(doc["id"]);
   clock_.schedule(Duration(0), [this, uuids] { build(uuids); });
   return created;
+}
+
+Result<int> ComputeService::admit(const Credentials& caller, const ServerCreate& r, const Json& f) const {
+  if (!quotas_) return r.max_count;
+  Status st = quotas_->check_metadata_items(caller.project_id, r.metadata.size());
+  if (!st.ok()) return st;
+  auto count = quotas_->check_servers(caller.project_id, caller.user_id, r.min_count, r.max_count,
+                                      f["vcpus"].get<long long>(), f["ram"].get<long long>());
+  if (!count.ok()) return count.status();
+  auto group = r.scheduler_hints.find("group");
+  if (server_groups_ && group != r.scheduler_hints.end() && !group->second.empty()) {
+    st = server_groups_->check_members(caller, group->second.front(), *count);
+    if (!st.ok()) return st;
+  }
+  return count;
 }
 
 scheduler::RequestSpec ComputeService::request_spec(const Json& s) const {
@@ -188,21 +246,26 @@ scheduler::RequestSpec ComputeService::request_spec(const Json& s) const {
   for (const auto& [k, v] : f["extra_specs"].items())
     spec.flavor.extra_specs[k] = v.is_string() ? v.get<std::string>() : v.dump();
   spec.image.id = s["image_ref"];
-  for (const auto& [k, v] : s.value("image_properties", Json::object()).items())
-    spec.image.properties[k] = v.get<std::string>();
+  const Json image_properties = s.value("image_properties", Json::object());  // kept alive for items()
+  for (const auto& [k, v] : image_properties.items()) spec.image.properties[k] = v.get<std::string>();
   spec.availability_zone = s.value("requested_availability_zone", "");
   spec.project_id = s["project_id"];
   spec.user_id = s["user_id"];
+  const Json hints = s.value("scheduler_hints", Json::object());
+  for (const auto& [k, v] : hints.items())
+    for (const auto& one : v) spec.scheduler_hints[k].push_back(one);
+  if (const auto* g = spec.hint("group"); g && !g->empty() && server_groups_)
+    spec.instance_group = server_groups_->instance_group(g->front());
   return spec;
 }
 
 void ComputeService::build(const std::vector<std::string>& uuids) {
-  // Instances deleted before scheduling are left out.
+  // Instances deleted before scheduling are left out (checked in place: no copies).
   std::vector<std::string> todo;
   for (const auto& u : uuids)
-    if (live(u)) todo.push_back(u);
+    if (const Json* d = store_.get(kServer, u); d && !(*d)["deleted"].get<bool>()) todo.push_back(u);
   if (todo.empty()) return;
-  scheduler::RequestSpec spec = request_spec(*live(todo.front()));
+  scheduler::RequestSpec spec = request_spec(*store_.get(kServer, todo.front()));
   spec.num_instances = static_cast<int>(todo.size());
   auto hosts = scheduler::candidate_host_states(placement_, spec,
                                                 hosts_.sources ? hosts_.sources() : scheduler::HostStateSources{});
@@ -223,6 +286,9 @@ void ComputeService::build(const std::vector<std::string>& uuids) {
     (*s)["node"] = sel.nodename;
     if ((*s)["availability_zone"].is_null()) (*s)["availability_zone"] = "nova";
     (*s)["task_state"] = "spawning";
+    // Nova's filter_properties["retry"]: the attempts so far and the hosts they ran on.
+    (*s)["retry"] = {{"num_attempts", 1}, {"hosts", Json::array({Json::array({sel.host, sel.nodename})})}};
+    alternates_.keep(todo[i], (*dest)[i].alternates);
     (void)save(*s);
     spawn(todo[i]);
   }
@@ -253,7 +319,8 @@ void ComputeService::spawn(const std::string& uuid) {
     const Json* cur = store_.get(kServer, uuid);
     if (!cur) return;
     Json s = *cur;
-    if (!st.ok()) return fail_build(uuid, "Build of instance " + uuid + " aborted: " + st.message());
+    if (!st.ok()) return reschedule(uuid, "Build of instance " + uuid + " aborted: " + st.message());
+    alternates_.forget(uuid);
     bool delete_requested = s["task_state"] == "deleting";
     s["vm_state"] = "active";
     s["power_state"] = static_cast<int>(PowerState::kRunning);
@@ -264,7 +331,45 @@ void ComputeService::spawn(const std::string& uuid) {
   });
 }
 
+void ComputeService::reschedule(const std::string& uuid, const std::string& message) {
+  const Json* cur = store_.get(kServer, uuid);
+  if (!cur) return;
+  // Nova reschedules only with retries on ([scheduler] max_attempts > 1); a deletion wins.
+  if (scheduler_.options().max_attempts <= 1 || (*cur)["task_state"] == "deleting") return fail_build(uuid, message);
+  // The compute node's half: host and node cleared, back to "scheduling", and the
+  // failed host's allocation released so the alternate's claim can be made.
+  (void)placement_.delete_allocations(uuid);
+  Json s = *cur;
+  s["host"] = nullptr;
+  s["node"] = nullptr;
+  s["task_state"] = "scheduling";
+  (void)save(std::move(s));
+  // Then the cast to the conductor: later on the loop (a delete may come first).
+  clock_.schedule(Duration(0), [this, uuid] { retry_build(uuid); });
+}
+
+void ComputeService::retry_build(const std::string& uuid) {
+  Json* s = live(uuid);
+  if (!s || (*s)["task_state"] != "scheduling") {
+    alternates_.forget(uuid);
+    return;
+  }
+  auto next = alternates_.claim_next(uuid, request_spec(*s));
+  if (!next) return fail_build(uuid, max_retries_exceeded_message(uuid));
+  s = live(uuid);
+  (*s)["host"] = next->host;
+  (*s)["node"] = next->nodename;
+  (*s)["task_state"] = "spawning";
+  Json& retry = (*s)["retry"];
+  if (!retry.is_object()) retry = {{"num_attempts", 1}, {"hosts", Json::array()}};
+  retry["num_attempts"] = retry.value("num_attempts", 1) + 1;
+  retry["hosts"].push_back(Json::array({next->host, next->nodename}));
+  (void)save(*s);
+  spawn(uuid);
+}
+
 void ComputeService::fail_build(const std::string& uuid, const std::string& message) {
+  alternates_.forget(uuid);
   (void)placement_.delete_allocations(uuid);
   const Json* cur = store_.get(kServer, uuid);
   if (!cur) return;
@@ -389,20 +494,41 @@ Result<Json> ComputeService::get(const Credentials& caller, const std::string& i
 }
 
 Result<std::vector<Json>> ComputeService::list(const Credentials& caller, const ServerFilter& filter) const {
+  auto refs = list_refs(caller, filter);
+  if (!refs.ok()) return refs.status();
+  std::vector<Json> out;
+  out.reserve(refs->size());
+  for (const Json* d : *refs) out.push_back(*d);
+  return out;
+}
+
+Result<std::vector<const Json*>> ComputeService::list_refs(const Credentials& caller,
+                                                           const ServerFilter& filter) const {
   bool admin = policy_.allowed("os_compute_api:servers:index:get_all_tenants", caller, Json::object());
-  if (filter.deleted && !admin) return std::vector<Json>{};
+  if (filter.deleted && !admin) return std::vector<const Json*>{};
   std::vector<const Json*> docs;
   if (filter.all_tenants && admin)
     docs = filter.project_id.empty() ? store_.list(kServer) : store_.find(kServer, "project_id", filter.project_id);
   else
     docs = store_.find(kServer, "project_id", filter.all_tenants && admin ? filter.project_id : caller.project_id);
-  std::vector<Json> out;
+  // Sorted on keys read once per server (not per comparison): created_at desc, then seq desc.
+  struct Keyed {
+    const std::string* created_at;
+    long long seq;
+    const Json* doc;
+  };
+  std::vector<Keyed> keyed;
+  keyed.reserve(docs.size());
   for (const Json* d : docs)
-    if ((*d)["deleted"].get<bool>() == filter.deleted) out.push_back(*d);
-  std::sort(out.begin(), out.end(), [](const Json& a, const Json& b) {
-    if (a["created_at"] != b["created_at"]) return a["created_at"] > b["created_at"];
-    return a["seq"] > b["seq"];
+    if (filter.include_deleted || (*d)["deleted"].get<bool>() == filter.deleted)
+      keyed.push_back({&(*d)["created_at"].get_ref<const std::string&>(), (*d)["seq"].get<long long>(), d});
+  std::sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
+    if (*a.created_at != *b.created_at) return *a.created_at > *b.created_at;
+    return a.seq > b.seq;
   });
+  std::vector<const Json*> out;
+  out.reserve(keyed.size());
+  for (const Keyed& k : keyed) out.push_back(k.doc);
   return out;
 }
 
@@ -411,6 +537,7 @@ Status ComputeService::remove(const Credentials& caller, const std::string& id) 
   if (!s.ok()) return s.status();
   Status st = authorize(policy_, "os_compute_api:servers:delete", caller, Json{{"project_id", (*s)["project_id"]}});
   if (!st.ok()) return st;
+  if (st = check_lock(*s, caller); !st.ok()) return st;  // Nova's check_instance_lock on delete
   Json doc = *s;
   std::string task = doc["task_state"].is_string() ? doc["task_state"].get<std::string>() : "";
   if (task == "deleting") return {};

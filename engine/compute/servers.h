@@ -18,19 +18,24 @@
 // PlacementClaimer (the instance uuid is the consumer) -> task_state
 // "spawning" -> the host's ComputeDriver::spawn -> ACTIVE, power state
 // RUNNING. No valid host (or a failed spawn): ERROR with a fault of code 500
-// and Nova's message; the allocations are released. Delete: task_state
+// and Nova's message; the allocations are released. A failed spawn is first
+// retried on the scheduler's alternates (engine/compute/build_alternates.h). Delete: task_state
 // "deleting", the driver's destroy, the allocations released, vm_state
 // "deleted" (kept, hidden from reads unless an admin lists deleted=true).
 // Every method runs on the engine loop.
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/compute/build_alternates.h"
 #include "engine/compute/driver.h"
 #include "engine/compute/flavors.h"
+#include "engine/compute/quotas.h"
+#include "engine/compute/server_groups.h"
 #include "engine/core/clock.h"
 #include "engine/core/policy.h"
 #include "engine/core/random.h"
@@ -58,12 +63,15 @@ struct ServerCreate {
   bool config_drive = false;
   int min_count = 1, max_count = 1;
   std::vector<std::string> tags;
+  // os:scheduler_hints (group, same_host, different_host, ...); each a list.
+  std::map<std::string, std::vector<std::string>> scheduler_hints;
 };
 
 struct ServerFilter {
-  bool all_tenants = false;  // admins only (checked by the service)
-  std::string project_id;    // with all_tenants: only this project
-  bool deleted = false;      // admins only: the deleted ones
+  bool all_tenants = false;      // admins only (checked by the service)
+  std::string project_id;        // with all_tenants: only this project
+  bool deleted = false;          // admins only: the deleted ones
+  bool include_deleted = false;  // live and deleted ones (changes-since)
 };
 
 // What the compute service needs from the hypervisors it manages.
@@ -89,7 +97,8 @@ class ComputeService {
  public:
   ComputeService(Store& store, Clock& clock, Random& random, const Policy& policy, FlavorService& flavors,
                  image::ImageService& images, placement::PlacementService& placement,
-                 scheduler::FilterScheduler& scheduler, ComputeHosts hosts);
+                 scheduler::FilterScheduler& scheduler, ComputeHosts hosts, QuotaService* quotas = nullptr,
+                 ServerGroupService* server_groups = nullptr);
 
   // 400 for a missing/unknown/inactive image or unknown flavor, bad counts;
   // 403 by policy. Returns the new servers (BUILD); the build goes on asynchronously.
@@ -98,6 +107,10 @@ class ComputeService {
   Result<Json> get(const Credentials& caller, const std::string& id) const;
   // Visible servers, newest first (Nova's default sort: created_at desc).
   Result<std::vector<Json>> list(const Credentials& caller, const ServerFilter& filter) const;
+  // The same servers without copying them: pointers into the store, valid
+  // until the next write (use them within the current engine-loop task). A
+  // list page copies only what it shows (10,000 servers: see bench/RESULTS.md).
+  Result<std::vector<const Json*>> list_refs(const Credentials& caller, const ServerFilter& filter) const;
   // Starts deleting; the record turns deleted asynchronously.
   Status remove(const Credentials& caller, const std::string& id);
 
@@ -114,16 +127,28 @@ class ComputeService {
   // Admin-only views (OS-EXT-SRV-ATTR) are allowed for this caller?
   bool can_see_host_attributes(const Credentials& caller) const;
 
+  // What the hypervisor and the scheduler are told about a stored server
+  // (server actions re-spawn and re-schedule with them).
+  InstanceSpec instance_spec(const Json& server) const;
+  scheduler::RequestSpec request_spec(const Json& server) const;
+  // Called after each save with the stored server before (null if new) and
+  // after: the instance-action log follows builds with it.
+  std::function<void(const Json& before, const Json& after)> on_saved;
+
  private:
   Status save(Json doc);
   void build(const std::vector<std::string>& uuids);
   void spawn(const std::string& uuid);
-  InstanceSpec instance_spec(const Json& server) const;
   void fail_build(const std::string& uuid, const std::string& message);
+  // A spawn failed on the instance's host: release its allocation and
+  // (max_attempts > 1) retry on the next alternate, else fail the build.
+  void reschedule(const std::string& uuid, const std::string& message);
+  void retry_build(const std::string& uuid);  // the conductor's part of a reschedule
   void destroy(const std::string& uuid);
   void finish_delete(const std::string& uuid);
   Json* live(const std::string& uuid);  // a copy holder: nullptr when gone or deleted
-  scheduler::RequestSpec request_spec(const Json& server) const;
+  // How many of min_count..max_count servers the quotas admit (403 otherwise), group checked.
+  Result<int> admit(const Credentials& caller, const ServerCreate& request, const Json& flavor) const;
 
   Store& store_;
   Clock& clock_;
@@ -134,6 +159,9 @@ class ComputeService {
   placement::PlacementService& placement_;
   scheduler::FilterScheduler& scheduler_;
   ComputeHosts hosts_;
+  QuotaService* quotas_ = nullptr;               // unset: no quota enforcement
+  ServerGroupService* server_groups_ = nullptr;  // unset: the group hint is ignored
+  BuildAlternates alternates_{placement_};       // per instance being built: hosts left to retry on
   Json scratch_;
 };
 

@@ -116,13 +116,7 @@ void Store::set_row(Table& t, const std::string& id, std::optional<Json> doc) {
   auto it = t.rows.find(id);
   if (it != t.rows.end()) {
     for (auto& [field, idx] : t.indexes) {
-      if (!it->second.contains(field)) continue;
-      auto range = idx.equal_range(index_key(it->second[field]));
-      for (auto r = range.first; r != range.second; ++r)
-        if (r->second == id) {
-          idx.erase(r);
-          break;
-        }
+      if (it->second.contains(field)) idx.erase({index_key(it->second[field]), id});
     }
   }
   if (!doc) {
@@ -160,11 +154,9 @@ std::vector<const Json*> Store::find(const std::string& kind, const std::string&
       if (doc.contains(field) && doc[field] == value) out.push_back(&doc);
     return out;
   }
-  std::set<std::string> ids;
-  auto range = idx->second.equal_range(index_key(value));
-  for (auto r = range.first; r != range.second; ++r) ids.insert(r->second);
-  for (const auto& id : ids) {
-    const Json& doc = t->second.rows.at(id);
+  const std::string key = index_key(value);
+  for (auto r = idx->second.lower_bound({key, std::string()}); r != idx->second.end() && r->first == key; ++r) {
+    const Json& doc = t->second.rows.at(r->second);  // in id order
     if (doc[field] == value) out.push_back(&doc);
   }
   return out;

@@ -70,7 +70,9 @@ class Store {
   struct Table {
     std::uint64_t version = 0;
     std::map<std::string, Json> rows;
-    std::map<std::string, std::multimap<std::string, std::string>> indexes;  // field -> value -> id
+    // field -> (value, id): keyed by id too, so re-indexing one row of a
+    // value many rows share (a project's servers) is O(log n), not a scan.
+    std::map<std::string, std::set<std::pair<std::string, std::string>>> indexes;
   };
   struct Undo {
     std::string kind, id;

@@ -1,0 +1,78 @@
+// /v2.0/extensions: the API extensions this Neutron serves, and only those
+// (clients such as openstacksdk and tempest decide what to call from it).
+#include "api/network/network_routes.h"
+#include "engine/network/network_errors.h"
+
+namespace stacklab::api::network_api {
+
+namespace {
+
+struct Extension {
+  const char* alias;
+  const char* name;
+  const char* description;
+  const char* updated;
+};
+
+// Names and descriptions as neutron-lib's api definitions give them.
+const Extension kExtensions[] = {
+    {"allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs", "2013-07-23T10:00:00-00:00"},
+    {"availability_zone", "Availability Zone", "The availability zone extension.", "2015-01-01T10:00:00-00:00"},
+    {"binding", "Port Binding", "Expose port bindings of a virtual port to external application",
+     "2014-02-03T10:00:00-00:00"},
+    {"external-net", "Neutron external network", "Adds external network attribute to network resource.",
+     "2013-01-14T10:00:00-00:00"},
+    {"extra_dhcp_opt", "Neutron Extra DHCP options",
+     "Extra options configuration for DHCP. For example PXE boot options to DHCP clients can be specified (e.g. "
+     "tftp-server, server-ip-address, bootfile-name)",
+     "2013-03-17T12:00:00-00:00"},
+    {"ip_allocation", "IP Allocation", "IP allocation extension.", "2016-06-10T23:00:00-00:00"},
+    {"net-mtu", "Network MTU", "Provides MTU attribute for a network resource.", "2015-03-25T10:00:00-00:00"},
+    {"network_availability_zone", "Network Availability Zone", "Availability zone support for network.",
+     "2015-01-01T10:00:00-00:00"},
+    {"pagination", "Pagination support", "Extension that indicates that pagination is enabled.",
+     "2016-06-12T00:00:00-00:00"},
+    {"port-security", "Port Security", "Provides port security", "2012-07-23T10:00:00-00:00"},
+    {"project-id", "project_id field enabled", "Extension that indicates that project_id field is enabled.",
+     "2016-09-09T09:09:09-09:09"},
+    {"provider", "Provider Network", "Expose mapping of virtual networks to physical networks",
+     "2012-09-07T10:00:00-00:00"},
+    {"security-group", "security-group", "The security groups extension.", "2012-10-05T10:00:00-00:00"},
+    {"sorting", "Sorting support", "Extension that indicates that sorting is enabled.", "2016-06-12T00:00:00-00:00"},
+    {"standard-attr-description", "standard-attr-description", "Extension to add descriptions to standard attributes",
+     "2016-02-10T10:00:00-00:00"},
+    {"standard-attr-revisions", "Resource revision numbers",
+     "This extension will display the revision number of neutron resources.", "2016-04-11T10:00:00-00:00"},
+    {"standard-attr-timestamp", "Resource timestamps",
+     "Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes.",
+     "2016-09-12T10:00:00-00:00"},
+    {"stateful-security-group", "Stateful security group", "Indicates if the security group is stateful or not",
+     "2019-11-26T09:00:00-00:00"},
+};
+
+Json extension_json(const Extension& e) {
+  return {{"alias", e.alias},
+          {"name", e.name},
+          {"description", e.description},
+          {"updated", e.updated},
+          {"links", Json::array()}};
+}
+
+}  // namespace
+
+void add_extension_routes(Router& r) {
+  r.add_sync("GET", "/v2.0/extensions", [](Request& req) {
+    Json list = Json::array();
+    for (const Extension& e : kExtensions) list.push_back(extension_json(e));
+    (void)req;
+    return json_response(200, {{"extensions", list}});
+  });
+  r.add_sync("GET", "/v2.0/extensions/{alias}", [](Request& req) {
+    for (const Extension& e : kExtensions)
+      if (req.params["alias"] == e.alias) return json_response(200, {{"extension", extension_json(e)}});
+    return fail(network::neutron_error(Code::kNotFound, "ExtensionNotFound",
+                                       "Extension with alias " + req.params["alias"] + " does not exist"));
+  });
+}
+
+}  // namespace stacklab::api::network_api

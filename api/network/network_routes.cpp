@@ -1,0 +1,181 @@
+// /networking: version documents, the list machinery every collection
+// shares, and /v2.0/networks.
+#include "api/network/network_routes.h"
+
+#include <algorithm>
+
+#include "api/errors.h"
+#include "api/query.h"
+#include "engine/network/network_errors.h"
+
+namespace stacklab::api::network_api {
+
+namespace {
+
+Json version_entry(const Request& req) {
+  return {{"id", "v2.0"},
+          {"status", "CURRENT"},
+          {"links", Json::array({{{"rel", "self"}, {"href", req.service_url() + "/v2.0/"}}})}};
+}
+
+// GET /v2.0: the collections this API serves, as Neutron lists them.
+Json resources(const Request& req) {
+  Json out = Json::array();
+  for (const char* collection : {"subnets", "networks", "ports", "security-groups", "security-group-rules"}) {
+    std::string name = collection;
+    name.pop_back();
+    if (name == "security-group" || name == "security-group-rule") std::replace(name.begin(), name.end(), '-', '_');
+    out.push_back({{"name", name},
+                   {"collection", collection},
+                   {"links", Json::array({{{"rel", "self"}, {"href", req.service_url() + "/v2.0/" + collection}}})}});
+  }
+  return {{"resources", out}};
+}
+
+std::vector<std::string> split_commas(const std::string& v) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= v.size()) {
+    auto comma = v.find(',', start);
+    std::string part = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!part.empty()) out.push_back(part);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+// Neutron's tag filters: tags (all of), tags-any (one of), not-tags, not-tags-any.
+void filter_tags(std::vector<Json>& items, const Request& req) {
+  for (const char* key : {"tags", "tags-any", "not-tags", "not-tags-any"}) {
+    auto raw = req.query_param(key);
+    if (!raw) continue;
+    std::vector<std::string> wanted = split_commas(*raw);
+    std::string k = key;
+    bool any = k.find("any") != std::string::npos, negate = k.rfind("not-", 0) == 0;
+    std::erase_if(items, [&](const Json& item) {
+      const Json tags = item.value("tags", Json::array());
+      auto has = [&](const std::string& t) { return std::find(tags.begin(), tags.end(), Json(t)) != tags.end(); };
+      bool hit = any ? std::any_of(wanted.begin(), wanted.end(), has) : std::all_of(wanted.begin(), wanted.end(), has);
+      return negate ? hit : !hit;
+    });
+  }
+}
+
+const std::vector<std::string> kNetworkFilters = {"id",
+                                                  "name",
+                                                  "project_id",
+                                                  "tenant_id",
+                                                  "admin_state_up",
+                                                  "status",
+                                                  "shared",
+                                                  "router:external",
+                                                  "is_default",
+                                                  "mtu",
+                                                  "description",
+                                                  "port_security_enabled",
+                                                  "revision_number",
+                                                  "provider:network_type",
+                                                  "provider:physical_network",
+                                                  "provider:segmentation_id",
+                                                  "created_at",
+                                                  "updated_at"};
+
+}  // namespace
+
+Response fail(const Status& st) {
+  auto [type, message] = network::split_neutron_error(st.message());
+  if (type.empty()) return error_response(ErrorStyle::kNeutron, st);
+  return json_response(http_status(st.code()),
+                       {{"NeutronError", {{"type", type}, {"message", message}, {"detail", ""}}}});
+}
+
+Credentials caller(const Request& req) { return req.auth->credentials(); }
+
+Result<Json> resource_body(const Request& req, const std::string& resource) {
+  auto body = req.json();
+  if (!body.ok()) return body.status();
+  if (!body->is_object() || !body->contains(resource))
+    return network::neutron_error(Code::kBadRequest, "HTTPBadRequest",
+                                  "Unable to find '" + resource + "' in request body");
+  const Json& inner = (*body)[resource];
+  if (!inner.is_object())
+    return network::neutron_error(Code::kBadRequest, "HTTPBadRequest", "Invalid format: " + inner.dump());
+  return inner;
+}
+
+Response list_response(const Request& req, const std::string& collection, std::vector<Json> items,
+                       const std::vector<std::string>& filter_fields) {
+  filter_items_any_of(items, req, filter_fields);
+  filter_tags(items, req);
+  std::vector<std::string> sortable = filter_fields;
+  if (Status st = sort_items(items, req, sortable); !st.ok()) return fail(st);
+  auto page = paginate(items, req);
+  if (!page.ok()) return fail(page.status());
+  std::vector<std::string> fields = requested_fields(req);
+  Json list = Json::array();
+  for (Json& item : page->items) {
+    keep_fields(item, fields);
+    list.push_back(std::move(item));
+  }
+  Json body = {{collection, list}};
+  // Neutron links the next page when a page is as long as the limit asked, and the previous one after a marker.
+  auto limit = parse_limit(req);
+  Json links = Json::array();
+  if (limit.ok() && *limit && **limit > 0 && page->items.size() == **limit && page->next_marker)
+    links.push_back({{"rel", "next"}, {"href", next_link(req, *page->next_marker)}});
+  if (req.query_param("marker") && !page->items.empty()) {
+    std::string prev = req.host_url + req.full_path + "?" + query_with_marker(req, page->items.front().value("id", ""));
+    links.push_back({{"rel", "previous"}, {"href", prev + "&page_reverse=True"}});
+  }
+  if (!links.empty()) body[collection + "_links"] = links;
+  return json_response(200, body);
+}
+
+Response item_response(const Request& req, int status, const std::string& resource, Json item) {
+  keep_fields(item, requested_fields(req));
+  return json_response(status, {{resource, item}});
+}
+
+Router make_network_router(Ctx ctx) {
+  Router r;
+  r.add_sync(
+      "GET", "/",
+      [](Request& req) {
+        return json_response(200, {{"versions", Json::array({version_entry(req)})}});
+      },
+      false);
+  r.add_sync(
+      "GET", "/v2.0", [](Request& req) { return json_response(200, resources(req)); }, false);
+  add_extension_routes(r);
+
+  r.add_sync("GET", "/v2.0/networks", [ctx](Request& req) {
+    return list_response(req, "networks", ctx.networks.list_networks(caller(req)), kNetworkFilters);
+  });
+  r.add_sync("POST", "/v2.0/networks", [ctx](Request& req) {
+    auto body = resource_body(req, "network");
+    if (!body.ok()) return fail(body.status());
+    auto n = ctx.networks.create_network(caller(req), *body);
+    return n.ok() ? item_response(req, 201, "network", *n) : fail(n.status());
+  });
+  r.add_sync("GET", "/v2.0/networks/{network_id}", [ctx](Request& req) {
+    auto n = ctx.networks.get_network(caller(req), req.params["network_id"]);
+    return n.ok() ? item_response(req, 200, "network", *n) : fail(n.status());
+  });
+  r.add_sync("PUT", "/v2.0/networks/{network_id}", [ctx](Request& req) {
+    auto body = resource_body(req, "network");
+    if (!body.ok()) return fail(body.status());
+    auto n = ctx.networks.update_network(caller(req), req.params["network_id"], *body);
+    return n.ok() ? item_response(req, 200, "network", *n) : fail(n.status());
+  });
+  r.add_sync("DELETE", "/v2.0/networks/{network_id}", [ctx](Request& req) {
+    Status st = ctx.networks.delete_network(caller(req), req.params["network_id"]);
+    return st.ok() ? empty_response(204) : fail(st);
+  });
+  add_subnet_routes(r, ctx);
+  add_port_routes(r, ctx);
+  add_security_group_routes(r, ctx);
+  return r;
+}
+
+}  // namespace stacklab::api::network_api

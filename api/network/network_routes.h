@@ -1,0 +1,38 @@
+// Neutron v2.0's REST mapping onto NetworkService, served at /networking:
+// version documents, extensions, networks, subnets, ports, security groups
+// and their rules.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "api/router.h"
+#include "engine/network/network_service.h"
+
+namespace stacklab::api::network_api {
+
+struct Ctx {
+  network::NetworkService& networks;
+};
+
+Router make_network_router(Ctx ctx);
+
+// ---- shared by the route files ----
+void add_extension_routes(Router& r);
+void add_subnet_routes(Router& r, Ctx ctx);
+void add_port_routes(Router& r, Ctx ctx);
+void add_security_group_routes(Router& r, Ctx ctx);
+// {"NeutronError": {"type", "message", "detail"}} with the status's Neutron exception name.
+Response fail(const Status& st);
+Credentials caller(const Request& req);
+// The `resource` object of a POST/PUT body ("network"), or 400 as Neutron words it.
+Result<Json> resource_body(const Request& req, const std::string& resource);
+// A Neutron list answer: filters on `filter_fields` (repeated values OR'ed,
+// tags/tags-any/not-tags/not-tags-any), sort_key/sort_dir, limit/marker with
+// "<collection>_links", and `fields`.
+Response list_response(const Request& req, const std::string& collection, std::vector<Json> items,
+                       const std::vector<std::string>& filter_fields);
+// One resource as {"<resource>": {...}}, cut to the request's `fields`.
+Response item_response(const Request& req, int status, const std::string& resource, Json item);
+
+}  // namespace stacklab::api::network_api

@@ -1,0 +1,41 @@
+// /v2.0/subnets.
+#include "api/network/network_routes.h"
+
+namespace stacklab::api::network_api {
+
+namespace {
+
+const std::vector<std::string> kSubnetFilters = {
+    "id",          "name",       "network_id",      "project_id",   "tenant_id",         "ip_version",
+    "cidr",        "gateway_ip", "enable_dhcp",     "ipv6_ra_mode", "ipv6_address_mode", "subnetpool_id",
+    "description", "segment_id", "revision_number", "created_at",   "updated_at"};
+
+}  // namespace
+
+void add_subnet_routes(Router& r, Ctx ctx) {
+  r.add_sync("GET", "/v2.0/subnets", [ctx](Request& req) {
+    return list_response(req, "subnets", ctx.networks.list_subnets(caller(req)), kSubnetFilters);
+  });
+  r.add_sync("POST", "/v2.0/subnets", [ctx](Request& req) {
+    auto body = resource_body(req, "subnet");
+    if (!body.ok()) return fail(body.status());
+    auto s = ctx.networks.create_subnet(caller(req), *body);
+    return s.ok() ? item_response(req, 201, "subnet", *s) : fail(s.status());
+  });
+  r.add_sync("GET", "/v2.0/subnets/{subnet_id}", [ctx](Request& req) {
+    auto s = ctx.networks.get_subnet(caller(req), req.params["subnet_id"]);
+    return s.ok() ? item_response(req, 200, "subnet", *s) : fail(s.status());
+  });
+  r.add_sync("PUT", "/v2.0/subnets/{subnet_id}", [ctx](Request& req) {
+    auto body = resource_body(req, "subnet");
+    if (!body.ok()) return fail(body.status());
+    auto s = ctx.networks.update_subnet(caller(req), req.params["subnet_id"], *body);
+    return s.ok() ? item_response(req, 200, "subnet", *s) : fail(s.status());
+  });
+  r.add_sync("DELETE", "/v2.0/subnets/{subnet_id}", [ctx](Request& req) {
+    Status st = ctx.networks.delete_subnet(caller(req), req.params["subnet_id"]);
+    return st.ok() ? empty_response(204) : fail(st);
+  });
+}
+
+}  // namespace stacklab::api::network_api

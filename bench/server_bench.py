@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Compute API benchmarks with many servers: POST /servers and GET /servers/detail.
+
+Starts `stacklab up --ephemeral --fast --hosts HOSTS` (simulated hypervisors, instantaneous
+spawns; quotas lifted through --config) and, on one keep-alive connection as admin:
+1. POST /servers (m1.nano, cirros), one server per request, for the first 1,000 servers and
+   the last 1,000 (those between are created 100 per request): req/s, p50/p99, and the
+   server's CPU time per request (utime+stime from /proc, less noisy than req/s on a shared
+   machine).
+2. GET /servers/detail (Nova's max page: 1000 servers), ?limit=100 and GET /servers (ids and
+   names, 1000), p50/p99 over LIST_RUNS requests, with 1,000 servers in the cloud (the
+   in-process baseline) and with N_SERVERS; ratio = p50 at N_SERVERS / p50 at 1,000.
+All servers are ACTIVE before the lists are measured (the build runs on the engine loop).
+
+usage: bench/server_bench.py build/stacklab   (env N_SERVERS=10000 HOSTS=1000 LIST_RUNS=20)
+Prints `key value` lines (bench/RESULTS.md records them).
+"""
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+N_SERVERS = int(os.environ.get("N_SERVERS", "10000"))
+HOSTS = int(os.environ.get("HOSTS", "1000"))
+LIST_RUNS = int(os.environ.get("LIST_RUNS", "20"))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def pct(sorted_ms, p):
+    return sorted_ms[min(len(sorted_ms) - 1, int(len(sorted_ms) * p))]
+
+
+class Client:
+    def __init__(self, port):
+        self.port = port
+        self.c = http.client.HTTPConnection("127.0.0.1", port)
+        self.h = {"Content-Type": "application/json"}
+
+    def request(self, method, path, body=None):
+        self.c.request(method, path, json.dumps(body) if body is not None else None, self.h)
+        r = self.c.getresponse()
+        data = r.read()
+        return r, data
+
+    def login(self):
+        body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+            "name": "admin", "domain": {"id": "default"}, "password": "nomoresecret"}}},
+            "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}
+        r, _ = self.request("POST", "/identity/v3/auth/tokens", body)
+        self.h["X-Auth-Token"] = r.getheader("X-Subject-Token")
+        self.h["OpenStack-API-Version"] = "compute 2.47"
+
+
+def wait_ready(port):
+    for _ in range(500):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            c.request("GET", "/identity/v3")
+            c.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.02)
+    raise SystemExit("stacklab did not start")
+
+
+def measure_lists(c, label):
+    for name, path in (("detail1000", "/compute/v2.1/servers/detail"),
+                       ("detail100", "/compute/v2.1/servers/detail?limit=100"),
+                       ("index1000", "/compute/v2.1/servers")):
+        lat = []
+        for _ in range(LIST_RUNS):
+            t = time.perf_counter()
+            r, data = c.request("GET", path)
+            lat.append((time.perf_counter() - t) * 1000)
+            assert r.status == 200, (r.status, data[:200])
+        n = len(json.loads(data)["servers"])
+        lat.sort()
+        print(f"{label}.{name}.returned {n}")
+        print(f"{label}.{name}.p50_ms {statistics.median(lat):.2f}")
+        print(f"{label}.{name}.p99_ms {pct(lat, 0.99):.2f}")
+        yield name, statistics.median(lat)
+
+
+def wait_active(c, n):
+    for _ in range(600):
+        r, data = c.request("GET", "/compute/v2.1/servers/detail?status=BUILD&limit=1")
+        if not json.loads(data)["servers"]:
+            return
+        time.sleep(0.05)
+    raise SystemExit("servers did not become ACTIVE")
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/stacklab")
+    work = tempfile.mkdtemp(prefix="stacklab-server-bench-")
+    conf = os.path.join(work, "stacklab.conf")
+    with open(conf, "w") as f:
+        f.write("[quota]\ninstances = -1\ncores = -1\nram = -1\n")
+    port = free_port()
+    proc = subprocess.Popen([binary, "up", "--ephemeral", "--fast", "--hosts", str(HOSTS), "--config", conf,
+                             "--listen", f"127.0.0.1:{port}", "--quiet"], stdout=subprocess.DEVNULL)
+    try:
+        wait_ready(port)
+        c = Client(port)
+        c.login()
+        _, data = c.request("GET", "/image/v2/images?name=cirros-0.3.4-x86_64-uec")
+        image = json.loads(data)["images"][0]["id"]
+        print(f"hosts {HOSTS}")
+        print(f"servers {N_SERVERS}")
+        block = 1000
+
+        def create_singles(label, first):
+            lat = []
+            cpu0, t0 = cpu_seconds(proc.pid), time.perf_counter()
+            for i in range(first, first + block):
+                body = {"server": {"name": f"vm-{i:05d}", "imageRef": image, "flavorRef": "42",
+                                   "networks": "none"}}
+                t = time.perf_counter()
+                r, data = c.request("POST", "/compute/v2.1/servers", body)
+                lat.append((time.perf_counter() - t) * 1000)
+                assert r.status == 202, (r.status, data[:300])
+            wall, cpu = time.perf_counter() - t0, cpu_seconds(proc.pid) - cpu0
+            lat.sort()
+            print(f"{label}.req_s {len(lat) / wall:.0f}")
+            print(f"{label}.p50_ms {statistics.median(lat):.2f}")
+            print(f"{label}.p99_ms {pct(lat, 0.99):.2f}")
+            print(f"{label}.cpu_ms_per_req {cpu * 1000 / len(lat):.3f}")
+
+        # The first and the last 1,000 one per request; those between 100 per request (max_count).
+        create_singles("create_first1000", 0)
+        wait_active(c, block)
+        baseline = dict(measure_lists(c, "at1000"))
+        for i in range(block, N_SERVERS - block, 100):
+            body = {"server": {"name": f"fill-{i:05d}", "imageRef": image, "flavorRef": "42", "networks": "none",
+                               "min_count": 100, "max_count": 100}}
+            r, data = c.request("POST", "/compute/v2.1/servers", body)
+            assert r.status == 202, (r.status, data[:300])
+        create_singles(f"create_last1000", N_SERVERS - block)
+        wait_active(c, N_SERVERS)
+        for name, p50 in measure_lists(c, f"at{N_SERVERS}"):
+            print(f"ratio.{name}.p50_at{N_SERVERS}_over_at1000 {p50 / baseline[name]:.2f}")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a stuck shutdown must not hang the benchmark
+            print("shutdown.stuck 1", flush=True)
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

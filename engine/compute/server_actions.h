@@ -1,0 +1,94 @@
+// ServerActions: Nova's server actions that keep the server where it is
+// (POST /servers/{id}/action): power (pause, suspend, stop/start, reboot),
+// lock, reset state, crash dump, consoles, snapshots (createImage), rebuild,
+// shelve/unshelve and rescue. Moves (resize, migrations) are in
+// server_moves.h.
+//
+// Each action checks as nova-api and nova/compute/api.py do (404 unless
+// visible, 403 by policy, 409 "Instance <id> is locked", 409 "Cannot
+// '<action>' instance <id> while it is in vm_state <state>"), records an
+// instance action under the request id, sets its task_state and returns;
+// the hypervisor work completes later through the Clock (an event of the
+// action, the final vm_state/power_state, task_state cleared). A task_state
+// in flight refuses further actions (Nova's expected_task_state).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "engine/compute/server_tasks.h"
+
+namespace stacklab::compute {
+
+struct RebuildRequest {
+  std::string image_ref;
+  std::optional<std::string> name, admin_pass, description;
+  std::optional<Json> metadata;
+};
+
+// A console the API turns into a URL: the token names it.
+struct ConsoleAccess {
+  std::string token;
+  VncConsole vnc;
+};
+
+struct ShelveOptions {
+  int shelved_offload_time = 0;  // seconds; 0 = offload at once (Nova's default), -1 = never
+};
+
+class ServerActions {
+ public:
+  explicit ServerActions(ServerTasks& tasks, ShelveOptions shelve = {}) : t_(tasks), shelve_(shelve) {}
+
+  Status pause(const RequestContext& ctx, const std::string& id);
+  Status unpause(const RequestContext& ctx, const std::string& id);
+  Status suspend(const RequestContext& ctx, const std::string& id);
+  Status resume(const RequestContext& ctx, const std::string& id);
+  Status stop(const RequestContext& ctx, const std::string& id);
+  Status start(const RequestContext& ctx, const std::string& id);
+  Status reboot(const RequestContext& ctx, const std::string& id, RebootType type);
+  // 2.73: `reason` shown as locked_reason.
+  Status lock(const RequestContext& ctx, const std::string& id, std::optional<std::string> reason);
+  Status unlock(const RequestContext& ctx, const std::string& id);
+  // Admin: vm_state "active" or "error" (400 otherwise), task_state cleared.
+  Status reset_state(const RequestContext& ctx, const std::string& id, const std::string& state);
+  Status trigger_crash_dump(const RequestContext& ctx, const std::string& id);
+
+  // The console log, its last `length` lines (nullopt or -1: all).
+  Result<std::string> console_output(const RequestContext& ctx, const std::string& id, std::optional<int> length);
+  // A VNC console of a running server (409 "Instance <id> is not ready" without a host).
+  Result<ConsoleAccess> vnc_console(const RequestContext& ctx, const std::string& id);
+  // The server a console token opens (nullopt: unknown or expired).
+  std::optional<Json> console_by_token(const std::string& token) const;
+
+  // Snapshot into the image service: the new image's id (queued now; active
+  // when the upload ends).
+  Result<std::string> create_image(const RequestContext& ctx, const std::string& id, const std::string& name,
+                                   const Json& metadata);
+  // The rebuilt server (REBUILD now) with its new admin_pass.
+  Result<Json> rebuild(const RequestContext& ctx, const std::string& id, const RebuildRequest& request);
+  Status shelve(const RequestContext& ctx, const std::string& id);
+  Status shelve_offload(const RequestContext& ctx, const std::string& id);
+  Status unshelve(const RequestContext& ctx, const std::string& id);
+  // The rescue boot's admin password (given or generated).
+  Result<std::string> rescue(const RequestContext& ctx, const std::string& id, std::optional<std::string> admin_pass);
+  Status unrescue(const RequestContext& ctx, const std::string& id);
+
+ private:
+  struct PowerAction;
+  Status power_action(const RequestContext& ctx, const std::string& id, const PowerAction& a);
+  // The driver's snapshot of `uuid` uploaded into image `image_id`, the
+  // server's task_state going image_pending_upload -> image_uploading; then
+  // `then(status)`.
+  void snapshot_into(const std::string& request_id, const std::string& uuid, const std::string& image_id,
+                     const Credentials& owner, const std::string& event, std::function<void(Status)> then);
+  Result<std::string> new_snapshot_image(const RequestContext& ctx, const Json& server, const std::string& name,
+                                         const Json& metadata);
+  void offload(const std::string& request_id, const std::string& uuid);
+  void unshelve_offloaded(const std::string& request_id, const std::string& uuid);
+
+  ServerTasks& t_;
+  ShelveOptions shelve_;
+};
+
+}  // namespace stacklab::compute

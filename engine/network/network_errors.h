@@ -1,0 +1,51 @@
+// Neutron's named failures.
+//
+// Neutron answers every failure with the name of its exception class as
+// NeutronError.type (NetworkNotFound, IpAddressAlreadyAllocated, ...), which
+// neutronclient and tempest read. A Status carries only a code and a
+// message, so the name travels in front of the message, separated by
+// kNeutronTypeSeparator; api/network splits it off again.
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include "engine/core/status.h"
+
+namespace stacklab::network {
+
+inline constexpr char kNeutronTypeSeparator = '\x1f';
+
+// 'text', for messages (built by appending: GCC 12 warns falsely on "'" + std::string).
+inline std::string in_quotes(const std::string& text) {
+  std::string q = "'";
+  q += text;
+  q += '\'';
+  return q;
+}
+
+inline Status neutron_error(Code code, const std::string& type, const std::string& message) {
+  std::string m = type;
+  m += kNeutronTypeSeparator;
+  m += message;
+  return {code, std::move(m)};
+}
+
+// {type, message}; type is "" when the status carries none.
+inline std::pair<std::string, std::string> split_neutron_error(const std::string& message) {
+  auto sep = message.find(kNeutronTypeSeparator);
+  if (sep == std::string::npos) return {"", message};
+  return {message.substr(0, sep), message.substr(sep + 1)};
+}
+
+// 400 "Invalid input for operation: <why>." (Neutron's InvalidInput).
+inline Status invalid_input(const std::string& why) {
+  return neutron_error(Code::kBadRequest, "InvalidInput", "Invalid input for operation: " + why + ".");
+}
+
+// 400 "Invalid input for <field>. Reason: <why>." (attribute validation).
+inline Status invalid_attribute(const std::string& field, const std::string& why) {
+  return neutron_error(Code::kBadRequest, "HTTPBadRequest", "Invalid input for " + field + ". Reason: " + why + ".");
+}
+
+}  // namespace stacklab::network

@@ -1,0 +1,81 @@
+#include "scenarios/lab/lab_networks.h"
+
+namespace stacklab::scenarios {
+
+namespace {
+
+Credentials admin_of(const std::string& project_id) {
+  Credentials c;
+  c.project_id = project_id;
+  c.roles = {"admin", "member", "reader"};
+  return c;
+}
+
+}  // namespace
+
+Status seed_lab_networks(network::NetworkService& networks, identity::IdentityService& identity, Store& store) {
+  store.define("stacklab_meta");
+  if (store.get("stacklab_meta", "lab_networks")) return {};
+  auto admin = identity.find_project("admin", "default");
+  auto demo = identity.find_project("demo", "default");
+  if (!admin.ok()) return admin.status();
+  if (!demo.ok()) return demo.status();
+  std::string admin_id = (*admin)["id"], demo_id = (*demo)["id"];
+  Credentials as_admin = admin_of(admin_id);
+
+  return store.transaction([&]() -> Status {
+    // DevStack's lib/neutron_plugins/services/l3: the external network on br-ex's physnet.
+    const std::string public_id = "c1284c1e-1bad-4e3c-990d-eb05fd2ad2c4";
+    auto pub = networks.create_network(as_admin,
+                                       {{"name", "public"},
+                                        {"router:external", true},
+                                        {"is_default", true},
+                                        {"provider:network_type", "flat"},
+                                        {"provider:physical_network", "public"}},
+                                       public_id);
+    if (!pub.ok()) return pub.status();
+    auto sub = networks.create_subnet(as_admin,
+                                      {{"name", "public-subnet"},
+                                       {"network_id", public_id},
+                                       {"ip_version", 4},
+                                       {"cidr", "172.24.4.0/24"},
+                                       {"gateway_ip", "172.24.4.1"},
+                                       {"enable_dhcp", false}},
+                                      "45f1de67-00f3-425d-bc37-f25bc03fc721");
+    if (!sub.ok()) return sub.status();
+    sub = networks.create_subnet(as_admin, {{"name", "ipv6-public-subnet"},
+                                            {"network_id", public_id},
+                                            {"ip_version", 6},
+                                            {"cidr", "2001:db8::/64"},
+                                            {"gateway_ip", "2001:db8::2"},
+                                            {"enable_dhcp", false}});
+    if (!sub.ok()) return sub.status();
+
+    const std::string private_id = "65ba9c58-b64a-47bd-bf2c-fe2c54512354";
+    auto priv = networks.create_network(as_admin, {{"name", "private"}, {"project_id", demo_id}}, private_id);
+    if (!priv.ok()) return priv.status();
+    sub = networks.create_subnet(as_admin,
+                                 {{"name", "private-subnet"},
+                                  {"network_id", private_id},
+                                  {"project_id", demo_id},
+                                  {"ip_version", 4},
+                                  {"cidr", "10.0.0.0/26"}},
+                                 "76f73ba7-525e-4707-bab9-ff73c51b481a");
+    if (!sub.ok()) return sub.status();
+    sub = networks.create_subnet(as_admin,
+                                 {{"name", "ipv6-private-subnet"},
+                                  {"network_id", private_id},
+                                  {"project_id", demo_id},
+                                  {"ip_version", 6},
+                                  {"cidr", "fd45:dd0b:2a48::/64"},
+                                  {"ipv6_ra_mode", "slaac"},
+                                  {"ipv6_address_mode", "slaac"}},
+                                 "90246af6-2a9b-4007-800d-fd89bc4585b2");
+    if (!sub.ok()) return sub.status();
+    auto sg = networks.ensure_default_security_group(demo_id, "60e27332-5724-403c-824f-6d840b9537ee");
+    if (!sg.ok()) return sg.status();
+    return store.put("stacklab_meta", "lab_networks", Json{{"id", "lab_networks"}, {"seeded", true}});
+  });
+}
+
+}  // namespace stacklab::scenarios
