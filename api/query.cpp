@@ -69,18 +69,24 @@ void filter_items_any_of(std::vector<Json>& items, const Request& req, const std
   }
 }
 
+std::vector<std::string> split_commas(const std::string& v) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= v.size()) {
+    auto comma = v.find(',', start);
+    std::string part = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!part.empty()) out.push_back(part);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
 std::vector<std::string> requested_fields(const Request& req) {
   std::vector<std::string> out;
   for (auto [it, end] = req.query.equal_range("fields"); it != end; ++it) {
-    std::size_t start = 0;
-    const std::string& v = it->second;
-    while (start <= v.size()) {
-      auto comma = v.find(',', start);
-      std::string part = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (!part.empty()) out.push_back(part);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
+    auto parts = split_commas(it->second);
+    out.insert(out.end(), parts.begin(), parts.end());
   }
   return out;
 }
@@ -106,14 +112,8 @@ Result<std::vector<SortKey>> parse_sort(const Request& req, const std::vector<st
                                         const std::string& default_key) {
   std::vector<std::string> keys, dirs;
   auto split_into = [](const std::string& v, std::vector<std::string>& out) {
-    std::size_t start = 0;
-    while (start <= v.size()) {
-      auto comma = v.find(',', start);
-      std::string part = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (!part.empty()) out.push_back(part);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
+    auto parts = split_commas(v);
+    out.insert(out.end(), parts.begin(), parts.end());
   };
   for (auto [it, end] = req.query.equal_range("sort_key"); it != end; ++it) split_into(it->second, keys);
   for (auto [it, end] = req.query.equal_range("sort_dir"); it != end; ++it) split_into(it->second, dirs);

@@ -21,6 +21,9 @@ void filter_items(std::vector<Json>& items, const Request& req, const std::vecto
 // field among `fields`. Booleans compare as in filter_items.
 void filter_items_any_of(std::vector<Json>& items, const Request& req, const std::vector<std::string>& fields);
 
+// The non-empty parts of a comma-separated value ("a,,b" -> {"a", "b"}).
+std::vector<std::string> split_commas(const std::string& value);
+
 // The `fields` query parameters (repeatable, or comma lists), as Neutron and
 // Cinder take them; empty when none were asked.
 std::vector<std::string> requested_fields(const Request& req);

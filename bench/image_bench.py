@@ -17,36 +17,16 @@ import http.client
 import json
 import os
 import shutil
-import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
+from bench_common import admin_token, free_port, print_latency, start, stop, wait_ready
+
 SIZE_MB = int(os.environ.get("SIZE_MB", "1024"))
 N_IMAGES = int(os.environ.get("N_IMAGES", "10000"))
 LIST_RUNS = int(os.environ.get("LIST_RUNS", "200"))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def token(port):
-    c = http.client.HTTPConnection("127.0.0.1", port)
-    body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
-        "name": "admin", "domain": {"id": "default"}, "password": "nomoresecret"}}},
-        "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}
-    c.request("POST", "/identity/v3/auth/tokens", json.dumps(body), {"Content-Type": "application/json"})
-    r = c.getresponse()
-    r.read()
-    return r.getheader("X-Subject-Token")
 
 
 def timed(cmd):
@@ -59,18 +39,10 @@ def main():
     binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/stacklab")
     work = tempfile.mkdtemp(prefix="stacklab-image-bench-")
     port = free_port()
-    proc = subprocess.Popen([binary, "up", "--state", work + "/state", "--listen", f"127.0.0.1:{port}", "--quiet"],
-                            stdout=subprocess.DEVNULL)
+    proc = start([binary, "up", "--state", work + "/state", "--listen", f"127.0.0.1:{port}", "--quiet"])
     try:
-        for _ in range(200):
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-                c.request("GET", "/image")
-                c.getresponse().read()
-                break
-            except OSError:
-                time.sleep(0.02)
-        tok = token(port)
+        wait_ready(port, "/image", 200)
+        tok = admin_token(port)
         base = f"http://127.0.0.1:{port}/image/v2/images"
 
         # --- 1. data throughput ---
@@ -122,13 +94,10 @@ def main():
                 body = c.getresponse().read()
                 lat.append((time.perf_counter() - t) * 1000)
             n = len(json.loads(body)["images"])
-            lat.sort()
             print(f"{label}.returned {n}")
-            print(f"{label}.p50_ms {statistics.median(lat):.2f}")
-            print(f"{label}.p99_ms {lat[min(len(lat) - 1, int(len(lat) * 0.99))]:.2f}")
+            print_latency(label, lat)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
+        stop(proc)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -19,35 +19,15 @@ import http.client
 import json
 import os
 import shutil
-import signal
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
+from bench_common import admin_token, cpu_seconds, free_port, print_latency, start, stop, wait_ready
+
 N_SERVERS = int(os.environ.get("N_SERVERS", "10000"))
 HOSTS = int(os.environ.get("HOSTS", "1000"))
 LIST_RUNS = int(os.environ.get("LIST_RUNS", "20"))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def pct(sorted_ms, p):
-    return sorted_ms[min(len(sorted_ms) - 1, int(len(sorted_ms) * p))]
 
 
 class Client:
@@ -63,24 +43,8 @@ class Client:
         return r, data
 
     def login(self):
-        body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
-            "name": "admin", "domain": {"id": "default"}, "password": "nomoresecret"}}},
-            "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}
-        r, _ = self.request("POST", "/identity/v3/auth/tokens", body)
-        self.h["X-Auth-Token"] = r.getheader("X-Subject-Token")
+        self.h["X-Auth-Token"] = admin_token(self.port)
         self.h["OpenStack-API-Version"] = "compute 2.47"
-
-
-def wait_ready(port):
-    for _ in range(500):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            c.request("GET", "/identity/v3")
-            c.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.02)
-    raise SystemExit("stacklab did not start")
 
 
 def measure_lists(c, label):
@@ -94,11 +58,8 @@ def measure_lists(c, label):
             lat.append((time.perf_counter() - t) * 1000)
             assert r.status == 200, (r.status, data[:200])
         n = len(json.loads(data)["servers"])
-        lat.sort()
         print(f"{label}.{name}.returned {n}")
-        print(f"{label}.{name}.p50_ms {statistics.median(lat):.2f}")
-        print(f"{label}.{name}.p99_ms {pct(lat, 0.99):.2f}")
-        yield name, statistics.median(lat)
+        yield name, print_latency(f"{label}.{name}", lat)
 
 
 def wait_active(c, n):
@@ -117,10 +78,11 @@ def main():
     with open(conf, "w") as f:
         f.write("[quota]\ninstances = -1\ncores = -1\nram = -1\n")
     port = free_port()
-    proc = subprocess.Popen([binary, "up", "--ephemeral", "--fast", "--hosts", str(HOSTS), "--config", conf,
-                             "--listen", f"127.0.0.1:{port}", "--quiet"], stdout=subprocess.DEVNULL)
+    proc = start([binary, "up", "--ephemeral", "--fast", "--hosts", str(HOSTS), "--config", conf,
+                  "--listen", f"127.0.0.1:{port}", "--quiet"])
     try:
-        wait_ready(port)
+        if not wait_ready(port, "/identity/v3", 500):
+            raise SystemExit("stacklab did not start")
         c = Client(port)
         c.login()
         _, data = c.request("GET", "/image/v2/images?name=cirros-0.3.4-x86_64-uec")
@@ -140,10 +102,8 @@ def main():
                 lat.append((time.perf_counter() - t) * 1000)
                 assert r.status == 202, (r.status, data[:300])
             wall, cpu = time.perf_counter() - t0, cpu_seconds(proc.pid) - cpu0
-            lat.sort()
             print(f"{label}.req_s {len(lat) / wall:.0f}")
-            print(f"{label}.p50_ms {statistics.median(lat):.2f}")
-            print(f"{label}.p99_ms {pct(lat, 0.99):.2f}")
+            print_latency(label, lat)
             print(f"{label}.cpu_ms_per_req {cpu * 1000 / len(lat):.3f}")
 
         # The first and the last 1,000 one per request; those between 100 per request (max_count).
@@ -160,13 +120,7 @@ def main():
         for name, p50 in measure_lists(c, f"at{N_SERVERS}"):
             print(f"ratio.{name}.p50_at{N_SERVERS}_over_at1000 {p50 / baseline[name]:.2f}")
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # a stuck shutdown must not hang the benchmark
-            print("shutdown.stuck 1", flush=True)
-            proc.kill()
-            proc.wait()
+        stop(proc)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -30,13 +30,7 @@ import sys
 import tempfile
 import time
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+from bench_common import ADMIN_AUTH, free_port
 
 
 def answers(port):
@@ -48,10 +42,7 @@ def answers(port):
         return False
 
 
-TOKEN_BODY = json.dumps({"auth": {
-    "identity": {"methods": ["password"], "password": {"user": {
-        "name": "admin", "domain": {"id": "default"}, "password": "nomoresecret"}}},
-    "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}).encode()
+TOKEN_BODY = json.dumps(ADMIN_AUTH).encode()
 
 
 def token_status(port):

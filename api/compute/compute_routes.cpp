@@ -65,6 +65,7 @@ Router make_compute_router(Ctx ctx) {
   add_flavor_routes(r, ctx);
   add_keypair_routes(r, ctx);
   add_server_routes(r, ctx);
+  add_image_proxy_routes(r, ctx);
   if (ctx.quotas) add_quota_routes(r, ctx);
   if (ctx.quotas) add_limits_routes(r, ctx);
   if (ctx.usage) add_usage_routes(r, ctx);

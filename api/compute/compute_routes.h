@@ -50,6 +50,7 @@ Router make_compute_router(Ctx ctx);
 void add_flavor_routes(Router& r, Ctx ctx);
 void add_keypair_routes(Router& r, Ctx ctx);
 void add_server_routes(Router& r, Ctx ctx);
+void add_image_proxy_routes(Router& r, Ctx ctx);
 void add_quota_routes(Router& r, Ctx ctx);
 void add_limits_routes(Router& r, Ctx ctx);
 void add_usage_routes(Router& r, Ctx ctx);

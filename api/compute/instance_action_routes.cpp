@@ -1,9 +1,8 @@
 // GET /v2.1/servers/{id}/os-instance-actions[/{request_id}]: what was done
 // to a server, request by request, and (admins; everyone since 2.51,
 // without tracebacks) the events of each.
-#include <openssl/evp.h>
-
 #include "api/compute/compute_routes.h"
+#include "api/compute/server_views.h"
 #include "api/query.h"
 #include "engine/compute/instance_actions.h"
 #include "engine/core/timeutil.h"
@@ -13,21 +12,6 @@ namespace stacklab::api::compute_api {
 namespace {
 
 const Microversion k251{2, 51}, k258{2, 58}, k262{2, 62}, k266{2, 66}, k284{2, 84};
-
-// Nova's hostId: sha224(project_id + host).
-std::string host_id(const std::string& project_id, const std::string& host) {
-  std::string in = project_id + host;
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(in.data(), in.size(), md, &n, EVP_sha224(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < n; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
-}
 
 Json action_view(const Json& a, const Microversion& v) {
   Json j = {{"action", a["action"]},         {"instance_uuid", a["instance_uuid"]}, {"message", a["message"]},

@@ -100,7 +100,7 @@ Response rebuild(Request& req, Ctx ctx, const std::string& id, const Json& arg, 
   }
   auto s = ctx.server_actions->rebuild(context_of(req), id, r);
   if (!s.ok()) return fail(s.status());
-  Json view = server_detail_view(req, *s, v, ctx.servers.can_see_host_attributes(caller(req)));
+  Json view = server_update_view(req, *s, v, ctx.servers.can_see_host_attributes(caller(req)), true);
   view["adminPass"] = (*s)["admin_pass"];
   return json_response(202, {{"server", view}});
 }
@@ -222,6 +222,19 @@ Response act(Request& req, Ctx ctx, const Microversion& v) {
   }
   if (name == "os-migrateLive") return live_migrate(req, ctx, id, arg, v);
   if (name == "evacuate") return evacuate(req, ctx, id, arg, v);
+  if (name == "forceDelete") {
+    // Without soft delete (reclaim_instance_interval = 0) a force delete is a delete.
+    Status st = ctx.servers.remove(caller(req), id);
+    return st.ok() ? empty_response(202) : fail(st);
+  }
+  if (name == "restore") {
+    // Nothing is ever SOFT_DELETED here (reclaim_instance_interval = 0): a
+    // visible server is in a state restore refuses, as Nova answers then.
+    auto s = ctx.servers.get(caller(req), id);
+    if (!s.ok()) return fail(s.status());
+    return fail(Conflict("Cannot 'restore' instance " + id + " while it is in vm_state " +
+                         (*s)["vm_state"].get<std::string>()));
+  }
   return fail(BadRequest("There is no such action: " + name));
 }
 

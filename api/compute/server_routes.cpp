@@ -31,20 +31,10 @@ Json links(const Request& req, const std::string& id) {
                       {{"rel", "bookmark"}, {"href", server_url(req, id, true)}}});
 }
 
-// Nova's hostId: sha224(project_id + host), "" without a host.
+// The server's hostId, "" without a host.
 std::string host_id(const Json& s) {
   if (!s["host"].is_string()) return "";
-  std::string in = s["project_id"].get<std::string>() + s["host"].get<std::string>();
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(in.data(), in.size(), md, &n, EVP_sha224(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < n; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
+  return compute_api::host_id(s["project_id"].get<std::string>(), s["host"].get<std::string>());
 }
 
 // "2026-01-01T00:00:00.000000" (Nova's launched_at / terminated_at), or null.
@@ -387,8 +377,48 @@ Response list_servers(Request& req, Ctx ctx, const Microversion& v, bool detail)
 
 }  // namespace
 
+std::string host_id(const std::string& project_id, const std::string& host) {
+  std::string in = project_id + host;
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(in.data(), in.size(), md, &n, EVP_sha224(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < n; ++i) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 15];
+  }
+  return out;
+}
+
+// 2.71: the server's group (at most one), from its scheduler hint.
+static Json server_groups_of(const Json& s) {
+  Json groups = Json::array();
+  const Json hints = s.value("scheduler_hints", Json::object());
+  if (hints.contains("group") && hints["group"].is_string() && !hints["group"].get<std::string>().empty())
+    groups.push_back(hints["group"]);
+  return groups;
+}
+
 Json server_detail_view(const Request& req, const Json& server, const Microversion& v, bool admin) {
-  return detail_view(req, server, v, admin);
+  Json j = detail_view(req, server, v, admin);
+  if (v >= Microversion{2, 71}) j["server_groups"] = server_groups_of(server);
+  return j;
+}
+
+Json server_update_view(const Request& req, const Json& server, const Microversion& v, bool admin, bool rebuild) {
+  Json j = server_detail_view(req, server, v, admin);
+  if (rebuild && v >= Microversion{2, 57}) j["user_data"] = server.value("user_data", Json(nullptr));
+  if (v >= Microversion{2, 75}) return j;
+  bool keep_key_name = rebuild && v >= Microversion{2, 54};
+  for (auto it = j.begin(); it != j.end();) {
+    const std::string& k = it.key();
+    bool extension = k.rfind("OS-EXT-", 0) == 0 || k.rfind("OS-SRV-USG:", 0) == 0 ||
+                     k == "os-extended-volumes:volumes_attached" || k == "config_drive" ||
+                     (k == "key_name" && !keep_key_name) || k == "security_groups" || k == "host_status";
+    it = extension ? j.erase(it) : std::next(it);
+  }
+  return j;
 }
 
 void add_server_routes(Router& r, Ctx ctx) {
@@ -406,7 +436,7 @@ void add_server_routes(Router& r, Ctx ctx) {
       Credentials who = caller(req);
       auto s = ctx.servers.get(who, req.params["server_id"]);
       if (!s.ok()) return fail(s.status());
-      return json_response(200, {{"server", detail_view(req, *s, v, ctx.servers.can_see_host_attributes(who))}});
+      return json_response(200, {{"server", server_detail_view(req, *s, v, ctx.servers.can_see_host_attributes(who))}});
     });
   });
   r.add_sync("DELETE", "/v2.1/servers/{server_id}", [ctx](Request& req) {

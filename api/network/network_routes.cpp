@@ -32,19 +32,6 @@ Json resources(const Request& req) {
   return {{"resources", out}};
 }
 
-std::vector<std::string> split_commas(const std::string& v) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= v.size()) {
-    auto comma = v.find(',', start);
-    std::string part = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!part.empty()) out.push_back(part);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 // Neutron's tag filters: tags (all of), tags-any (one of), not-tags, not-tags-any.
 void filter_tags(std::vector<Json>& items, const Request& req) {
   for (const char* key : {"tags", "tags-any", "not-tags", "not-tags-any"}) {
@@ -61,25 +48,6 @@ void filter_tags(std::vector<Json>& items, const Request& req) {
     });
   }
 }
-
-const std::vector<std::string> kNetworkFilters = {"id",
-                                                  "name",
-                                                  "project_id",
-                                                  "tenant_id",
-                                                  "admin_state_up",
-                                                  "status",
-                                                  "shared",
-                                                  "router:external",
-                                                  "is_default",
-                                                  "mtu",
-                                                  "description",
-                                                  "port_security_enabled",
-                                                  "revision_number",
-                                                  "provider:network_type",
-                                                  "provider:physical_network",
-                                                  "provider:segmentation_id",
-                                                  "created_at",
-                                                  "updated_at"};
 
 }  // namespace
 
@@ -150,7 +118,7 @@ Router make_network_router(Ctx ctx) {
   add_extension_routes(r);
 
   r.add_sync("GET", "/v2.0/networks", [ctx](Request& req) {
-    return list_response(req, "networks", ctx.networks.list_networks(caller(req)), kNetworkFilters);
+    return list_response(req, "networks", ctx.networks.list_networks(caller(req)), network::kNetworkFilters);
   });
   r.add_sync("POST", "/v2.0/networks", [ctx](Request& req) {
     auto body = resource_body(req, "network");

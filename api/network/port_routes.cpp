@@ -8,24 +8,6 @@ namespace stacklab::api::network_api {
 
 namespace {
 
-const std::vector<std::string> kPortFilters = {"id",
-                                               "name",
-                                               "network_id",
-                                               "project_id",
-                                               "tenant_id",
-                                               "mac_address",
-                                               "admin_state_up",
-                                               "status",
-                                               "device_id",
-                                               "device_owner",
-                                               "description",
-                                               "port_security_enabled",
-                                               "binding:host_id",
-                                               "binding:vnic_type",
-                                               "revision_number",
-                                               "created_at",
-                                               "updated_at"};
-
 // Each fixed_ips=key=value narrows the ports to those with a matching address.
 void filter_fixed_ips(std::vector<Json>& ports, const Request& req) {
   for (auto [it, end] = req.query.equal_range("fixed_ips"); it != end; ++it) {
@@ -48,7 +30,7 @@ void add_port_routes(Router& r, Ctx ctx) {
   r.add_sync("GET", "/v2.0/ports", [ctx](Request& req) {
     std::vector<Json> ports = ctx.networks.list_ports(caller(req));
     filter_fixed_ips(ports, req);
-    return list_response(req, "ports", std::move(ports), kPortFilters);
+    return list_response(req, "ports", std::move(ports), network::kPortFilters);
   });
   r.add_sync("POST", "/v2.0/ports", [ctx](Request& req) {
     auto body = resource_body(req, "port");

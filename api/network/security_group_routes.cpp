@@ -3,31 +3,12 @@
 
 namespace stacklab::api::network_api {
 
-namespace {
-
-const std::vector<std::string> kGroupFilters = {"id",       "name",       "description", "project_id",     "tenant_id",
-                                                "stateful", "created_at", "updated_at",  "revision_number"};
-const std::vector<std::string> kRuleFilters = {"id",
-                                               "security_group_id",
-                                               "direction",
-                                               "ethertype",
-                                               "protocol",
-                                               "port_range_min",
-                                               "port_range_max",
-                                               "remote_ip_prefix",
-                                               "remote_group_id",
-                                               "description",
-                                               "project_id",
-                                               "tenant_id",
-                                               "created_at",
-                                               "updated_at",
-                                               "revision_number"};
-
-}  // namespace
+namespace {}  // namespace
 
 void add_security_group_routes(Router& r, Ctx ctx) {
   r.add_sync("GET", "/v2.0/security-groups", [ctx](Request& req) {
-    return list_response(req, "security_groups", ctx.networks.list_security_groups(caller(req)), kGroupFilters);
+    return list_response(req, "security_groups", ctx.networks.list_security_groups(caller(req)),
+                         network::kSecurityGroupFilters);
   });
   r.add_sync("POST", "/v2.0/security-groups", [ctx](Request& req) {
     auto body = resource_body(req, "security_group");
@@ -52,7 +33,7 @@ void add_security_group_routes(Router& r, Ctx ctx) {
 
   r.add_sync("GET", "/v2.0/security-group-rules", [ctx](Request& req) {
     return list_response(req, "security_group_rules", ctx.networks.list_security_group_rules(caller(req)),
-                         kRuleFilters);
+                         network::kSecurityGroupRuleFilters);
   });
   r.add_sync("POST", "/v2.0/security-group-rules", [ctx](Request& req) {
     auto body = resource_body(req, "security_group_rule");

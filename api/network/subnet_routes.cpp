@@ -3,18 +3,11 @@
 
 namespace stacklab::api::network_api {
 
-namespace {
-
-const std::vector<std::string> kSubnetFilters = {
-    "id",          "name",       "network_id",      "project_id",   "tenant_id",         "ip_version",
-    "cidr",        "gateway_ip", "enable_dhcp",     "ipv6_ra_mode", "ipv6_address_mode", "subnetpool_id",
-    "description", "segment_id", "revision_number", "created_at",   "updated_at"};
-
-}  // namespace
+namespace {}  // namespace
 
 void add_subnet_routes(Router& r, Ctx ctx) {
   r.add_sync("GET", "/v2.0/subnets", [ctx](Request& req) {
-    return list_response(req, "subnets", ctx.networks.list_subnets(caller(req)), kSubnetFilters);
+    return list_response(req, "subnets", ctx.networks.list_subnets(caller(req)), network::kSubnetFilters);
   });
   r.add_sync("POST", "/v2.0/subnets", [ctx](Request& req) {
     auto body = resource_body(req, "subnet");

@@ -101,7 +101,10 @@ Status AggregateService::seed(const std::vector<AggregateSeed>& seeds) {
 }
 
 Result<const Json*> AggregateService::find(const std::string& id) const {
-  bool digits = !id.empty() && std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isdigit(c); });
+  // An integer (negative ones too: simply not found, as Nova) or 400.
+  std::string digits_part = !id.empty() && id[0] == '-' ? id.substr(1) : id;
+  bool digits = !digits_part.empty() && digits_part.size() < 19 &&
+                std::all_of(digits_part.begin(), digits_part.end(), [](unsigned char c) { return std::isdigit(c); });
   if (!digits) return BadRequest("Invalid input received: id must be an integer");
   auto found = store_.find(kKind, "seq", std::stoll(id));
   if (found.empty()) return NotFound("Aggregate " + id + " could not be found.");

@@ -365,7 +365,7 @@ Result<Json> ServerActions::rebuild(const RequestContext& ctx, const std::string
         [this, was_stopped](Json& s, const Status& st) {
           if (!st.ok()) {
             s["vm_state"] = "error";
-            s["fault"] = {{"code", 500}, {"message", st.message()}, {"created", t_.now_seconds()}};
+            s["fault"] = t_.fault(st);
             return;
           }
           s["vm_state"] = was_stopped ? "stopped" : "active";

@@ -57,6 +57,20 @@ Status ServerMoves::save_migration(Json& m, const std::string& status) {
   return t_.d.store.put(kMigration, m["id"].get<std::string>(), m);
 }
 
+void ServerMoves::set_migration_status(const std::string& mid, const std::string& status) {
+  if (const Json* stored = t_.d.store.get(kMigration, mid)) {
+    Json m = *stored;
+    (void)save_migration(m, status);
+  }
+}
+
+void ServerMoves::save_error(Json& s, const Status& failure) {
+  s["vm_state"] = "error";
+  s["task_state"] = nullptr;
+  s["fault"] = t_.fault(failure);
+  (void)t_.save(s);
+}
+
 std::optional<Json> ServerMoves::migration_of(const std::string& uuid, const std::vector<std::string>& statuses) const {
   std::optional<Json> latest;
   for (const Json* m : t_.d.store.find(kMigration, "instance_uuid", uuid))
@@ -171,16 +185,7 @@ Status ServerMoves::resize(const RequestContext& ctx, const std::string& id, con
   if ((*flavor)["disk"].get<long long>() == 0 && (*s)["flavor"]["disk"].get<long long>() > 0)
     return BadRequest("Resize to zero disk flavor is not allowed.");
   Json m = new_migration(ctx, *s, "resize", *flavor);
-  Status st = claim_destination(*s, *flavor, m, true, std::nullopt);
-  if (!st.ok()) return st.code() == Code::kConflict ? BadRequest(st.message()) : st;
-  const std::string uuid = (*s)["id"];
-  t_.d.log.start(ctx, uuid, (*s)["project_id"], "resize");
-  (void)save_migration(m, "pre-migrating");
-  st = t_.set_task(*s, "resize_prep");
-  if (!st.ok()) return st;
-  t_.d.clock.schedule(
-      Duration(0), [this, rid = ctx.request_id, uuid, mid = m["id"].get<std::string>()] { cold_move(rid, uuid, mid); });
-  return {};
+  return start_cold_move(ctx, *s, m, *flavor, true, std::nullopt, "resize");
 }
 
 Status ServerMoves::migrate(const RequestContext& ctx, const std::string& id, std::optional<std::string> host) {
@@ -188,12 +193,18 @@ Status ServerMoves::migrate(const RequestContext& ctx, const std::string& id, st
   if (!s.ok()) return s.status();
   if (host && !t_.driver_on(*host)) return BadRequest("Compute host " + *host + " could not be found.");
   Json m = new_migration(ctx, *s, "migration", (*s)["flavor"]);
-  Status st = claim_destination(*s, (*s)["flavor"], m, false, host);
+  const Json flavor = (*s)["flavor"];
+  return start_cold_move(ctx, *s, m, flavor, false, host, "migrate");
+}
+
+Status ServerMoves::start_cold_move(const RequestContext& ctx, Json& s, Json& m, const Json& flavor, bool same_host_ok,
+                                    const std::optional<std::string>& host, const std::string& action) {
+  Status st = claim_destination(s, flavor, m, same_host_ok, host);
   if (!st.ok()) return st.code() == Code::kConflict ? BadRequest(st.message()) : st;
-  const std::string uuid = (*s)["id"];
-  t_.d.log.start(ctx, uuid, (*s)["project_id"], "migrate");
+  const std::string uuid = s["id"];
+  t_.d.log.start(ctx, uuid, s["project_id"], action);
   (void)save_migration(m, "pre-migrating");
-  st = t_.set_task(*s, "resize_prep");
+  st = t_.set_task(s, "resize_prep");
   if (!st.ok()) return st;
   t_.d.clock.schedule(
       Duration(0), [this, rid = ctx.request_id, uuid, mid = m["id"].get<std::string>()] { cold_move(rid, uuid, mid); });
@@ -214,16 +225,10 @@ void ServerMoves::cold_move(const std::string& rid, const std::string& uuid, con
   // resize_instance leaves it), the migration errors, allocations go back.
   auto fail = [this, uuid, mid](const Status& st) {
     restore_allocation(uuid, mid);
-    if (const Json* mm = t_.d.store.get(kMigration, mid)) {
-      Json m = *mm;
-      (void)save_migration(m, "error");
-    }
+    set_migration_status(mid, "error");
     auto cur = t_.load(uuid);
     if (!cur || task_state_of(*cur) == "deleting") return;
-    (*cur)["vm_state"] = "error";
-    (*cur)["task_state"] = nullptr;
-    (*cur)["fault"] = {{"code", 500}, {"message", st.message()}, {"created", t_.now_seconds()}};
-    (void)t_.save(*cur);
+    save_error(*cur, st);
   };
   if (!src || !dst) return fail(Status(Code::kInternal, "Compute host not found for the migration of " + uuid));
   (*s)["system_metadata"]["old_vm_state"] = (*s)["vm_state"];
@@ -255,11 +260,7 @@ void ServerMoves::cold_move(const std::string& rid, const std::string& uuid, con
       Json m = *mm;
       if (!st.ok()) {
         (void)save_migration(m, "error");
-        (*cur)["vm_state"] = "error";
-        (*cur)["task_state"] = nullptr;
-        (*cur)["fault"] = {{"code", 500}, {"message", st.message()}, {"created", t_.now_seconds()}};
-        (void)t_.save(*cur);
-        return;
+        return save_error(*cur, st);
       }
       (void)save_migration(m, "finished");
       (*cur)["vm_state"] = "resized";
@@ -390,36 +391,41 @@ Status ServerMoves::live_migrate(const RequestContext& ctx, const std::string& i
   return {};
 }
 
-void ServerMoves::live_move(const std::string& rid, const std::string& uuid, const std::string& mid) {
-  auto s = t_.load(uuid);
+bool ServerMoves::conduct(const std::string& rid, const std::string& uuid, const std::string& mid,
+                          const std::string& event, Json& s, Json& m) {
+  auto loaded = t_.load(uuid);
   const Json* stored = t_.d.store.get(kMigration, mid);
-  if (!s || !stored || task_state_of(*s) == "deleting") return;
-  Json m = *stored;
+  if (!loaded || !stored || task_state_of(*loaded) == "deleting") return false;
+  s = std::move(*loaded);
+  m = *stored;
   std::optional<std::string> host;
   if (m.contains("requested_host")) host = m["requested_host"].get<std::string>();
-  // The conductor picks (and claims) the destination; no host: the server stays, unharmed.
-  t_.d.log.event_start(rid, uuid, "conductor_live_migrate_instance");
-  Status st = claim_destination(*s, (*s)["flavor"], m, false, host);
-  t_.d.log.event_finish(rid, uuid, "conductor_live_migrate_instance", st);
+  t_.d.log.event_start(rid, uuid, event);
+  Status st = claim_destination(s, s["flavor"], m, false, host);
+  t_.d.log.event_finish(rid, uuid, event, st);
   if (!st.ok()) {
     (void)save_migration(m, "error");
-    (void)t_.set_task(*s, "");
-    return;
+    (void)t_.set_task(s, "");
+    return false;
   }
+  return true;
+}
+
+void ServerMoves::live_move(const std::string& rid, const std::string& uuid, const std::string& mid) {
+  // The conductor picks (and claims) the destination; no host: the server stays, unharmed.
+  Json s, m;
+  if (!conduct(rid, uuid, mid, "conductor_live_migrate_instance", s, m)) return;
   (void)save_migration(m, "running");
-  ComputeDriver* src = t_.driver_of(*s);
+  ComputeDriver* src = t_.driver_of(s);
   ComputeDriver* dst = t_.driver_on(str(m["dest_compute"]));
-  bool paused = (*s)["vm_state"] == "paused";
+  bool paused = s["vm_state"] == "paused";
   auto fail = [this, uuid, mid](const Status&) {
     restore_allocation(uuid, mid);
-    if (const Json* mm = t_.d.store.get(kMigration, mid)) {
-      Json m = *mm;
-      (void)save_migration(m, "error");
-    }
+    set_migration_status(mid, "error");
     if (auto cur = t_.load(uuid); cur && task_state_of(*cur) != "deleting") (void)t_.set_task(*cur, "");
   };
   if (!src || !dst) return fail({});
-  t_.d.log.event_start(rid, uuid, "compute_live_migration", str((*s)["host"]));
+  t_.d.log.event_start(rid, uuid, "compute_live_migration", str(s["host"]));
   // Simulated as the disk and memory copy (the guest keeps its state across).
   src->migrate_disk_and_power_off(uuid, [this, rid, uuid, mid, src, dst, paused, fail](Status st) {
     if (!st.ok()) {
@@ -482,28 +488,16 @@ Result<std::string> ServerMoves::evacuate(const RequestContext& ctx, const std::
   Status st = t_.set_task(*s, "rebuilding");
   if (!st.ok()) return st;
   t_.d.clock.schedule(Duration(0), [this, rid = ctx.request_id, uuid, mid = m["id"].get<std::string>(), was_stopped] {
-    auto s = t_.load(uuid);
-    const Json* mm = t_.d.store.get(kMigration, mid);
-    if (!s || !mm || task_state_of(*s) == "deleting") return;
-    Json m = *mm;
-    std::optional<std::string> host;
-    if (m.contains("requested_host")) host = m["requested_host"].get<std::string>();
+    Json s, m;
+    if (!conduct(rid, uuid, mid, "conductor_rebuild_server", s, m)) return;
     // The dead source's claim is dropped with the move (Nova keeps it until
     // the source comes back and cleans up; this lab has nobody to clean it).
-    t_.d.log.event_start(rid, uuid, "conductor_rebuild_server");
-    Status st = claim_destination(*s, (*s)["flavor"], m, false, host);
-    t_.d.log.event_finish(rid, uuid, "conductor_rebuild_server", st);
-    if (!st.ok()) {
-      (void)save_migration(m, "error");
-      (void)t_.set_task(*s, "");
-      return;
-    }
     (void)t_.d.placement.delete_allocations(mid);
     (void)save_migration(m, "pre-migrating");
-    (*s)["host"] = m["dest_compute"];
-    (*s)["node"] = m["dest_node"];
-    (void)t_.save(*s);
-    InstanceSpec spec = t_.d.servers.instance_spec(*s);
+    s["host"] = m["dest_compute"];
+    s["node"] = m["dest_node"];
+    (void)t_.save(s);
+    InstanceSpec spec = t_.d.servers.instance_spec(s);
     t_.run(
         rid, uuid, "compute_rebuild_instance",
         [spec, was_stopped](ComputeDriver& drv, ComputeDriver::Done done) {
@@ -513,10 +507,7 @@ Result<std::string> ServerMoves::evacuate(const RequestContext& ctx, const std::
           });
         },
         [this, mid, was_stopped](Json& s, const Status& st) {
-          if (const Json* mm = t_.d.store.get(kMigration, mid)) {
-            Json m = *mm;
-            (void)save_migration(m, st.ok() ? "done" : "failed");
-          }
+          set_migration_status(mid, st.ok() ? "done" : "failed");
           if (!st.ok()) {
             s["vm_state"] = "error";
             return;

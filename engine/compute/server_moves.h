@@ -75,6 +75,21 @@ class ServerMoves {
   void restore_allocation(const std::string& instance_uuid, const std::string& migration_uuid);
   Status move_allocation(const std::string& from, const std::string& to, const std::string& consumer_type);
   Result<Json> flavor_info(const Credentials& caller, const std::string& flavor_ref) const;
+  // The migration's status set and saved, if it is still stored.
+  void set_migration_status(const std::string& migration_id, const std::string& status);
+  // The server in ERROR with the fault of `failure`, task_state cleared, saved.
+  void save_error(Json& server, const Status& failure);
+  // Resize and cold migration, once the request is checked: the destination
+  // claimed (NoValidHost: 400), the action logged as `action`, the move queued.
+  Status start_cold_move(const RequestContext& ctx, Json& server, Json& migration, const Json& flavor,
+                         bool same_host_ok, const std::optional<std::string>& host, const std::string& action);
+  // The conductor's step of a queued live migration or evacuation: loads the
+  // server and the migration and claims the destination (the migration's
+  // requested_host, if any), recorded as event `event`. False when the move
+  // is over: the server or migration is gone, the server is being deleted, or
+  // no destination fits (the migration errors, the server stays, unharmed).
+  bool conduct(const std::string& request_id, const std::string& uuid, const std::string& migration_id,
+               const std::string& event, Json& server, Json& migration);
   void cold_move(const std::string& request_id, const std::string& uuid, const std::string& migration_id);
   void live_move(const std::string& request_id, const std::string& uuid, const std::string& migration_id);
 

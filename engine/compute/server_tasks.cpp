@@ -75,6 +75,10 @@ std::string ServerTasks::generate_password() {
   return out;
 }
 
+Json ServerTasks::fault(const Status& failure) const {
+  return {{"code", 500}, {"message", failure.message()}, {"created", now_seconds()}};
+}
+
 std::string ServerTasks::now_seconds() const { return format_iso_seconds(d.clock.now()); }
 std::string ServerTasks::now_micro() const { return format_iso_micro(d.clock.now()); }
 

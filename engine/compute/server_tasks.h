@@ -66,6 +66,9 @@ class ServerTasks {
   // Sets task_state (and anything `change` adds) and saves.
   Status set_task(Json& server, const std::string& task_state);
 
+  // A server's "fault" for a failed operation: {code 500, message, created}.
+  Json fault(const Status& failure) const;
+
   // Nova's generated admin password (12 characters, no look-alikes).
   std::string generate_password();
   std::string now_seconds() const;

@@ -7,6 +7,14 @@
 
 namespace stacklab::network {
 
+std::set<std::string> attribute_set(const std::vector<std::string>& filters, const std::set<std::string>& more) {
+  std::set<std::string> out(filters.begin(), filters.end());
+  out.insert(more.begin(), more.end());
+  return out;
+}
+
+std::string text_of(const Json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
 Status check_attributes(const Json& body, const std::set<std::string>& writable, const std::set<std::string>& known,
                         const char* verb) {
   std::string unknown;

@@ -5,11 +5,18 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "engine/core/status.h"
 #include "engine/core/store.h"
 
 namespace stacklab::network {
+
+// A resource's known attributes: those its list filters on and `more`.
+std::set<std::string> attribute_set(const std::vector<std::string>& filters, const std::set<std::string>& more);
+
+// A request value as text: strings as they are, anything else as JSON.
+std::string text_of(const Json& value);
 
 // 400 "Unrecognized attribute(s) 'x'" for unknown keys and "Attribute 'x' not
 // allowed in POST" (or PUT) for known ones the verb cannot set.

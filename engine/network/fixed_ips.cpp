@@ -5,14 +5,13 @@
 #include <algorithm>
 #include <map>
 
+#include "engine/network/attributes.h"
 #include "engine/network/network_errors.h"
 #include "engine/network/network_service.h"
 
 namespace stacklab::network {
 
 namespace {
-
-std::string text_of(const Json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 bool automatic_addresses(const Json& subnet) {
   return subnet["ipv6_address_mode"] == "slaac" || subnet["ipv6_address_mode"] == "dhcpv6-stateless";

@@ -28,6 +28,11 @@
 
 namespace stacklab::network {
 
+// The attributes each list (GET /v2.0/<collection>) filters and sorts on,
+// Neutron's is_filter ones; each resource's known attributes include them.
+extern const std::vector<std::string> kNetworkFilters, kSubnetFilters, kPortFilters, kSecurityGroupFilters,
+    kSecurityGroupRuleFilters;
+
 struct NetworkOptions {
   std::string tenant_network_type = "vxlan";  // [ml2] tenant_network_types (the first one)
   long long vni_min = 1, vni_max = 1000;      // [ml2_type_vxlan] vni_ranges

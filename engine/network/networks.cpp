@@ -11,35 +11,30 @@
 
 namespace stacklab::network {
 
+const std::vector<std::string> kNetworkFilters = {"id",
+                                                  "name",
+                                                  "project_id",
+                                                  "tenant_id",
+                                                  "admin_state_up",
+                                                  "status",
+                                                  "shared",
+                                                  "router:external",
+                                                  "is_default",
+                                                  "mtu",
+                                                  "description",
+                                                  "port_security_enabled",
+                                                  "revision_number",
+                                                  "provider:network_type",
+                                                  "provider:physical_network",
+                                                  "provider:segmentation_id",
+                                                  "created_at",
+                                                  "updated_at"};
+
 namespace {
 
-const std::set<std::string> kNetworkFields = {"id",
-                                              "name",
-                                              "project_id",
-                                              "tenant_id",
-                                              "admin_state_up",
-                                              "status",
-                                              "subnets",
-                                              "shared",
-                                              "router:external",
-                                              "is_default",
-                                              "mtu",
-                                              "description",
-                                              "tags",
-                                              "created_at",
-                                              "updated_at",
-                                              "revision_number",
-                                              "port_security_enabled",
-                                              "l2_adjacency",
-                                              "segments",
-                                              "availability_zones",
-                                              "availability_zone_hints",
-                                              "ipv4_address_scope",
-                                              "ipv6_address_scope",
-                                              "provider:network_type",
-                                              "provider:physical_network",
-                                              "provider:segmentation_id",
-                                              "dns_domain"};
+const std::set<std::string> kNetworkFields = attribute_set(
+    kNetworkFilters, {"subnets", "tags", "l2_adjacency", "segments", "availability_zones", "availability_zone_hints",
+                      "ipv4_address_scope", "ipv6_address_scope", "dns_domain"});
 
 const char* kProviderFields[] = {"provider:network_type", "provider:physical_network", "provider:segmentation_id"};
 

@@ -12,36 +12,30 @@
 
 namespace stacklab::network {
 
+const std::vector<std::string> kPortFilters = {"id",
+                                               "name",
+                                               "network_id",
+                                               "project_id",
+                                               "tenant_id",
+                                               "mac_address",
+                                               "admin_state_up",
+                                               "status",
+                                               "device_id",
+                                               "device_owner",
+                                               "description",
+                                               "port_security_enabled",
+                                               "binding:host_id",
+                                               "binding:vnic_type",
+                                               "revision_number",
+                                               "created_at",
+                                               "updated_at"};
+
 namespace {
 
-const std::set<std::string> kPortFields = {"id",
-                                           "name",
-                                           "network_id",
-                                           "project_id",
-                                           "tenant_id",
-                                           "mac_address",
-                                           "admin_state_up",
-                                           "status",
-                                           "device_id",
-                                           "device_owner",
-                                           "fixed_ips",
-                                           "security_groups",
-                                           "allowed_address_pairs",
-                                           "extra_dhcp_opts",
-                                           "port_security_enabled",
-                                           "description",
-                                           "tags",
-                                           "created_at",
-                                           "updated_at",
-                                           "revision_number",
-                                           "binding:host_id",
-                                           "binding:vif_type",
-                                           "binding:vif_details",
-                                           "binding:vnic_type",
-                                           "binding:profile",
-                                           "ip_allocation",
-                                           "dns_name",
-                                           "qos_policy_id"};
+const std::set<std::string> kPortFields =
+    attribute_set(kPortFilters, {"fixed_ips", "security_groups", "allowed_address_pairs", "extra_dhcp_opts", "tags",
+                                 "binding:vif_type", "binding:vif_details", "binding:profile", "ip_allocation",
+                                 "dns_name", "qos_policy_id"});
 
 const std::set<std::string> kVnicTypes = {"normal",          "direct",           "macvtap",   "baremetal",
                                           "direct-physical", "virtio-forwarder", "smart-nic", "vdpa"};
@@ -50,7 +44,22 @@ Status port_not_found(const std::string& id) {
   return neutron_error(Code::kNotFound, "PortNotFound", "Port " + id + " could not be found.");
 }
 
-std::string text_of(const Json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+// Copies the binding:profile (a dictionary) and binding:vnic_type (a known
+// type) a request sets into `port`.
+Status copy_binding(const Json& body, Json& port) {
+  if (body.contains("binding:profile")) {
+    if (!body["binding:profile"].is_object())
+      return invalid_attribute("binding:profile", in_quotes(body["binding:profile"].dump()) + " is not a dictionary");
+    port["binding:profile"] = body["binding:profile"];
+  }
+  if (body.contains("binding:vnic_type")) {
+    std::string vnic = text_of(body["binding:vnic_type"]);
+    if (!kVnicTypes.count(vnic))
+      return invalid_attribute("binding:vnic_type", in_quotes(vnic) + " is not a valid vnic type");
+    port["binding:vnic_type"] = vnic;
+  }
+  return {};
+}
 
 // Binding: bound to a host = the (simulated) linuxbridge agent plugged it.
 void apply_binding(Json& port) {
@@ -223,18 +232,9 @@ Result<Json> NetworkService::create_port(const Credentials& caller, const Json& 
     if (st = authorize(policy_, "create_port:device_owner:network", caller, target); !st.ok()) return st;
   if (body.contains("binding:host_id"))
     if (st = authorize(policy_, "create_port:binding:host_id", caller, target); !st.ok()) return st;
-  if (body.contains("binding:profile")) {
+  if (body.contains("binding:profile"))
     if (st = authorize(policy_, "create_port:binding:profile", caller, target); !st.ok()) return st;
-    if (!body["binding:profile"].is_object())
-      return invalid_attribute("binding:profile", in_quotes(body["binding:profile"].dump()) + " is not a dictionary");
-    port["binding:profile"] = body["binding:profile"];
-  }
-  if (body.contains("binding:vnic_type")) {
-    std::string vnic = text_of(body["binding:vnic_type"]);
-    if (!kVnicTypes.count(vnic))
-      return invalid_attribute("binding:vnic_type", in_quotes(vnic) + " is not a valid vnic type");
-    port["binding:vnic_type"] = vnic;
-  }
+  if (st = copy_binding(body, port); !st.ok()) return st;
   if (body.contains("mac_address")) {
     if (st = authorize(policy_, "create_port:mac_address", caller, target); !st.ok()) return st;
     std::string mac = text_of(body["mac_address"]);
@@ -317,17 +317,7 @@ Result<Json> NetworkService::update_port(const Credentials& caller, const std::s
     if (Status c = copy_string(body, f, port); !c.ok()) return c;
   for (const char* f : {"admin_state_up", "port_security_enabled"})
     if (Status c = copy_boolean(body, f, port); !c.ok()) return c;
-  if (body.contains("binding:profile")) {
-    if (!body["binding:profile"].is_object())
-      return invalid_attribute("binding:profile", in_quotes(body["binding:profile"].dump()) + " is not a dictionary");
-    port["binding:profile"] = body["binding:profile"];
-  }
-  if (body.contains("binding:vnic_type")) {
-    std::string vnic = text_of(body["binding:vnic_type"]);
-    if (!kVnicTypes.count(vnic))
-      return invalid_attribute("binding:vnic_type", in_quotes(vnic) + " is not a valid vnic type");
-    port["binding:vnic_type"] = vnic;
-  }
+  if (st = copy_binding(body, port); !st.ok()) return st;
   if (body.contains("mac_address")) {
     std::string mac = text_of(body["mac_address"]);
     if (!valid_mac(mac)) return invalid_attribute("mac_address", in_quotes(mac) + " is not a valid MAC address");

@@ -12,38 +12,31 @@
 
 namespace stacklab::network {
 
+const std::vector<std::string> kSecurityGroupFilters = {
+    "id", "name", "description", "project_id", "tenant_id", "stateful", "created_at", "updated_at", "revision_number"};
+
+const std::vector<std::string> kSecurityGroupRuleFilters = {"id",
+                                                            "security_group_id",
+                                                            "direction",
+                                                            "ethertype",
+                                                            "protocol",
+                                                            "port_range_min",
+                                                            "port_range_max",
+                                                            "remote_ip_prefix",
+                                                            "remote_group_id",
+                                                            "description",
+                                                            "project_id",
+                                                            "tenant_id",
+                                                            "created_at",
+                                                            "updated_at",
+                                                            "revision_number"};
+
 namespace {
 
-const std::set<std::string> kGroupFields = {"id",
-                                            "name",
-                                            "description",
-                                            "project_id",
-                                            "tenant_id",
-                                            "stateful",
-                                            "tags",
-                                            "security_group_rules",
-                                            "created_at",
-                                            "updated_at",
-                                            "revision_number",
-                                            "shared"};
-const std::set<std::string> kRuleFields = {"id",
-                                           "security_group_id",
-                                           "direction",
-                                           "ethertype",
-                                           "protocol",
-                                           "port_range_min",
-                                           "port_range_max",
-                                           "remote_ip_prefix",
-                                           "remote_group_id",
-                                           "remote_address_group_id",
-                                           "description",
-                                           "project_id",
-                                           "tenant_id",
-                                           "created_at",
-                                           "updated_at",
-                                           "revision_number",
-                                           "normalized_cidr",
-                                           "belongs_to_default_sg"};
+const std::set<std::string> kGroupFields =
+    attribute_set(kSecurityGroupFilters, {"tags", "security_group_rules", "shared"});
+const std::set<std::string> kRuleFields =
+    attribute_set(kSecurityGroupRuleFilters, {"remote_address_group_id", "normalized_cidr", "belongs_to_default_sg"});
 
 // neutron_lib.constants.IP_PROTOCOL_MAP
 const std::map<std::string, int>& protocol_numbers() {
@@ -58,8 +51,6 @@ const std::map<std::string, int>& protocol_numbers() {
 Status group_not_found(const std::string& id) {
   return neutron_error(Code::kNotFound, "SecurityGroupNotFound", "Security group " + id + " does not exist");
 }
-
-std::string text_of(const Json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 // -1 for "any protocol".
 Result<int> protocol_number(const Json& p) {

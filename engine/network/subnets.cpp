@@ -10,32 +10,23 @@
 
 namespace stacklab::network {
 
+const std::vector<std::string> kSubnetFilters = {
+    "id",          "name",       "network_id",      "project_id",   "tenant_id",         "ip_version",
+    "cidr",        "gateway_ip", "enable_dhcp",     "ipv6_ra_mode", "ipv6_address_mode", "subnetpool_id",
+    "description", "segment_id", "revision_number", "created_at",   "updated_at"};
+
 namespace {
 
-const std::set<std::string> kSubnetFields = {"id",
-                                             "name",
-                                             "network_id",
-                                             "project_id",
-                                             "tenant_id",
-                                             "ip_version",
-                                             "cidr",
-                                             "gateway_ip",
-                                             "allocation_pools",
-                                             "dns_nameservers",
-                                             "host_routes",
-                                             "enable_dhcp",
-                                             "ipv6_ra_mode",
-                                             "ipv6_address_mode",
-                                             "subnetpool_id",
-                                             "prefixlen",
-                                             "use_default_subnetpool",
-                                             "description",
-                                             "tags",
-                                             "service_types",
-                                             "segment_id",
-                                             "created_at",
-                                             "updated_at",
-                                             "revision_number"};
+const std::set<std::string> kSubnetFields =
+    attribute_set(kSubnetFilters, {"allocation_pools", "dns_nameservers", "host_routes", "prefixlen",
+                                   "use_default_subnetpool", "tags", "service_types"});
+
+// What POST may set: every attribute but those the server makes.
+const std::set<std::string> kSubnetCreatable = [] {
+  std::set<std::string> out = kSubnetFields;
+  for (const char* made : {"id", "created_at", "updated_at", "revision_number"}) out.erase(made);
+  return out;
+}();
 
 constexpr std::size_t kMaxDnsNameservers = 5;  // [DEFAULT] max_dns_nameservers
 constexpr std::size_t kMaxSubnetHostRoutes = 20;
@@ -43,8 +34,6 @@ constexpr std::size_t kMaxSubnetHostRoutes = 20;
 Status subnet_not_found(const std::string& id) {
   return neutron_error(Code::kNotFound, "SubnetNotFound", "Subnet " + id + " could not be found.");
 }
-
-std::string text_of(const Json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 std::string range_text(int version, const IpRange& r) {
   return format_ip(version, r.first) + "-" + format_ip(version, r.last);
@@ -207,28 +196,7 @@ Result<const Json*> NetworkService::visible_subnet(const Credentials& caller, co
 }
 
 Result<Json> NetworkService::create_subnet(const Credentials& caller, const Json& body, const std::string& id) {
-  Status st = check_attributes(body,
-                               {"name",
-                                "network_id",
-                                "project_id",
-                                "tenant_id",
-                                "ip_version",
-                                "cidr",
-                                "gateway_ip",
-                                "allocation_pools",
-                                "dns_nameservers",
-                                "host_routes",
-                                "enable_dhcp",
-                                "ipv6_ra_mode",
-                                "ipv6_address_mode",
-                                "subnetpool_id",
-                                "prefixlen",
-                                "use_default_subnetpool",
-                                "description",
-                                "tags",
-                                "service_types",
-                                "segment_id"},
-                               kSubnetFields, "POST");
+  Status st = check_attributes(body, kSubnetCreatable, kSubnetFields, "POST");
   if (!st.ok()) return st;
   for (const char* required : {"network_id", "ip_version"})
     if (!body.contains(required))

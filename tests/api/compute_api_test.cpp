@@ -8,9 +8,7 @@
 #include "tests/api/test_cloud.h"
 
 using namespace stacklab;
-using stacklab::testing::HttpClient;
-using stacklab::testing::HttpResult;
-using stacklab::testing::LabCloudTest;
+using stacklab::testing::ComputeCloudTest;
 using Json = nlohmann::json;
 
 namespace {
@@ -19,19 +17,7 @@ namespace {
 const char* kEd25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIjfIeZWTBHWXJ9BKLj0evcpdJYBsNXIKc+/4IzD+mfp test@stacklab";
 const char* kEd25519Md5 = "5f:23:75:c3:be:b0:95:5d:02:ca:e7:11:52:c7:bf:2d";
 
-class ComputeApiTest : public LabCloudTest {
- protected:
-  HttpResult call(const std::string& tok, const std::string& method, const std::string& path,
-                  const Json& body = nullptr, const std::string& version = "") {
-    std::map<std::string, std::string> headers = {{"X-Auth-Token", tok}};
-    if (!version.empty()) headers["OpenStack-API-Version"] = "compute " + version;
-    return client.request(method, "/compute/v2.1" + path, body.is_null() ? "" : body.dump(), headers);
-  }
-  std::string project_id(const std::string& name) {
-    auto r = client.request("GET", "/identity/v3/projects?name=" + name, "", {{"X-Auth-Token", admin_}});
-    return r.json()["projects"][0]["id"];
-  }
-};
+class ComputeApiTest : public ComputeCloudTest {};
 
 }  // namespace
 

@@ -10,20 +10,13 @@
 #include "tests/api/test_cloud.h"
 
 using namespace stacklab;
-using stacklab::testing::HttpResult;
-using stacklab::testing::LabCloudTest;
+using stacklab::testing::ComputeCloudTest;
 using Json = nlohmann::json;
 
 namespace {
 
-class ComputeHostsApiTest : public LabCloudTest {
+class ComputeHostsApiTest : public ComputeCloudTest {
  protected:
-  HttpResult call(const std::string& tok, const std::string& method, const std::string& path,
-                  const Json& body = nullptr, const std::string& version = "") {
-    std::map<std::string, std::string> headers = {{"X-Auth-Token", tok}};
-    if (!version.empty()) headers["OpenStack-API-Version"] = "compute " + version;
-    return client.request(method, "/compute/v2.1" + path, body.is_null() ? "" : body.dump(), headers);
-  }
   Json compute_service(const std::string& version) {
     auto r = call(admin_, "GET", "/os-services?binary=nova-compute", nullptr, version);
     EXPECT_EQ(r.status, 200) << r.body;

@@ -12,42 +12,22 @@
 #include "tests/api/test_cloud.h"
 
 using namespace stacklab;
+using stacklab::testing::ComputeCloudTest;
 using stacklab::testing::HttpClient;
 using stacklab::testing::HttpResult;
-using stacklab::testing::LabCloudTest;
 using Json = nlohmann::json;
 
 namespace {
 
-class ComputeQuotaApiTest : public LabCloudTest {
+class ComputeQuotaApiTest : public ComputeCloudTest {
  protected:
   static void SetUpTestSuite() {
-    LabCloudTest::SetUpTestSuite();
+    ComputeCloudTest::SetUpTestSuite();
     HttpClient client(cloud_->port());
-    auto images = client.request("GET", "/image/v2/images?name=cirros-0.3.4-x86_64-uec", "", {{"X-Auth-Token", demo_}});
-    image_ = images.json()["images"][0]["id"];
-    auto p = client.request("GET", "/identity/v3/projects?name=demo", "", {{"X-Auth-Token", admin_}});
-    demo_project_ = p.json()["projects"][0]["id"];
-  }
-  HttpResult call(const std::string& tok, const std::string& method, const std::string& path,
-                  const Json& body = nullptr, const std::string& version = "") {
-    std::map<std::string, std::string> headers = {{"X-Auth-Token", tok}};
-    if (!version.empty()) headers["OpenStack-API-Version"] = "compute " + version;
-    return client.request(method, "/compute/v2.1" + path, body.is_null() ? "" : body.dump(), headers);
+    demo_project_ = stacklab::testing::project_id(client, admin_, "demo");
   }
   HttpResult boot(const std::string& name, const Json& hints = nullptr) {
-    Json body = {{"server", {{"name", name}, {"imageRef", image_}, {"flavorRef", "42"}}}};
-    if (!hints.is_null()) body["os:scheduler_hints"] = hints;
-    return call(demo_, "POST", "/servers", body);
-  }
-  Json settle(const std::string& id) {
-    Json s;
-    for (int i = 0; i < 300; ++i) {
-      s = call(demo_, "GET", "/servers/" + id).json()["server"];
-      if (s["status"] != "BUILD") break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return s;
+    return create_server(name, "42", demo_, hints);
   }
   void remove_all() {
     auto list = call(demo_, "GET", "/servers").json()["servers"];
@@ -56,7 +36,7 @@ class ComputeQuotaApiTest : public LabCloudTest {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
-  static inline std::string image_, demo_project_;
+  static inline std::string demo_project_;
 };
 
 }  // namespace

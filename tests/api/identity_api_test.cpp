@@ -33,7 +33,7 @@ class IdentityApiTest : public LabCloudTest {
   }
   HttpResult as(const std::string& tok, const std::string& method, const std::string& path,
                 const Json& body = nullptr) {
-    return client.request(method, path, body.is_null() ? "" : body.dump(), {{"X-Auth-Token", tok}});
+    return send(tok, method, path, body);
   }
 };
 

@@ -18,8 +18,7 @@ class NetworkApiTest : public LabCloudTest {
  protected:
   HttpResult call(const std::string& tok, const std::string& method, const std::string& path,
                   const Json& body = nullptr) {
-    return client.request(method, "/networking/v2.0" + path, body.is_null() ? "" : body.dump(),
-                          {{"X-Auth-Token", tok}});
+    return send(tok, method, "/networking/v2.0" + path, body);
   }
   Json create(const std::string& tok, const std::string& collection, const std::string& resource, const Json& body) {
     auto r = call(tok, "POST", "/" + collection, {{resource, body}});

@@ -17,9 +17,9 @@ class PlacementApiTest : public LabCloudTest {
  protected:
   HttpResult call(const std::string& method, const std::string& path, const std::string& version,
                   const Json& body = nullptr, const std::string& tok = admin_) {
-    std::map<std::string, std::string> h = {{"X-Auth-Token", tok}};
+    std::map<std::string, std::string> h;
     if (!version.empty()) h["OpenStack-API-Version"] = "placement " + version;
-    return client.request(method, "/placement" + path, body.is_null() ? "" : body.dump(), h);
+    return send(tok, method, "/placement" + path, body, h);
   }
 };
 

@@ -13,42 +13,24 @@
 #include "tests/api/test_cloud.h"
 
 using namespace stacklab;
-using stacklab::testing::HttpClient;
+using stacklab::testing::ComputeCloudTest;
 using stacklab::testing::HttpResult;
-using stacklab::testing::LabCloudTest;
 using Json = nlohmann::json;
 
 namespace {
 
-class ServerActionApiTest : public LabCloudTest {
+class ServerActionApiTest : public ComputeCloudTest {
  protected:
-  static void SetUpTestSuite() {
-    LabCloudTest::SetUpTestSuite();
-    HttpClient client(cloud_->port());
-    auto images = client.request("GET", "/image/v2/images?name=cirros-0.3.4-x86_64-uec", "", {{"X-Auth-Token", demo_}});
-    image_ = images.json()["images"][0]["id"];
-  }
-  HttpResult call(const std::string& tok, const std::string& method, const std::string& path,
-                  const Json& body = nullptr, const std::string& version = "") {
-    std::map<std::string, std::string> headers = {{"X-Auth-Token", tok}};
-    if (!version.empty()) headers["OpenStack-API-Version"] = "compute " + version;
-    return client.request(method, "/compute/v2.1" + path, body.is_null() ? "" : body.dump(), headers);
-  }
   HttpResult act(const std::string& tok, const std::string& id, const Json& body, const std::string& version = "") {
     return call(tok, "POST", "/servers/" + id + "/action", body, version);
   }
   // Polls until the server has no task and is not in BUILD.
   Json settle(const std::string& id, const std::string& tok = demo_) {
-    Json s;
-    for (int i = 0; i < 400; ++i) {
-      s = call(tok, "GET", "/servers/" + id, nullptr, "2.79").json()["server"];
-      if (s["status"] != "BUILD" && s["OS-EXT-STS:task_state"].is_null()) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return s;
+    return poll_server(
+        id, [](const Json& s) { return s["status"] != "BUILD" && s["OS-EXT-STS:task_state"].is_null(); }, tok, "2.79");
   }
   std::string boot(const std::string& name, std::string* request_id = nullptr) {
-    auto r = call(demo_, "POST", "/servers", {{"server", {{"name", name}, {"imageRef", image_}, {"flavorRef", "42"}}}});
+    auto r = create_server(name);
     EXPECT_EQ(r.status, 202) << r.body;
     if (request_id) *request_id = r.header("x-openstack-request-id");
     std::string id = r.json()["server"].value("id", "");
@@ -56,8 +38,6 @@ class ServerActionApiTest : public LabCloudTest {
     return id;
   }
   void remove(const std::string& id) { EXPECT_EQ(call(admin_, "DELETE", "/servers/" + id).status, 204); }
-
-  static inline std::string image_;
 };
 
 }  // namespace

@@ -11,45 +11,12 @@
 #include "tests/api/test_cloud.h"
 
 using namespace stacklab;
-using stacklab::testing::HttpClient;
-using stacklab::testing::HttpResult;
-using stacklab::testing::LabCloudTest;
+using stacklab::testing::ComputeCloudTest;
 using Json = nlohmann::json;
 
 namespace {
 
-class ServerApiTest : public LabCloudTest {
- protected:
-  static void SetUpTestSuite() {
-    LabCloudTest::SetUpTestSuite();
-    HttpClient client(cloud_->port());
-    auto images = client.request("GET", "/image/v2/images?name=cirros-0.3.4-x86_64-uec", "", {{"X-Auth-Token", demo_}});
-    image_ = images.json()["images"][0]["id"];
-  }
-  HttpResult call(const std::string& tok, const std::string& method, const std::string& path,
-                  const Json& body = nullptr, const std::string& version = "") {
-    std::map<std::string, std::string> headers = {{"X-Auth-Token", tok}};
-    if (!version.empty()) headers["OpenStack-API-Version"] = "compute " + version;
-    return client.request(method, "/compute/v2.1" + path, body.is_null() ? "" : body.dump(), headers);
-  }
-  std::string boot(const std::string& name, const std::string& flavor, const std::string& tok = demo_) {
-    auto r = call(tok, "POST", "/servers", {{"server", {{"name", name}, {"imageRef", image_}, {"flavorRef", flavor}}}});
-    EXPECT_EQ(r.status, 202) << r.body;
-    return r.json()["server"].value("id", "");
-  }
-  // Polls until the server leaves BUILD (fast times: a few loop turns).
-  Json settle(const std::string& id, const std::string& tok = demo_, const std::string& version = "") {
-    Json s;
-    for (int i = 0; i < 200; ++i) {
-      s = call(tok, "GET", "/servers/" + id, nullptr, version).json()["server"];
-      if (s["status"] != "BUILD") break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return s;
-  }
-
-  static inline std::string image_;
-};
+class ServerApiTest : public ComputeCloudTest {};
 
 }  // namespace
 

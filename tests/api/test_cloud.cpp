@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 namespace stacklab::testing {
 
 std::unique_ptr<Cloud> start_test_cloud() {
@@ -26,6 +29,18 @@ std::string lab_token(HttpClient& client, const std::string& user, const std::st
   return client.request("POST", "/identity/v3/auth/tokens", auth.dump()).header("x-subject-token");
 }
 
+std::string image_id(HttpClient& client, const std::string& token, const std::string& name) {
+  auto r = client.request("GET", "/image/v2/images?name=" + name, "", {{"X-Auth-Token", token}});
+  nlohmann::json images = r.json()["images"];
+  return images.empty() ? "" : images[0].value("id", "");
+}
+
+std::string project_id(HttpClient& client, const std::string& admin_token, const std::string& name) {
+  auto r = client.request("GET", "/identity/v3/projects?name=" + name, "", {{"X-Auth-Token", admin_token}});
+  nlohmann::json projects = r.json()["projects"];
+  return projects.empty() ? "" : projects[0].value("id", "");
+}
+
 void LabCloudTest::SetUpTestSuite() {
   cloud_ = start_test_cloud().release();
   ASSERT_NE(cloud_, nullptr);
@@ -38,6 +53,58 @@ void LabCloudTest::SetUpTestSuite() {
 void LabCloudTest::TearDownTestSuite() {
   delete cloud_;
   cloud_ = nullptr;
+}
+
+HttpResult LabCloudTest::send(const std::string& token, const std::string& method, const std::string& target,
+                              const nlohmann::json& body, std::map<std::string, std::string> headers) {
+  headers["X-Auth-Token"] = token;
+  return client.request(method, target, body.is_null() ? "" : body.dump(), headers);
+}
+
+void ComputeCloudTest::SetUpTestSuite() {
+  LabCloudTest::SetUpTestSuite();
+  if (!cloud_) return;
+  HttpClient client(cloud_->port());
+  image_ = image_id(client, demo_, "cirros-0.3.4-x86_64-uec");
+}
+
+HttpResult ComputeCloudTest::call(const std::string& tok, const std::string& method, const std::string& path,
+                                  const nlohmann::json& body, const std::string& version) {
+  std::map<std::string, std::string> headers;
+  if (!version.empty()) headers["OpenStack-API-Version"] = "compute " + version;
+  return send(tok, method, "/compute/v2.1" + path, body, headers);
+}
+
+std::string ComputeCloudTest::project_id(const std::string& name) { return testing::project_id(client, admin_, name); }
+
+HttpResult ComputeCloudTest::create_server(const std::string& name, const std::string& flavor, const std::string& tok,
+                                           const nlohmann::json& hints) {
+  nlohmann::json body = {{"server", {{"name", name}, {"imageRef", image_}, {"flavorRef", flavor}}}};
+  if (!hints.is_null()) body["os:scheduler_hints"] = hints;
+  return call(tok, "POST", "/servers", body);
+}
+
+std::string ComputeCloudTest::boot(const std::string& name, const std::string& flavor, const std::string& tok) {
+  auto r = create_server(name, flavor, tok);
+  EXPECT_EQ(r.status, 202) << r.body;
+  return r.json()["server"].value("id", "");
+}
+
+nlohmann::json ComputeCloudTest::poll_server(const std::string& id,
+                                             const std::function<bool(const nlohmann::json&)>& done,
+                                             const std::string& tok, const std::string& version) {
+  nlohmann::json s;
+  for (int i = 0; i < 400; ++i) {
+    s = call(tok, "GET", "/servers/" + id, nullptr, version).json()["server"];
+    if (done(s)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return s;
+}
+
+nlohmann::json ComputeCloudTest::settle(const std::string& id, const std::string& tok, const std::string& version) {
+  return poll_server(
+      id, [](const nlohmann::json& s) { return s["status"] != "BUILD"; }, tok, version);
 }
 
 }  // namespace stacklab::testing

@@ -14,11 +14,7 @@ using stacklab::testing::VirtualCloud;
 
 namespace {
 
-fake::OperationTimes thirty_seconds() {
-  fake::OperationTimes t;
-  t.spawn = t.destroy = fake::DurationRange{30s, 30s};
-  return t;
-}
+fake::OperationTimes thirty_seconds() { return stacklab::testing::fixed_times(30s); }
 
 // Two big hosts that always fail to spawn, weighed first (more free RAM),
 // and the lab's small host that works.

@@ -3,116 +3,41 @@
 // defaults/classes/projects/users, counted usage, TooManyInstances with
 // min/max counts, anti-affinity -> NoValidHost, usage hours over a period.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <memory>
-
-#include "engine/compute/compute_policy.h"
 #include "engine/compute/keypairs.h"
 #include "engine/compute/quotas.h"
-#include "engine/compute/resource_tracker.h"
 #include "engine/compute/server_groups.h"
 #include "engine/compute/server_metadata.h"
-#include "engine/compute/servers.h"
 #include "engine/compute/usage.h"
-#include "engine/core/clock.h"
-#include "engine/core/random.h"
-#include "engine/core/store.h"
 #include "engine/core/timeutil.h"
-#include "fake_drivers/simulated_fleet.h"
-#include "real_drivers/file_image_store.h"
-#include "scenarios/lab/lab_flavors.h"
-#include "scenarios/lab/lab_images.h"
+#include "tests/unit/virtual_cloud.h"
 
 using namespace stacklab;
 using namespace std::chrono_literals;
 
 namespace {
 
-Credentials member(const std::string& project) {
-  Credentials c;
-  c.user_id = "u-";
-  c.user_id += project;
-  c.project_id = project;
-  c.roles = {"member", "reader"};
-  return c;
-}
-
-Credentials admin() {
-  Credentials c = member("admin");
-  c.roles.insert("admin");
-  return c;
-}
-
-class ComputeQuotasTest : public ::testing::Test {
+class ComputeQuotasTest : public ::testing::Test, public stacklab::testing::ComputeEngine {
  protected:
+  ComputeQuotasTest() : ComputeEngine(7) {}
   void SetUp() override {
-    compute::register_compute_policy(policy_);
-    store_ = std::move(*Store::open({}));
-    dir_ = std::filesystem::temp_directory_path() / ("stacklab-quotas-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-    files_ = std::make_unique<drivers::FileImageStore>(dir_.string());
-    images_ = std::make_unique<image::ImageService>(*store_, clock_, random_, *files_);
-    flavors_ = std::make_unique<compute::FlavorService>(*store_, clock_, random_, policy_);
-    ASSERT_TRUE(scenarios::seed_lab_images(*images_, *store_).ok());
-    ASSERT_TRUE(scenarios::seed_lab_flavors(*flavors_, *store_).ok());
-    placement_ = std::make_unique<placement::PlacementService>(*store_, random_);
-    tracker_ = std::make_unique<compute::ResourceTracker>(*placement_, clock_);
-    fake::OperationTimes times;
-    times.spawn = times.destroy = fake::DurationRange{30s, 30s};
-    fleet_ = std::move(*fake::SimulatedFleet::from_json(clock_, random_, Json::object(), times));
-    ASSERT_EQ(*fleet_->report(*tracker_), 1u);
-    scheduler_ = std::move(*scheduler::FilterScheduler::create({}, random_));
+    start_engine(Json::object(), stacklab::testing::fixed_times(30s));
+    ASSERT_EQ(reported_, 1u);
     quotas_ = std::make_unique<compute::QuotaService>(*store_, policy_);
     groups_ = std::make_unique<compute::ServerGroupService>(*store_, clock_, random_, policy_, *quotas_);
     usage_ = std::make_unique<compute::UsageService>(*store_, clock_, policy_);
     metadata_ = std::make_unique<compute::ServerMetadataService>(*store_, clock_, policy_, quotas_.get());
-    compute::ComputeHosts hosts;
-    hosts.driver = [this](const std::string& h) -> compute::ComputeDriver* { return fleet_->driver(h); };
-    hosts.sources = [this] { return fleet_->host_state_sources(*tracker_); };
-    servers_ = std::make_unique<compute::ComputeService>(*store_, clock_, random_, policy_, *flavors_, *images_,
-                                                         *placement_, *scheduler_, hosts, quotas_.get(), groups_.get());
+    start_servers(quotas_.get(), groups_.get());
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  compute::ServerCreate request(const std::string& name, const std::string& flavor, int min = 1, int max = 1) {
-    compute::ServerCreate r;
-    r.name = name;
-    for (const Json* img : store_->list("image"))
-      if ((*img)["name"] == "cirros-0.3.4-x86_64-uec") r.image_ref = (*img)["id"];
-    r.flavor_ref = flavor;
-    r.min_count = min;
-    r.max_count = max;
-    return r;
-  }
-  std::string boot(const compute::ServerCreate& r, const Credentials& who = member("demo")) {
-    auto created = servers_->create(who, r);
-    EXPECT_TRUE(created.ok()) << created.status().message();
-    return created.ok() ? created->front()["id"].get<std::string>() : "";
-  }
   void set(const std::string& project, const compute::QuotaLimits& l, const std::string& user = "") {
     ASSERT_TRUE(quotas_->update(admin(), project, user, l, false).ok());
   }
-  Json server(const std::string& id) { return *servers_->get(admin(), id); }
 
-  ManualClock clock_;
-  SeededRandom random_{7};
-  Policy policy_;
-  std::unique_ptr<Store> store_;
-  std::filesystem::path dir_;
-  std::unique_ptr<drivers::FileImageStore> files_;
-  std::unique_ptr<image::ImageService> images_;
-  std::unique_ptr<compute::FlavorService> flavors_;
-  std::unique_ptr<placement::PlacementService> placement_;
-  std::unique_ptr<compute::ResourceTracker> tracker_;
-  std::unique_ptr<fake::SimulatedFleet> fleet_;
-  std::unique_ptr<scheduler::FilterScheduler> scheduler_;
   std::unique_ptr<compute::QuotaService> quotas_;
   std::unique_ptr<compute::ServerGroupService> groups_;
   std::unique_ptr<compute::UsageService> usage_;
   std::unique_ptr<compute::ServerMetadataService> metadata_;
-  std::unique_ptr<compute::ComputeService> servers_;
 };
 
 TEST_F(ComputeQuotasTest, LimitsComeFromDefaultsThenClassThenProjectThenUser) {

@@ -12,6 +12,7 @@
 #include "engine/image/qcow2.h"
 #include "real_drivers/file_image_store.h"
 #include "scenarios/lab/lab_images.h"
+#include "tests/unit/test_credentials.h"
 
 using namespace stacklab;
 using namespace stacklab::image;
@@ -19,13 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Credentials project(const std::string& id, bool admin = false) {
-  Credentials c;
-  c.project_id = id;
-  c.user_id = "u-" + id;
-  c.roles = admin ? std::set<std::string>{"admin", "member", "reader"} : std::set<std::string>{"member", "reader"};
-  return c;
-}
+using stacklab::testing::project;
 
 class ImageTest : public ::testing::Test {
  protected:

@@ -12,19 +12,14 @@
 #include "engine/network/network_errors.h"
 #include "engine/network/network_policy.h"
 #include "engine/network/network_service.h"
+#include "tests/unit/test_credentials.h"
 
 using namespace stacklab;
 using namespace stacklab::network;
 
 namespace {
 
-Credentials project(const std::string& id, bool admin = false) {
-  Credentials c;
-  c.project_id = id;
-  c.user_id = "u-" + id;
-  c.roles = admin ? std::set<std::string>{"admin", "member", "reader"} : std::set<std::string>{"member", "reader"};
-  return c;
-}
+using stacklab::testing::project;
 
 std::string type_of(const Status& st) { return split_neutron_error(st.message()).first; }
 std::string message_of(const Status& st) { return split_neutron_error(st.message()).second; }

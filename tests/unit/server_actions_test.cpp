@@ -6,73 +6,25 @@
 #include "engine/compute/server_actions.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <memory>
-
-#include "engine/compute/compute_policy.h"
 #include "engine/compute/instance_actions.h"
-#include "engine/compute/resource_tracker.h"
 #include "engine/compute/server_moves.h"
-#include "engine/compute/servers.h"
-#include "engine/core/clock.h"
-#include "engine/core/random.h"
-#include "engine/core/store.h"
-#include "fake_drivers/simulated_fleet.h"
-#include "real_drivers/file_image_store.h"
-#include "scenarios/lab/lab_flavors.h"
-#include "scenarios/lab/lab_images.h"
+#include "tests/unit/virtual_cloud.h"
 
 using namespace stacklab;
 using namespace std::chrono_literals;
 
 namespace {
 
-Credentials member(const std::string& project) {
-  Credentials c;
-  c.user_id = "u-" + project;
-  c.project_id = project;
-  c.roles = {"member", "reader"};
-  return c;
-}
-
-Credentials admin() {
-  Credentials c = member("admin");
-  c.roles.insert("admin");
-  return c;
-}
-
 compute::RequestContext as(const Credentials& who, const std::string& request_id) { return {who, request_id}; }
 
-class ServerActionsTest : public ::testing::Test {
+class ServerActionsTest : public ::testing::Test, public stacklab::testing::ComputeEngine {
  protected:
-  // The lab's single host unless `fleet` names more.
+  ServerActionsTest() : ComputeEngine(7) {}
+  // The lab's single host unless `fleet` names more; every operation: 10 s.
   void start(const Json& fleet = Json::object()) {
-    compute::register_compute_policy(policy_);
-    store_ = std::move(*Store::open({}));
-    std::string dir = "stacklab-actions-";
-    dir += std::to_string(::getpid());
-    dir_ = std::filesystem::temp_directory_path() / dir;
-    std::filesystem::create_directories(dir_);
-    files_ = std::make_unique<drivers::FileImageStore>(dir_.string());
-    images_ = std::make_unique<image::ImageService>(*store_, clock_, random_, *files_);
-    flavors_ = std::make_unique<compute::FlavorService>(*store_, clock_, random_, policy_);
-    ASSERT_TRUE(scenarios::seed_lab_images(*images_, *store_).ok());
-    ASSERT_TRUE(scenarios::seed_lab_flavors(*flavors_, *store_).ok());
-    placement_ = std::make_unique<placement::PlacementService>(*store_, random_);
-    tracker_ = std::make_unique<compute::ResourceTracker>(*placement_, clock_);
-    fake::OperationTimes times;  // every operation: 10 s
-    times.spawn = times.destroy = times.reboot_soft = times.reboot_hard = times.power_on = times.power_off =
-        times.pause = times.suspend = times.snapshot = times.attach = times.migrate = fake::DurationRange{10s, 10s};
-    fleet_ = std::move(*fake::SimulatedFleet::from_json(clock_, random_, fleet, times));
-    ASSERT_TRUE(fleet_->report(*tracker_).ok());
-    scheduler_ = std::move(*scheduler::FilterScheduler::create({}, random_));
-    compute::ComputeHosts hosts;
-    hosts.driver = [this](const std::string& h) -> compute::ComputeDriver* { return fleet_->driver(h); };
-    hosts.sources = [this] { return fleet_->host_state_sources(*tracker_); };
-    servers_ = std::make_unique<compute::ComputeService>(*store_, clock_, random_, policy_, *flavors_, *images_,
-                                                         *placement_, *scheduler_, hosts);
+    start_engine(fleet, stacklab::testing::fixed_times(10s, true));
+    start_servers();
     log_ = std::make_unique<compute::InstanceActionLog>(*store_, clock_, policy_);
     servers_->on_saved = [this](const Json& b, const Json& a) {
       log_->server_saved(b, a);
@@ -80,34 +32,20 @@ class ServerActionsTest : public ::testing::Test {
     };
     tasks_ = std::make_unique<compute::ServerTasks>(compute::ServerTasksDeps{*store_, clock_, random_, policy_,
                                                                              *servers_, *flavors_, *images_, *files_,
-                                                                             *placement_, *scheduler_, hosts, *log_});
+                                                                             *placement_, *scheduler_, hosts(), *log_});
     actions_ = std::make_unique<compute::ServerActions>(*tasks_);
     moves_ = std::make_unique<compute::ServerMoves>(*tasks_);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  std::string cirros() {
-    for (const Json* img : store_->list("image"))
-      if ((*img)["name"] == "cirros-0.3.4-x86_64-uec") return (*img)["id"];
-    return "";
-  }
   // An ACTIVE server of demo's, with its create action recorded as the API does.
   std::string boot(const std::string& name, const std::string& flavor = "42") {
-    compute::ServerCreate r;
-    r.name = name;
-    r.image_ref = cirros();
-    r.flavor_ref = flavor;
-    auto created = servers_->create(member("demo"), r);
-    EXPECT_TRUE(created.ok()) << created.status().message();
-    std::string id = created->front()["id"];
+    std::string id = ComputeEngine::boot(request(name, flavor));
     log_->start(as(member("demo"), "req-create-" + name), id, "demo", "create");
     log_->event_start("req-create-" + name, id, "conductor_schedule_and_build_instances");
     clock_.advance(10s);
     EXPECT_EQ(status(id), "ACTIVE");
     return id;
   }
-  Json server(const std::string& id) { return *servers_->get(admin(), id); }
-  std::string status(const std::string& id) { return compute::server_status(server(id)); }
   Json task(const std::string& id) { return server(id)["task_state"]; }
   compute::PowerState power(const std::string& id, const std::string& host = "openstackbootcamp") {
     auto info = fleet_->driver(host)->get_info(id);
@@ -122,19 +60,6 @@ class ServerActionsTest : public ::testing::Test {
     return out;
   }
 
-  ManualClock clock_;
-  SeededRandom random_{7};
-  Policy policy_;
-  std::unique_ptr<Store> store_;
-  std::filesystem::path dir_;
-  std::unique_ptr<drivers::FileImageStore> files_;
-  std::unique_ptr<image::ImageService> images_;
-  std::unique_ptr<compute::FlavorService> flavors_;
-  std::unique_ptr<placement::PlacementService> placement_;
-  std::unique_ptr<compute::ResourceTracker> tracker_;
-  std::unique_ptr<fake::SimulatedFleet> fleet_;
-  std::unique_ptr<scheduler::FilterScheduler> scheduler_;
-  std::unique_ptr<compute::ComputeService> servers_;
   std::unique_ptr<compute::InstanceActionLog> log_;
   std::unique_ptr<compute::ServerTasks> tasks_;
   std::unique_ptr<compute::ServerActions> actions_;
