@@ -15,6 +15,8 @@
 #include <memory>
 #include <string>
 
+#include "engine/core/hex.h"
+
 namespace stacklab::api {
 
 struct HashingFileBody {
@@ -47,18 +49,7 @@ struct HashingFileBody {
     std::string sha512_hex() { return finish(sha512.get()); }
 
    private:
-    static std::string finish(EVP_MD_CTX* ctx) {
-      unsigned char out[EVP_MAX_MD_SIZE];
-      unsigned int n = 0;
-      EVP_DigestFinal_ex(ctx, out, &n);
-      static const char* hex = "0123456789abcdef";
-      std::string s;
-      for (unsigned i = 0; i < n; ++i) {
-        s += hex[out[i] >> 4];
-        s += hex[out[i] & 15];
-      }
-      return s;
-    }
+    static std::string finish(EVP_MD_CTX* ctx) { return hex_digest_final(ctx); }
   };
 
   class reader {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "engine/core/hex.h"
 #include "engine/image/qcow2.h"
 
 namespace stacklab::drivers {
@@ -15,19 +16,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string kScheme = "file://";
-
-std::string hex_digest(const EVP_MD* md, const std::string& data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(data.data(), data.size(), out, &n, md, nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (unsigned i = 0; i < n; ++i) {
-    s += hex[out[i] >> 4];
-    s += hex[out[i] & 15];
-  }
-  return s;
-}
 
 bool safe_id(const std::string& id) {
   return !id.empty() && id.find('/') == std::string::npos && id != "." && id != "..";

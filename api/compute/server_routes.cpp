@@ -14,6 +14,7 @@
 #include "api/compute/server_views.h"
 #include "api/errors.h"
 #include "api/query.h"
+#include "engine/core/hex.h"
 
 namespace stacklab::api::compute_api {
 
@@ -378,17 +379,7 @@ Response list_servers(Request& req, Ctx ctx, const Microversion& v, bool detail)
 }  // namespace
 
 std::string host_id(const std::string& project_id, const std::string& host) {
-  std::string in = project_id + host;
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(in.data(), in.size(), md, &n, EVP_sha224(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < n; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
+  return hex_digest(EVP_sha224(), project_id + host);
 }
 
 // 2.71: the server's group (at most one), from its scheduler hint.

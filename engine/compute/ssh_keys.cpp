@@ -14,22 +14,15 @@
 #include <sstream>
 #include <vector>
 
+#include "engine/core/hex.h"
+
 namespace stacklab::compute {
 
 namespace {
 
 const char* kInvalid = "Keypair data is invalid: failed to generate fingerprint";
 
-std::string hex_colons(const unsigned char* d, unsigned n) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < n; ++i) {
-    if (i) out.push_back(':');
-    out.push_back(kHex[d[i] >> 4]);
-    out.push_back(kHex[d[i] & 15]);
-  }
-  return out;
-}
+std::string hex_colons(const unsigned char* d, unsigned n) { return to_hex(d, n, ':'); }
 
 bool base64_decode(const std::string& in, std::string* out) {
   if (in.empty() || in.size() % 4 != 0) return false;

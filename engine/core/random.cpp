@@ -4,17 +4,9 @@
 
 #include <stdexcept>
 
-namespace stacklab {
+#include "engine/core/hex.h"
 
-static std::string to_hex(const unsigned char* p, std::size_t n) {
-  static const char* digits = "0123456789abcdef";
-  std::string s(n * 2, '0');
-  for (std::size_t i = 0; i < n; ++i) {
-    s[2 * i] = digits[p[i] >> 4];
-    s[2 * i + 1] = digits[p[i] & 15];
-  }
-  return s;
-}
+namespace stacklab {
 
 std::string Random::hex_id() {
   unsigned char b[16];

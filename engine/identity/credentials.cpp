@@ -4,24 +4,14 @@
 
 #include <cctype>
 
+#include "engine/core/hex.h"
 #include "engine/identity/identity_service.h"
 
 namespace stacklab::identity {
 
 namespace {
 
-std::string sha256_hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 0xf];
-  }
-  return out;
-}
+std::string sha256_hex(const std::string& data) { return hex_digest(EVP_sha256(), data); }
 
 // Keystone's _validate_blob_json: an ec2 blob is a JSON object with "access".
 Result<Json> ec2_blob(const Json& cred) {
