@@ -105,6 +105,37 @@ Response item_response(const Request& req, int status, const std::string& resour
   return json_response(status, {{resource, item}});
 }
 
+Response create_response(const Request& req, Ctx ctx, const std::string& resource, const std::string& collection,
+                         const std::function<Result<Json>(const Json& body)>& create) {
+  auto body = req.json();
+  if (body.ok() && body->is_object() && body->contains(collection) && !body->contains(resource)) {
+    const Json& bodies = (*body)[collection];
+    if (!bodies.is_array() || bodies.empty())
+      return fail(network::neutron_error(Code::kBadRequest, "HTTPBadRequest",
+                                         "Resources required for bulk create: '" + collection + "'"));
+    Json created = Json::array();
+    Status st = ctx.networks.atomically([&]() -> Status {
+      for (const Json& one : bodies) {
+        if (!one.is_object() || !one.contains(resource) || !one[resource].is_object())
+          return network::neutron_error(Code::kBadRequest, "HTTPBadRequest",
+                                        "Unable to find '" + resource + "' in request body");
+        auto item = create(one[resource]);
+        if (!item.ok()) return item.status();
+        created.push_back(std::move(*item));
+      }
+      return Status::Ok();
+    });
+    if (!st.ok()) return fail(st);
+    std::vector<std::string> fields = requested_fields(req);
+    for (Json& item : created) keep_fields(item, fields);
+    return json_response(201, {{collection, created}});
+  }
+  auto one = resource_body(req, resource);
+  if (!one.ok()) return fail(one.status());
+  auto item = create(*one);
+  return item.ok() ? item_response(req, 201, resource, *item) : fail(item.status());
+}
+
 Router make_network_router(Ctx ctx) {
   Router r;
   r.add_sync(
@@ -121,10 +152,8 @@ Router make_network_router(Ctx ctx) {
     return list_response(req, "networks", ctx.networks.list_networks(caller(req)), network::kNetworkFilters);
   });
   r.add_sync("POST", "/v2.0/networks", [ctx](Request& req) {
-    auto body = resource_body(req, "network");
-    if (!body.ok()) return fail(body.status());
-    auto n = ctx.networks.create_network(caller(req), *body);
-    return n.ok() ? item_response(req, 201, "network", *n) : fail(n.status());
+    return create_response(req, ctx, "network", "networks",
+                           [&](const Json& body) { return ctx.networks.create_network(caller(req), body); });
   });
   r.add_sync("GET", "/v2.0/networks/{network_id}", [ctx](Request& req) {
     auto n = ctx.networks.get_network(caller(req), req.params["network_id"]);

@@ -3,6 +3,7 @@
 // and their rules.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,5 +35,10 @@ Response list_response(const Request& req, const std::string& collection, std::v
                        const std::vector<std::string>& filter_fields);
 // One resource as {"<resource>": {...}}, cut to the request's `fields`.
 Response item_response(const Request& req, int status, const std::string& resource, Json item);
+// POST /v2.0/<collection>: {"<resource>": {...}} creates one (201 {"<resource>": ...});
+// Neutron's bulk form {"<collection>": [{...}, ...]} creates all of them or none
+// (201 {"<collection>": [...]}).
+Response create_response(const Request& req, Ctx ctx, const std::string& resource, const std::string& collection,
+                         const std::function<Result<Json>(const Json& body)>& create);
 
 }  // namespace stacklab::api::network_api

@@ -33,10 +33,8 @@ void add_port_routes(Router& r, Ctx ctx) {
     return list_response(req, "ports", std::move(ports), network::kPortFilters);
   });
   r.add_sync("POST", "/v2.0/ports", [ctx](Request& req) {
-    auto body = resource_body(req, "port");
-    if (!body.ok()) return fail(body.status());
-    auto p = ctx.networks.create_port(caller(req), *body);
-    return p.ok() ? item_response(req, 201, "port", *p) : fail(p.status());
+    return create_response(req, ctx, "port", "ports",
+                           [&](const Json& body) { return ctx.networks.create_port(caller(req), body); });
   });
   r.add_sync("GET", "/v2.0/ports/{port_id}", [ctx](Request& req) {
     auto p = ctx.networks.get_port(caller(req), req.params["port_id"]);

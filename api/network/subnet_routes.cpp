@@ -10,10 +10,8 @@ void add_subnet_routes(Router& r, Ctx ctx) {
     return list_response(req, "subnets", ctx.networks.list_subnets(caller(req)), network::kSubnetFilters);
   });
   r.add_sync("POST", "/v2.0/subnets", [ctx](Request& req) {
-    auto body = resource_body(req, "subnet");
-    if (!body.ok()) return fail(body.status());
-    auto s = ctx.networks.create_subnet(caller(req), *body);
-    return s.ok() ? item_response(req, 201, "subnet", *s) : fail(s.status());
+    return create_response(req, ctx, "subnet", "subnets",
+                           [&](const Json& body) { return ctx.networks.create_subnet(caller(req), body); });
   });
   r.add_sync("GET", "/v2.0/subnets/{subnet_id}", [ctx](Request& req) {
     auto s = ctx.networks.get_subnet(caller(req), req.params["subnet_id"]);

@@ -13,6 +13,7 @@
 // port_id}, which makes a fixed IP unique in its subnet across restarts.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -87,6 +88,10 @@ class NetworkService {
   Result<Json> get_security_group_rule(const Credentials& caller, const std::string& id) const;
   std::vector<Json> list_security_group_rules(const Credentials& caller) const;
   Status delete_security_group_rule(const Credentials& caller, const std::string& id);
+
+  // Runs several of the calls above all-or-nothing (Neutron's bulk create:
+  // POST /v2.0/ports with a list creates every port or none).
+  Status atomically(const std::function<Status()>& body) { return store_.transaction(body); }
 
   const NetworkOptions& options() const { return options_; }
 

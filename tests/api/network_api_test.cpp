@@ -117,6 +117,25 @@ TEST_F(NetworkApiTest, ConflictsAreNeutrons409s) {
   EXPECT_EQ(call(demo_, "DELETE", "/networks/" + net_id).status, 204);
 }
 
+TEST_F(NetworkApiTest, BulkCreateMakesAllOrNothing) {
+  auto nets = call(demo_, "POST", "/networks",
+                   {{"networks", {{{"network", {{"name", "bulk-a"}}}}, {{"network", {{"name", "bulk-b"}}}}}}});
+  ASSERT_EQ(nets.status, 201) << nets.body;
+  Json created = nets.json()["networks"];
+  ASSERT_EQ(created.size(), 2u);
+  EXPECT_EQ(created[1]["name"], "bulk-b");
+  std::string net_id = created[0]["id"];
+  create(demo_, "subnets", "subnet", {{"network_id", net_id}, {"ip_version", 4}, {"cidr", "192.168.60.0/24"}});
+  auto ports_before = call(demo_, "GET", "/ports?network_id=" + net_id).json()["ports"].size();
+  // The second port asks for the first one's address: 409, and the first is not kept.
+  Json same_ip = {{"network_id", net_id}, {"fixed_ips", {{{"ip_address", "192.168.60.30"}}}}};
+  auto clash = call(demo_, "POST", "/ports", {{"ports", {{{"port", same_ip}}, {{"port", same_ip}}}}});
+  EXPECT_EQ(clash.status, 409) << clash.body;
+  EXPECT_EQ(call(demo_, "GET", "/ports?network_id=" + net_id).json()["ports"].size(), ports_before);
+  EXPECT_EQ(call(demo_, "POST", "/ports", {{"ports", Json::array()}}).status, 400);
+  EXPECT_EQ(call(demo_, "POST", "/ports", {{"ports", {{{"nope", same_ip}}}}}).status, 400);
+}
+
 TEST_F(NetworkApiTest, DuplicateSecurityGroupRuleIs409) {
   auto groups = call(demo_, "GET", "/security-groups?name=default");
   ASSERT_EQ(groups.status, 200);
