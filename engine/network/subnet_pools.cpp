@@ -3,8 +3,9 @@
 // cidr from a pool (the requested cidr, or the first free block of the
 // requested length, smallest free blocks first, as Neutron's allocator).
 // A pool's allocations are the cidrs of the subnets naming it, so deleting a
-// subnet gives its prefix back.
+// subnet gives its prefix back. default_quota caps what one project draws.
 #include <algorithm>
+#include <cmath>
 
 #include "engine/network/attributes.h"
 #include "engine/network/network_errors.h"
@@ -308,6 +309,17 @@ Result<NetworkService::SubnetCidr> NetworkService::subnet_cidr_from_pool(const C
     return neutron_error(Code::kBadRequest, "MinPrefixSubnetAllocationError",
                          "Unable to allocate subnet with prefix length " + std::to_string(prefixlen) +
                              ", minimum allowed prefix is " + std::to_string(pool["min_prefixlen"].get<int>()) + ".");
+  if (!pool["default_quota"].is_null()) {
+    // Neutron counts a project's share of a pool in addresses (IPv4) or /64s (IPv6).
+    auto owner = owner_for_create(caller, body);
+    if (!owner.ok()) return owner.status();
+    const int unit = version == 4 ? 32 : 64;
+    double used = 0;
+    for (const Json* s : store_.find("subnet", "subnetpool_id", pool_id))
+      if ((*s)["project_id"] == *owner) used += std::pow(2.0, unit - parse_cidr((*s)["cidr"])->cidr.prefix);
+    if (used + std::pow(2.0, unit - prefixlen) > pool["default_quota"].get<double>())
+      return neutron_error(Code::kConflict, "SubnetPoolQuotaExceeded", "Per-tenant subnet pool prefix quota exceeded.");
+  }
   if (wanted) {
     for (const Cidr& block : free)
       if (block.prefix <= wanted->prefix && block.contains(IpAddress{version, wanted->first()}))

@@ -128,6 +128,19 @@ TEST_F(SubnetPoolTest, DefaultPoolServesUseDefaultSubnetpool) {
   EXPECT_EQ(service_->list_subnet_pools(demo_).size(), 2u);
 }
 
+TEST_F(SubnetPoolTest, DefaultQuotaCapsAProjectsShare) {
+  Json p = pool(admin_, {{"name", "q"},
+                         {"prefixes", {"10.0.0.0/16"}},
+                         {"default_prefixlen", 26},
+                         {"default_quota", 100},
+                         {"shared", true}});
+  ASSERT_TRUE(subnet_from(demo_, network(demo_), {{"subnetpool_id", p["id"]}}).ok());  // 64 addresses
+  auto over = subnet_from(demo_, network(demo_), {{"subnetpool_id", p["id"]}});
+  EXPECT_EQ(type_of(over.status()), "SubnetPoolQuotaExceeded");
+  EXPECT_EQ(over.status().code(), Code::kConflict);
+  EXPECT_TRUE(subnet_from(alt_, network(alt_), {{"subnetpool_id", p["id"]}}).ok());  // alt has its own share
+}
+
 TEST_F(SubnetPoolTest, PrefixesOnlyGrow) {
   Json p = pool(demo_, {{"name", "p"}, {"prefixes", {"10.0.0.0/24"}}});
   auto grown = service_->update_subnet_pool(demo_, p["id"], {{"prefixes", {"10.0.0.0/24", "10.0.1.0/24"}}});
@@ -279,8 +292,11 @@ TEST_F(NetworkTest, IpAvailabilityCountsPoolsAndAllocations) {
   // 10.0.0.2-62 = 61 addresses; fd00::2 - fd00::ffff:ffff:ffff:ffff = 2^64 - 2.
   EXPECT_EQ((*a)["total_ips"].get<double>(), 61 + 18446744073709551614.0);
   EXPECT_EQ((*a)["used_ips"], 4);  // the DHCP port and the port, on both subnets
-  for (const Json& s : (*a)["subnet_ip_availability"])
-    if (s["ip_version"] == 6) EXPECT_EQ(s["total_ips"].get<std::uint64_t>(), 18446744073709551614ULL);
+  for (const Json& s : (*a)["subnet_ip_availability"]) {
+    if (s["ip_version"] == 6) {
+      EXPECT_EQ(s["total_ips"].get<std::uint64_t>(), 18446744073709551614ULL);
+    }
+  }
   auto v4 = service_->list_ip_availabilities(admin_, 4);
   ASSERT_TRUE(v4.ok());
   ASSERT_EQ(v4->size(), 1u);
