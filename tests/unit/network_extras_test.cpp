@@ -1,10 +1,13 @@
 // Neutron beyond networks/subnets/ports/security groups, in the engine:
 // prefix set arithmetic, subnet pools and allocation from them, quotas and
-// their enforcement, tags, RBAC sharing, agents and IP availability.
+// their enforcement, tags, RBAC sharing, agents and IP availability, and
+// that all of it survives a restart.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "engine/network/ipam.h"
-#include "engine/network/network_quotas.h"
 #include "tests/unit/network_engine.h"
 
 using namespace stacklab;
@@ -302,4 +305,38 @@ TEST_F(NetworkTest, IpAvailabilityCountsPoolsAndAllocations) {
   ASSERT_EQ(v4->size(), 1u);
   EXPECT_EQ((*v4)[0]["total_ips"], 61);
   EXPECT_EQ((*v4)[0]["used_ips"], 2);
+}
+
+TEST_F(NetworkTest, PoolsQuotasAndPoliciesSurviveARestart) {
+  auto dir = std::filesystem::temp_directory_path() / ("stacklab-network-extras-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / "state.db").string();
+  std::string pool_id, net_id;
+  {
+    auto store = std::move(*Store::open({path}));
+    NetworkService svc(*store, clock_, random_, policy_);
+    auto pool =
+        svc.create_subnet_pool(demo_, {{"name", "p"}, {"prefixes", {"10.9.0.0/24"}}, {"default_prefixlen", 26}});
+    ASSERT_TRUE(pool.ok());
+    pool_id = (*pool)["id"];
+    auto n = svc.create_network(demo_, Json::object());
+    ASSERT_TRUE(n.ok());
+    net_id = (*n)["id"];
+    ASSERT_TRUE(svc.create_subnet(demo_, {{"network_id", net_id}, {"ip_version", 4}, {"subnetpool_id", pool_id}}).ok());
+    ASSERT_TRUE(svc.update_quota(admin_, "demo", {{"port", 7}}).ok());
+    ASSERT_TRUE(svc.create_rbac_policy(demo_, {{"object_type", "network"},
+                                               {"object_id", net_id},
+                                               {"action", "access_as_shared"},
+                                               {"target_tenant", "alt"}})
+                    .ok());
+  }
+  auto store = std::move(*Store::open({path}));
+  NetworkService svc(*store, clock_, random_, policy_);
+  auto next = svc.create_subnet(demo_, {{"network_id", net_id}, {"ip_version", 4}, {"subnetpool_id", pool_id}});
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ((*next)["cidr"], "10.9.0.64/26");  // the first /26 is still taken
+  EXPECT_EQ((*svc.get_quota(demo_, "demo"))["port"], 7);
+  EXPECT_TRUE(svc.get_network(alt_, net_id).ok());
+  std::filesystem::remove_all(dir);
 }
