@@ -16,10 +16,13 @@ struct Extension {
 
 // Names and descriptions as neutron-lib's api definitions give them.
 const Extension kExtensions[] = {
+    {"agent", "agent", "The agent management extension.", "2013-02-03T10:00:00-00:00"},
     {"allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs", "2013-07-23T10:00:00-00:00"},
     {"availability_zone", "Availability Zone", "The availability zone extension.", "2015-01-01T10:00:00-00:00"},
     {"binding", "Port Binding", "Expose port bindings of a virtual port to external application",
      "2014-02-03T10:00:00-00:00"},
+    {"default-subnetpools", "Default Subnetpools", "Provides ability to mark and use a subnetpool as the default.",
+     "2016-02-18T18:00:00-00:00"},
     {"external-net", "Neutron external network", "Adds external network attribute to network resource.",
      "2013-01-14T10:00:00-00:00"},
     {"extra_dhcp_opt", "Neutron Extra DHCP options",
@@ -27,6 +30,8 @@ const Extension kExtensions[] = {
      "tftp-server, server-ip-address, bootfile-name)",
      "2013-03-17T12:00:00-00:00"},
     {"ip_allocation", "IP Allocation", "IP allocation extension.", "2016-06-10T23:00:00-00:00"},
+    {"network-ip-availability", "Network IP Availability", "Provides IP availability data for each network and subnet.",
+     "2015-09-24T00:00:00-00:00"},
     {"net-mtu", "Network MTU", "Provides MTU attribute for a network resource.", "2015-03-25T10:00:00-00:00"},
     {"network_availability_zone", "Network Availability Zone", "Availability zone support for network.",
      "2015-01-01T10:00:00-00:00"},
@@ -37,17 +42,31 @@ const Extension kExtensions[] = {
      "2016-09-09T09:09:09-09:09"},
     {"provider", "Provider Network", "Expose mapping of virtual networks to physical networks",
      "2012-09-07T10:00:00-00:00"},
+    {"quotas", "Quota management support", "Expose functions for quotas management per project",
+     "2012-07-29T10:00:00-00:00"},
+    {"quota_details", "Quota details management support", "Expose functions for quotas usage statistics per project",
+     "2017-02-10T10:00:00-00:00"},
+    {"rbac-policies", "RBAC Policies",
+     "Allows creation and modification of policies that control tenant access to "
+     "resources.",
+     "2015-06-17T12:15:12-00:00"},
     {"security-group", "security-group", "The security groups extension.", "2012-10-05T10:00:00-00:00"},
     {"sorting", "Sorting support", "Extension that indicates that sorting is enabled.", "2016-06-12T00:00:00-00:00"},
     {"standard-attr-description", "standard-attr-description", "Extension to add descriptions to standard attributes",
      "2016-02-10T10:00:00-00:00"},
     {"standard-attr-revisions", "Resource revision numbers",
      "This extension will display the revision number of neutron resources.", "2016-04-11T10:00:00-00:00"},
+    {"standard-attr-tag",
+     "Tag support for resources with standard attribute: port, subnet, subnetpool, network, "
+     "security_group, router, floatingip, policy, trunk, network_segment_range",
+     "Enables to set tag on resources with standard attribute.", "2017-01-01T00:00:00-00:00"},
     {"standard-attr-timestamp", "Resource timestamps",
      "Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes.",
      "2016-09-12T10:00:00-00:00"},
     {"stateful-security-group", "Stateful security group", "Indicates if the security group is stateful or not",
      "2019-11-26T09:00:00-00:00"},
+    {"subnet_allocation", "Subnet Allocation", "Enables allocation of subnets from a subnet pool",
+     "2015-03-30T10:00:00-00:00"},
 };
 
 Json extension_json(const Extension& e) {

@@ -20,15 +20,23 @@ Json version_entry(const Request& req) {
 
 // GET /v2.0: the collections this API serves, as Neutron lists them.
 Json resources(const Request& req) {
+  static const std::pair<const char*, const char*> kCollections[] = {
+      {"subnet", "subnets"},
+      {"network", "networks"},
+      {"port", "ports"},
+      {"security_group", "security-groups"},
+      {"security_group_rule", "security-group-rules"},
+      {"subnetpool", "subnetpools"},
+      {"rbac_policy", "rbac-policies"},
+      {"quota", "quotas"},
+      {"agent", "agents"},
+      {"availability_zone", "availability_zones"},
+      {"network_ip_availability", "network-ip-availabilities"}};
   Json out = Json::array();
-  for (const char* collection : {"subnets", "networks", "ports", "security-groups", "security-group-rules"}) {
-    std::string name = collection;
-    name.pop_back();
-    if (name == "security-group" || name == "security-group-rule") std::replace(name.begin(), name.end(), '-', '_');
+  for (const auto& [name, collection] : kCollections)
     out.push_back({{"name", name},
                    {"collection", collection},
                    {"links", Json::array({{{"rel", "self"}, {"href", req.service_url() + "/v2.0/" + collection}}})}});
-  }
   return {{"resources", out}};
 }
 
@@ -172,6 +180,11 @@ Router make_network_router(Ctx ctx) {
   add_subnet_routes(r, ctx);
   add_port_routes(r, ctx);
   add_security_group_routes(r, ctx);
+  add_subnet_pool_routes(r, ctx);
+  add_quota_routes(r, ctx);
+  add_tag_routes(r, ctx);
+  add_rbac_routes(r, ctx);
+  add_agent_routes(r, ctx);
   return r;
 }
 

@@ -1,6 +1,7 @@
 // Neutron v2.0's REST mapping onto NetworkService, served at /networking:
 // version documents, extensions, networks, subnets, ports, security groups
-// and their rules.
+// and their rules, subnet pools, quotas, tags, RBAC policies, agents,
+// availability zones and IP availabilities.
 #pragma once
 
 #include <functional>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "api/router.h"
+#include "engine/network/network_errors.h"
 #include "engine/network/network_service.h"
 
 namespace stacklab::api::network_api {
@@ -23,6 +25,11 @@ void add_extension_routes(Router& r);
 void add_subnet_routes(Router& r, Ctx ctx);
 void add_port_routes(Router& r, Ctx ctx);
 void add_security_group_routes(Router& r, Ctx ctx);
+void add_subnet_pool_routes(Router& r, Ctx ctx);
+void add_quota_routes(Router& r, Ctx ctx);
+void add_tag_routes(Router& r, Ctx ctx);
+void add_rbac_routes(Router& r, Ctx ctx);
+void add_agent_routes(Router& r, Ctx ctx);
 // {"NeutronError": {"type", "message", "detail"}} with the status's Neutron exception name.
 Response fail(const Status& st);
 Credentials caller(const Request& req);

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
@@ -141,6 +142,52 @@ std::vector<IpRange> default_pools(const Cidr& cidr, const std::optional<IpAddre
     pools.push_back({first, last});
   }
   return pools;
+}
+
+std::vector<Cidr> cidrs_of(int version, std::vector<IpRange> ranges) {
+  std::sort(ranges.begin(), ranges.end(), [](const IpRange& a, const IpRange& b) { return a.first < b.first; });
+  std::vector<IpRange> merged;
+  for (const IpRange& r : ranges) {
+    if (!merged.empty() && (merged.back().last == ~Uint128(0) || r.first <= merged.back().last + 1))
+      merged.back().last = std::max(merged.back().last, r.last);
+    else
+      merged.push_back(r);
+  }
+  std::vector<Cidr> out;
+  const int bits = width(version);
+  for (const IpRange& r : merged) {
+    Uint128 a = r.first;
+    while (true) {
+      // The largest aligned block starting at `a` that ends within the range.
+      int prefix = 0;
+      while (prefix < bits && ((a & host_mask(version, prefix)) != 0 || (a | host_mask(version, prefix)) > r.last))
+        ++prefix;
+      out.push_back(Cidr{version, a, prefix});
+      Uint128 end = a | host_mask(version, prefix);
+      if (end >= r.last) break;
+      a = end + 1;
+    }
+  }
+  return out;
+}
+
+std::vector<Cidr> cidr_difference(int version, const std::vector<Cidr>& from, const std::vector<Cidr>& minus) {
+  std::vector<IpRange> left;
+  for (const Cidr& c : from) left.push_back({c.first(), c.last()});
+  for (const Cidr& m : minus) {
+    std::vector<IpRange> next;
+    for (const IpRange& r : left) {
+      if (m.last() < r.first || m.first() > r.last) {
+        next.push_back(r);
+        continue;
+      }
+      if (m.first() > r.first) next.push_back({r.first, m.first() - 1});
+      if (m.last() < r.last) next.push_back({m.last() + 1, r.last});
+    }
+    left = std::move(next);
+  }
+  if (left.empty()) return {};
+  return cidrs_of(version, left);
 }
 
 std::optional<Uint128> lowest_free(const std::vector<IpRange>& pools, const std::set<Uint128>& used) {

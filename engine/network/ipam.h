@@ -64,6 +64,13 @@ bool valid_mac(const std::string& mac);
 // network address (and the IPv4 broadcast), minus the gateway.
 std::vector<IpRange> default_pools(const Cidr& cidr, const std::optional<IpAddress>& gateway);
 
+// The fewest CIDRs of `version` covering exactly the addresses of `ranges`
+// (which may overlap or touch), in address order: netaddr's IPSet.compact().
+std::vector<Cidr> cidrs_of(int version, std::vector<IpRange> ranges);
+
+// The addresses of `from` not in `minus`, as cidrs_of() gives them.
+std::vector<Cidr> cidr_difference(int version, const std::vector<Cidr>& from, const std::vector<Cidr>& minus);
+
 // The lowest address of `pools` (in pool order) not in `used`, as Neutron's
 // IPAM hands them out; nullopt when the pools are exhausted.
 std::optional<Uint128> lowest_free(const std::vector<IpRange>& pools, const std::set<Uint128>& used);

@@ -62,6 +62,24 @@ void register_network_policy(Policy& p) {
   p.register_default("create_security_group_rule", "rule:admin_or_owner");
   p.register_default("get_security_group_rule", "rule:admin_or_owner");
   p.register_default("delete_security_group_rule", "rule:admin_or_owner");
+
+  p.register_default("create_subnetpool", "rule:regular_user");
+  p.register_default("create_subnetpool:shared", "rule:admin_only");
+  p.register_default("create_subnetpool:is_default", "rule:admin_only");
+  p.register_default("get_subnetpool", "rule:admin_or_owner or rule:shared");
+  p.register_default("update_subnetpool", "rule:admin_or_owner");
+  p.register_default("update_subnetpool:is_default", "rule:admin_only");
+  p.register_default("delete_subnetpool", "rule:admin_or_owner");
+
+  p.register_default("create_rbac_policy", "rule:regular_user");
+  p.register_default("get_rbac_policy", "rule:admin_or_owner");
+  p.register_default("update_rbac_policy", "rule:admin_or_owner");
+  p.register_default("delete_rbac_policy", "rule:admin_or_owner");
+
+  p.register_default("get_agent", "rule:admin_only");
+  p.register_default("update_agent", "rule:admin_only");
+  p.register_default("get_availability_zone", "rule:regular_user");
+  p.register_default("get_network_ip_availability", "rule:admin_only");
 }
 
 Status authorize(const Policy& policy, const std::string& action, const Credentials& creds, const Json& target) {

@@ -33,6 +33,7 @@ NetworkOptions NetworkOptions::from_config(const Config& config) {
   std::tie(o.gre_min, o.gre_max) = parse_range(config.get("ml2_type_gre", "tunnel_id_ranges", "1:1000"), {1, 1000});
   o.global_physnet_mtu = static_cast<int>(config.get_int("DEFAULT", "global_physnet_mtu", 1500));
   o.availability_zone = config.get("AGENT", "availability_zone", "nova");
+  o.host = config.get("DEFAULT", "host", o.host);
   return o;
 }
 
@@ -43,7 +44,12 @@ NetworkService::NetworkService(Store& store, Clock& clock, Random& random, const
   store_.define("port", {"network_id", "project_id", "mac_address", "device_id"});
   store_.define("ip_allocation", {"subnet_id", "port_id"});
   store_.define("security_group", {"project_id"});
-  store_.define("security_group_rule", {"security_group_id", "remote_group_id"});
+  store_.define("security_group_rule", {"security_group_id", "remote_group_id", "project_id"});
+  store_.define("subnetpool", {"project_id"});
+  store_.define("subnet", {"subnetpool_id"});
+  store_.define("rbac_policy", {"object_id", "project_id"});
+  store_.define("network_quota");
+  store_.define("agent", {"host"});
 }
 
 Json NetworkService::stamp_new(Json doc, const std::string& project_id) const {

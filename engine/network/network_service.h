@@ -1,5 +1,5 @@
 // NetworkService: Neutron v2.0 (networks, subnets, ports with IPAM, security
-// groups) for the rest of the cloud.
+// groups, subnet pools, quotas, tags, RBAC, agents) for the rest of the cloud.
 //
 // The network service's public header: api/network maps REST onto it, and
 // compute will create, bind and delete ports through it. Resources travel as
@@ -10,7 +10,9 @@
 //
 // Store tables: network, subnet, port, security_group, security_group_rule,
 // and ip_allocation {id "<subnet>/<ip>", subnet_id, network_id, ip_address,
-// port_id}, which makes a fixed IP unique in its subnet across restarts.
+// port_id}, which makes a fixed IP unique in its subnet across restarts;
+// subnetpool, network_quota {id = project_id, <resource>: limit} (only the
+// limits set away from the defaults), rbac_policy, agent.
 #pragma once
 
 #include <functional>
@@ -32,7 +34,7 @@ namespace stacklab::network {
 // The attributes each list (GET /v2.0/<collection>) filters and sorts on,
 // Neutron's is_filter ones; each resource's known attributes include them.
 extern const std::vector<std::string> kNetworkFilters, kSubnetFilters, kPortFilters, kSecurityGroupFilters,
-    kSecurityGroupRuleFilters;
+    kSecurityGroupRuleFilters, kSubnetPoolFilters, kRbacPolicyFilters, kAgentFilters;
 
 struct NetworkOptions {
   std::string tenant_network_type = "vxlan";  // [ml2] tenant_network_types (the first one)
@@ -40,6 +42,7 @@ struct NetworkOptions {
   long long gre_min = 1, gre_max = 1000;      // [ml2_type_gre] tunnel_id_ranges
   int global_physnet_mtu = 1500;              // [DEFAULT] global_physnet_mtu
   std::string availability_zone = "nova";     // [AGENT] availability_zone of the (simulated) DHCP agent
+  std::string host = "openstackbootcamp";     // [DEFAULT] host: where the simulated agents run
   static NetworkOptions from_config(const Config& config);
 };
 
@@ -93,6 +96,78 @@ class NetworkService {
   // POST /v2.0/ports with a list creates every port or none).
   Status atomically(const std::function<Status()>& body) { return store_.transaction(body); }
 
+  // ---- subnet pools (subnet_pools.cpp) --------------------------------------
+  // Subnets draw prefixes from a pool (subnetpool_id, or use_default_subnetpool
+  // for the pool with is_default of their ip_version); deleting the subnet
+  // gives the prefix back.
+  Result<Json> create_subnet_pool(const Credentials& caller, const Json& body, const std::string& id = "");
+  // 404 SubnetPoolNotFound unless the caller owns it, it is shared, or the caller is admin.
+  Result<Json> get_subnet_pool(const Credentials& caller, const std::string& id) const;
+  std::vector<Json> list_subnet_pools(const Credentials& caller) const;
+  // Prefixes may be added, never removed (400 IllegalSubnetPoolPrefixUpdate).
+  Result<Json> update_subnet_pool(const Credentials& caller, const std::string& id, const Json& body);
+  // 409 SubnetPoolInUse while a subnet holds a prefix of it.
+  Status delete_subnet_pool(const Credentials& caller, const std::string& id);
+
+  // ---- quotas (network_quotas.cpp; resources and defaults in network_quotas.h) --
+  // ok, or 409 OverQuota ("Quota exceeded for resources: ['network'].") when
+  // `project_id` holding `delta` more of `resource` would pass its limit.
+  // Routers and floating IPs call it with "router" / "floatingip" before creating.
+  Status check_quota(const std::string& project_id, const std::string& resource, int delta = 1) const;
+  // Admin only: the projects whose limits differ from the defaults, each {project_id, <resource>: limit}.
+  Result<std::vector<Json>> list_quotas(const Credentials& caller) const;
+  // {<resource>: limit}; admins for any project, others for their own.
+  Result<Json> get_quota(const Credentials& caller, const std::string& project_id) const;
+  Result<Json> get_default_quota(const Credentials& caller, const std::string& project_id) const;
+  // {<resource>: {used, limit, reserved}}.
+  Result<Json> get_quota_details(const Credentials& caller, const std::string& project_id) const;
+  // Admin only; `body` is the "quota" object of PUT /v2.0/quotas/{project_id}.
+  Result<Json> update_quota(const Credentials& caller, const std::string& project_id, const Json& body);
+  // Admin only: back to the defaults.
+  Status delete_quota(const Credentials& caller, const std::string& project_id);
+
+  // ---- tags (tags.cpp) -------------------------------------------------------
+  // `collection` is the URL's ("networks", "security-groups", ...), one of
+  // taggable_collections(). Tags are 1-60 characters; reading needs the
+  // resource visible, changing needs its owner or an admin.
+  static std::vector<std::string> taggable_collections();
+  Result<Json> get_tags(const Credentials& caller, const std::string& collection, const std::string& id) const;
+  // ok when the resource has `tag`, else 404 TagNotFound.
+  Status check_tag(const Credentials& caller, const std::string& collection, const std::string& id,
+                   const std::string& tag) const;
+  Result<Json> replace_tags(const Credentials& caller, const std::string& collection, const std::string& id,
+                            const Json& tags);
+  Status add_tag(const Credentials& caller, const std::string& collection, const std::string& id,
+                 const std::string& tag);
+  // `tag` "" removes every tag; else 404 TagNotFound when absent.
+  Status remove_tag(const Credentials& caller, const std::string& collection, const std::string& id,
+                    const std::string& tag);
+
+  // ---- RBAC policies (rbac.cpp) ----------------------------------------------
+  // object_type "network", action access_as_shared / access_as_external,
+  // target_tenant a project id or "*". A network's shared flag and its
+  // wildcard access_as_shared policy are kept as one.
+  Result<Json> create_rbac_policy(const Credentials& caller, const Json& body);
+  Result<Json> get_rbac_policy(const Credentials& caller, const std::string& id) const;
+  std::vector<Json> list_rbac_policies(const Credentials& caller) const;
+  // Only target_tenant changes.
+  Result<Json> update_rbac_policy(const Credentials& caller, const std::string& id, const Json& body);
+  // 409 RbacPolicyInUse while the target project has ports on the network that no other policy covers.
+  Status delete_rbac_policy(const Credentials& caller, const std::string& id);
+
+  // ---- agents, availability zones, IP availability (agents.cpp) ---------------
+  // The simulated DHCP, L3, metadata and Linux bridge agents on options().host,
+  // alive, heartbeating at the clock's now. Admin only (others see none).
+  std::vector<Json> list_agents(const Credentials& caller);
+  Result<Json> get_agent(const Credentials& caller, const std::string& id);
+  // Only admin_state_up and description change.
+  Result<Json> update_agent(const Credentials& caller, const std::string& id, const Json& body);
+  std::vector<Json> list_availability_zones(const Credentials& caller) const;
+  // Admin only: per network and subnet, total_ips (the allocation pools' size) and used_ips;
+  // `ip_version` 4 or 6 counts only subnets of that version (and networks having one).
+  Result<std::vector<Json>> list_ip_availabilities(const Credentials& caller, int ip_version = 0) const;
+  Result<Json> get_ip_availability(const Credentials& caller, const std::string& network_id) const;
+
   const NetworkOptions& options() const { return options_; }
 
  private:
@@ -102,13 +177,16 @@ class NetworkService {
   std::string new_id() { return random_.uuid4(); }
   Result<std::string> owner_for_create(const Credentials& caller, const Json& body) const;
   Json network_target(const Json& network) const;
+  // The target as `viewer` sees it: shared / external also through RBAC policies naming it.
+  Json network_target(const Json& network, const std::string& viewer) const;
 
   // networks.cpp
   Result<const Json*> visible_network(const Credentials& caller, const std::string& id) const;
   Json network_view(const Credentials& caller, const Json& network) const;
   Status assign_segment(const Credentials& caller, const Json& body, Json& network);
   // subnets.cpp
-  Json subnet_target(const Json& subnet) const;
+  // `viewer` non-empty: shared also when an RBAC policy shares the network with it.
+  Json subnet_target(const Json& subnet, const std::string& viewer = "") const;
   Result<const Json*> visible_subnet(const Credentials& caller, const std::string& id) const;
   Status remove_subnet_unchecked(const Json& subnet);
   Status ensure_dhcp_port(const Json& network, const Json& subnet);
@@ -122,6 +200,21 @@ class NetworkService {
   Status release_fixed_ips(const std::string& port_id, const Json& fixed_ips);
   Status remove_port_unchecked(const Json& port);
   Result<Json> create_port_unchecked(Json port, const Json& network, const Json& requested_ips);
+  // subnet_pools.cpp: the cidr (and pool id, or null) of a subnet being created.
+  struct SubnetCidr {
+    std::string cidr;
+    Json subnetpool_id;
+  };
+  Result<SubnetCidr> subnet_cidr_from_pool(const Credentials& caller, const Json& body, int version);
+  Result<const Json*> visible_subnet_pool(const Credentials& caller, const std::string& id) const;
+  // rbac.cpp
+  bool rbac_grants(const Json& network, const std::string& action, const std::string& project) const;
+  Status set_wildcard_share(const Json& network, bool shared);
+  // tags.cpp
+  Result<Json> taggable_resource(const Credentials& caller, const std::string& collection, const std::string& id,
+                                 bool for_update) const;
+  // agents.cpp
+  Status ensure_agents();
   // security_groups.cpp
   Json security_group_view(const Json& group) const;
   Result<Json> resolve_port_security_groups(const Credentials& caller, const std::string& project_id,

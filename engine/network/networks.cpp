@@ -46,7 +46,8 @@ Status network_not_found(const std::string& id) {
 
 Result<const Json*> NetworkService::visible_network(const Credentials& caller, const std::string& id) const {
   const Json* n = store_.get("network", id);
-  if (!n || !policy_.allowed("get_network", caller, network_target(*n))) return network_not_found(id);
+  if (!n || !policy_.allowed("get_network", caller, network_target(*n, caller.project_id)))
+    return network_not_found(id);
   return n;
 }
 
@@ -60,6 +61,8 @@ Json NetworkService::network_view(const Credentials& caller, const Json& network
     dhcp = dhcp || (*s)["enable_dhcp"] == true;
   }
   v["subnets"] = subnets;
+  // Neutron shows a network shared with the viewer's project by RBAC as shared.
+  if (v["shared"] != true && rbac_grants(network, "access_as_shared", caller.project_id)) v["shared"] = true;
   // Neutron reports the zones of the DHCP agents hosting the network.
   v["availability_zones"] = dhcp ? Json::array({options_.availability_zone}) : Json::array();
   if (!policy_.allowed("get_network:provider:network_type", caller, network_target(network)))
@@ -205,7 +208,12 @@ Result<Json> NetworkService::create_network(const Credentials& caller, const Jso
   if (n["is_default"] == true && n["router:external"] != true)
     return invalid_input("is_default can only be set on an external network");
   if (st = assign_segment(caller, body, n); !st.ok()) return st;
-  if (st = store_.put("network", n["id"], n); !st.ok()) return st;
+  if (st = check_quota(*owner, "network"); !st.ok()) return st;
+  st = store_.transaction([&]() -> Status {
+    if (Status put = store_.put("network", n["id"], n); !put.ok()) return put;
+    return n["shared"] == true ? set_wildcard_share(n, true) : Status{};
+  });
+  if (!st.ok()) return st;
   return network_view(caller, n);
 }
 
@@ -218,7 +226,8 @@ Result<Json> NetworkService::get_network(const Credentials& caller, const std::s
 std::vector<Json> NetworkService::list_networks(const Credentials& caller) const {
   std::vector<Json> out;
   for (const Json* n : store_.list("network"))
-    if (policy_.allowed("get_network", caller, network_target(*n))) out.push_back(network_view(caller, *n));
+    if (policy_.allowed("get_network", caller, network_target(*n, caller.project_id)))
+      out.push_back(network_view(caller, *n));
   return out;
 }
 
@@ -254,7 +263,12 @@ Result<Json> NetworkService::update_network(const Credentials& caller, const std
             Code::kConflict, "InvalidSharedSetting",
             "Unable to reconfigure sharing settings for network " + id + ". Multiple tenants are using it.");
   }
-  if (st = touch_and_put("network", n); !st.ok()) return st;
+  st = store_.transaction([&]() -> Status {
+    if (n["shared"] != before["shared"])
+      if (Status share = set_wildcard_share(n, n["shared"] == true); !share.ok()) return share;
+    return touch_and_put("network", n);
+  });
+  if (!st.ok()) return st;
   return network_view(caller, *store_.get("network", id));
 }
 
@@ -274,7 +288,11 @@ Status NetworkService::delete_network(const Credentials& caller, const std::stri
   }
   std::vector<Json> subnets;
   for (const Json* s : store_.find("subnet", "network_id", id)) subnets.push_back(*s);
+  std::vector<std::string> policies;
+  for (const Json* p : store_.find("rbac_policy", "object_id", id)) policies.push_back((*p)["id"]);
   return store_.transaction([&]() -> Status {
+    for (const std::string& p : policies)
+      if (Status st = store_.erase("rbac_policy", p); !st.ok()) return st;
     for (const Json& p : ports)
       if (Status st = remove_port_unchecked(p); !st.ok()) return st;
     for (const Json& s : subnets)

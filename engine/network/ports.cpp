@@ -225,7 +225,8 @@ Result<Json> NetworkService::create_port(const Credentials& caller, const Json& 
   port = stamp_new(std::move(port), *owner);
   Json target = port_target(port);
   if (st = authorize(policy_, "create_port", caller, target); !st.ok()) return st;
-  if (!caller.is_admin() && network["project_id"] != *owner && network["shared"] != true)
+  if (!caller.is_admin() && network["project_id"] != *owner && network["shared"] != true &&
+      !rbac_grants(network, "access_as_shared", *owner))
     return neutron_error(Code::kForbidden, "NotAuthorized",
                          "Tenant " + *owner + " not allowed to create port on this network");
   if (port.value("device_owner", "").rfind("network:", 0) == 0)
@@ -280,6 +281,7 @@ Result<Json> NetworkService::create_port(const Credentials& caller, const Json& 
     if (!opts.ok()) return opts.status();
     port["extra_dhcp_opts"] = *opts;
   }
+  if (st = check_quota(*owner, "port"); !st.ok()) return st;
   auto created = create_port_unchecked(std::move(port), network, requested);
   if (!created.ok()) return created.status();
   return port_view(caller, *created);

@@ -180,6 +180,7 @@ Result<Json> NetworkService::create_security_group(const Credentials& caller, co
   if (group["name"] == "default")
     return neutron_error(Code::kConflict, "SecurityGroupDefaultAlreadyExists",
                          "Default security group already exists.");
+  if (st = check_quota(*owner, "security_group"); !st.ok()) return st;
   st = store_.transaction([&]() -> Status {
     if (Status put = store_.put("security_group", group["id"], group); !put.ok()) return put;
     for (const char* ethertype : {"IPv4", "IPv6"}) {
@@ -273,8 +274,10 @@ Result<Json> NetworkService::create_security_group_rule(const Credentials& calle
   std::string group_id = text_of(body["security_group_id"]);
   const Json* group = store_.get("security_group", group_id);
   if (!group || !policy_.allowed("get_security_group", caller, *group)) return group_not_found(group_id);
-  if (auto owner = owner_for_create(caller, body); !owner.ok()) return owner.status();
+  auto rule_owner = owner_for_create(caller, body);
+  if (!rule_owner.ok()) return rule_owner.status();
   if (st = authorize(policy_, "create_security_group_rule", caller, *group); !st.ok()) return st;
+  if (st = check_quota(*rule_owner, "security_group_rule"); !st.ok()) return st;
 
   std::string direction = text_of(body["direction"]);
   if (direction != "ingress" && direction != "egress")

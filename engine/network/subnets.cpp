@@ -182,16 +182,17 @@ Status validate_subnet(const Json& body, Json& s, bool creating) {
 
 }  // namespace
 
-Json NetworkService::subnet_target(const Json& subnet) const {
+Json NetworkService::subnet_target(const Json& subnet, const std::string& viewer) const {
   const Json* n = store_.get("network", subnet["network_id"]);
+  bool shared = n && ((*n)["shared"] == true || (!viewer.empty() && rbac_grants(*n, "access_as_shared", viewer)));
   return {{"project_id", subnet["project_id"]},
-          {"shared", n && (*n)["shared"] == true},
+          {"shared", shared},
           {"network:project_id", n ? (*n)["project_id"] : Json("")}};
 }
 
 Result<const Json*> NetworkService::visible_subnet(const Credentials& caller, const std::string& id) const {
   const Json* s = store_.get("subnet", id);
-  if (!s || !policy_.allowed("get_subnet", caller, subnet_target(*s))) return subnet_not_found(id);
+  if (!s || !policy_.allowed("get_subnet", caller, subnet_target(*s, caller.project_id))) return subnet_not_found(id);
   return s;
 }
 
@@ -212,20 +213,13 @@ Result<Json> NetworkService::create_subnet(const Credentials& caller, const Json
   if (body["ip_version"] == 4 || body["ip_version"] == "4") version = 4;
   if (body["ip_version"] == 6 || body["ip_version"] == "6") version = 6;
   if (!version) return invalid_attribute("ip_version", in_quotes(text_of(body["ip_version"])) + " is not in [4, 6]");
-  if (body.contains("subnetpool_id") && !body["subnetpool_id"].is_null())
-    return neutron_error(Code::kNotFound, "SubnetPoolNotFound",
-                         "Subnet pool " + text_of(body["subnetpool_id"]) + " could not be found.");
-  if (!body.contains("cidr") || body["cidr"].is_null()) {
-    if (body.value("use_default_subnetpool", false) == true)
-      return neutron_error(Code::kBadRequest, "BadRequest",
-                           "Bad subnets request: No default subnetpool found for IPv" + std::to_string(version) + ".");
-    return neutron_error(Code::kBadRequest, "BadRequest",
-                         "Bad subnets request: a subnetpool must be specified in the absence of a cidr.");
-  }
-  auto parsed = parse_cidr(text_of(body["cidr"]));
-  if (!parsed) return invalid_attribute("cidr", in_quotes(text_of(body["cidr"])) + " is not a valid IP subnet");
+  auto from_pool = subnet_cidr_from_pool(caller, body, version);
+  if (!from_pool.ok()) return from_pool.status();
+  const std::string cidr_text = from_pool->cidr;
+  auto parsed = parse_cidr(cidr_text);
+  if (!parsed) return invalid_attribute("cidr", in_quotes(cidr_text) + " is not a valid IP subnet");
   if (parsed->had_host_bits)
-    return invalid_attribute("cidr", in_quotes(text_of(body["cidr"])) + " isn't a recognized IP subnet cidr, '" +
+    return invalid_attribute("cidr", in_quotes(cidr_text) + " isn't a recognized IP subnet cidr, '" +
                                          parsed->cidr.str() + "' is recommended");
   if (parsed->cidr.version != version) return invalid_input("Cidr and IP version mismatch");
 
@@ -239,7 +233,7 @@ Result<Json> NetworkService::create_subnet(const Credentials& caller, const Json
             {"enable_dhcp", true},
             {"ipv6_ra_mode", nullptr},
             {"ipv6_address_mode", nullptr},
-            {"subnetpool_id", nullptr},
+            {"subnetpool_id", from_pool->subnetpool_id},
             {"service_types", Json::array()},
             {"segment_id", nullptr}};
   for (const char* f : {"name", "description"})
@@ -248,6 +242,7 @@ Result<Json> NetworkService::create_subnet(const Credentials& caller, const Json
   if (Status c = copy_tags(body, s); !c.ok()) return c;
   s = stamp_new(std::move(s), *owner);
   if (st = authorize(policy_, "create_subnet", caller, subnet_target(s)); !st.ok()) return st;
+  if (st = check_quota(*owner, "subnet"); !st.ok()) return st;
   if (st = validate_subnet(body, s, true); !st.ok()) return st;
   for (const Json* other : store_.find("subnet", "network_id", network["id"]))
     if (parse_cidr((*other)["cidr"])->cidr.overlaps(parsed->cidr))
@@ -291,7 +286,7 @@ Result<Json> NetworkService::get_subnet(const Credentials& caller, const std::st
 std::vector<Json> NetworkService::list_subnets(const Credentials& caller) const {
   std::vector<Json> out;
   for (const Json* s : store_.list("subnet"))
-    if (policy_.allowed("get_subnet", caller, subnet_target(*s))) out.push_back(*s);
+    if (policy_.allowed("get_subnet", caller, subnet_target(*s, caller.project_id))) out.push_back(*s);
   return out;
 }
 

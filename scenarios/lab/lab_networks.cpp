@@ -51,6 +51,22 @@ Status seed_lab_networks(network::NetworkService& networks, identity::IdentitySe
                                             {"enable_dhcp", false}});
     if (!sub.ok()) return sub.status();
 
+    // DevStack's shared default subnet pools (lib/neutron_plugins/services/l3: IPV4_ADDRS_SAFE_TO_USE
+    // 10.0.0.0/22 in /26s, IPV6_ADDRS_SAFE_TO_USE fd<global id>::/56 in /64s), which the private
+    // subnets are drawn from.
+    auto pool_v4 = networks.create_subnet_pool(as_admin, {{"name", "shared-default-subnetpool-v4"},
+                                                          {"prefixes", {"10.0.0.0/22"}},
+                                                          {"default_prefixlen", 26},
+                                                          {"shared", true},
+                                                          {"is_default", true}});
+    if (!pool_v4.ok()) return pool_v4.status();
+    auto pool_v6 = networks.create_subnet_pool(as_admin, {{"name", "shared-default-subnetpool-v6"},
+                                                          {"prefixes", {"fd45:dd0b:2a48::/56"}},
+                                                          {"default_prefixlen", 64},
+                                                          {"shared", true},
+                                                          {"is_default", true}});
+    if (!pool_v6.ok()) return pool_v6.status();
+
     const std::string private_id = "65ba9c58-b64a-47bd-bf2c-fe2c54512354";
     auto priv = networks.create_network(as_admin, {{"name", "private"}, {"project_id", demo_id}}, private_id);
     if (!priv.ok()) return priv.status();
@@ -59,7 +75,7 @@ Status seed_lab_networks(network::NetworkService& networks, identity::IdentitySe
                                   {"network_id", private_id},
                                   {"project_id", demo_id},
                                   {"ip_version", 4},
-                                  {"cidr", "10.0.0.0/26"}},
+                                  {"subnetpool_id", (*pool_v4)["id"]}},
                                  "76f73ba7-525e-4707-bab9-ff73c51b481a");
     if (!sub.ok()) return sub.status();
     sub = networks.create_subnet(as_admin,
@@ -67,7 +83,7 @@ Status seed_lab_networks(network::NetworkService& networks, identity::IdentitySe
                                   {"network_id", private_id},
                                   {"project_id", demo_id},
                                   {"ip_version", 6},
-                                  {"cidr", "fd45:dd0b:2a48::/64"},
+                                  {"subnetpool_id", (*pool_v6)["id"]},
                                   {"ipv6_ra_mode", "slaac"},
                                   {"ipv6_address_mode", "slaac"}},
                                  "90246af6-2a9b-4007-800d-fd89bc4585b2");
