@@ -21,7 +21,8 @@ Json version_entry(const Request& req) {
 // GET /v2.0: the collections this API serves, as Neutron lists them.
 Json resources(const Request& req) {
   Json out = Json::array();
-  for (const char* collection : {"subnets", "networks", "ports", "security-groups", "security-group-rules"}) {
+  for (const char* collection :
+       {"subnets", "networks", "ports", "security-groups", "security-group-rules", "routers", "floatingips"}) {
     std::string name = collection;
     name.pop_back();
     if (name == "security-group" || name == "security-group-rule") std::replace(name.begin(), name.end(), '-', '_');
@@ -143,6 +144,8 @@ Router make_network_router(Ctx ctx) {
   add_subnet_routes(r, ctx);
   add_port_routes(r, ctx);
   add_security_group_routes(r, ctx);
+  add_router_routes(r, ctx);
+  add_floating_ip_routes(r, ctx);
   return r;
 }
 

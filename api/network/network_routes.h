@@ -1,6 +1,6 @@
 // Neutron v2.0's REST mapping onto NetworkService, served at /networking:
 // version documents, extensions, networks, subnets, ports, security groups
-// and their rules.
+// and their rules, routers and floating IPs.
 #pragma once
 
 #include <string>
@@ -22,6 +22,8 @@ void add_extension_routes(Router& r);
 void add_subnet_routes(Router& r, Ctx ctx);
 void add_port_routes(Router& r, Ctx ctx);
 void add_security_group_routes(Router& r, Ctx ctx);
+void add_router_routes(Router& r, Ctx ctx);
+void add_floating_ip_routes(Router& r, Ctx ctx);
 // {"NeutronError": {"type", "message", "detail"}} with the status's Neutron exception name.
 Response fail(const Status& st);
 Credentials caller(const Request& req);

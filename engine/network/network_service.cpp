@@ -44,6 +44,8 @@ NetworkService::NetworkService(Store& store, Clock& clock, Random& random, const
   store_.define("ip_allocation", {"subnet_id", "port_id"});
   store_.define("security_group", {"project_id"});
   store_.define("security_group_rule", {"security_group_id", "remote_group_id"});
+  store_.define("router", {"project_id"});
+  store_.define("floatingip", {"port_id", "router_id", "floating_network_id", "project_id"});
 }
 
 Json NetworkService::stamp_new(Json doc, const std::string& project_id) const {
