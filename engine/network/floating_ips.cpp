@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "engine/network/attributes.h"
+#include "engine/network/l3_ports.h"
 #include "engine/network/network_errors.h"
 #include "engine/network/network_policy.h"
 #include "engine/network/network_service.h"
@@ -26,10 +27,7 @@ Status floating_ip_not_found(const std::string& id) {
   return neutron_error(Code::kNotFound, "FloatingIPNotFound", "Floating IP " + id + " could not be found");
 }
 
-// Neutron's BadRequest(resource='floatingip', msg=...).
-Status bad_floating_ip(const std::string& msg) {
-  return neutron_error(Code::kBadRequest, "BadRequest", "Bad floatingip request: " + msg + ".");
-}
+Status bad_floating_ip(const std::string& msg) { return bad_request("floatingip", msg); }
 
 void clear_association(Json& fip) {
   fip["port_id"] = nullptr;
@@ -110,7 +108,7 @@ Status NetworkService::associate_floating_ip(const Credentials& caller, Json& fi
   const Json* subnet = store_.get("subnet", subnet_id);
   std::string router_id;
   for (const Json* p : store_.find("port", "network_id", port["network_id"])) {
-    if ((*p)["device_owner"] != "network:router_interface") continue;
+    if ((*p)["device_owner"] != kInterfaceOwner) continue;
     const Json* router = store_.get("router", (*p)["device_id"]);
     if (!router || !(*router)["external_gateway_info"].is_object() ||
         (*router)["external_gateway_info"]["network_id"] != floating_net)
@@ -184,7 +182,7 @@ Result<Json> NetworkService::create_floating_ip(const Credentials& caller, const
   st = store_.transaction([&]() -> Status {
     Json port = {{"network_id", network_id},
                  {"device_id", fip["id"]},
-                 {"device_owner", "network:floatingip"},
+                 {"device_owner", kFloatingIpOwner},
                  {"status", "N/A"},
                  {"security_groups", Json::array()}};
     auto created = create_port_unchecked(stamp_new(std::move(port), ""), network, requested);
@@ -253,7 +251,7 @@ Status NetworkService::delete_floating_ip(const Credentials& caller, const std::
     return st;
   std::vector<Json> ports;
   for (const Json* p : store_.find("port", "device_id", id))
-    if ((*p)["device_owner"] == "network:floatingip") ports.push_back(*p);
+    if ((*p)["device_owner"] == kFloatingIpOwner) ports.push_back(*p);
   return store_.transaction([&]() -> Status {
     for (const Json& p : ports)
       if (Status st = remove_port_unchecked(p); !st.ok()) return st;
