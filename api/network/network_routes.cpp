@@ -31,7 +31,9 @@ Json resources(const Request& req) {
       {"quota", "quotas"},
       {"agent", "agents"},
       {"availability_zone", "availability_zones"},
-      {"network_ip_availability", "network-ip-availabilities"}};
+      {"network_ip_availability", "network-ip-availabilities"},
+      {"router", "routers"},
+      {"floatingip", "floatingips"}};
   Json out = Json::array();
   for (const auto& [name, collection] : kCollections)
     out.push_back({{"name", name},
@@ -185,6 +187,8 @@ Router make_network_router(Ctx ctx) {
   add_tag_routes(r, ctx);
   add_rbac_routes(r, ctx);
   add_agent_routes(r, ctx);
+  add_router_routes(r, ctx);
+  add_floating_ip_routes(r, ctx);
   return r;
 }
 

@@ -1,7 +1,7 @@
 // Neutron v2.0's REST mapping onto NetworkService, served at /networking:
 // version documents, extensions, networks, subnets, ports, security groups
 // and their rules, subnet pools, quotas, tags, RBAC policies, agents,
-// availability zones and IP availabilities.
+// availability zones, IP availabilities, routers and floating IPs.
 #pragma once
 
 #include <functional>
@@ -30,6 +30,8 @@ void add_quota_routes(Router& r, Ctx ctx);
 void add_tag_routes(Router& r, Ctx ctx);
 void add_rbac_routes(Router& r, Ctx ctx);
 void add_agent_routes(Router& r, Ctx ctx);
+void add_router_routes(Router& r, Ctx ctx);
+void add_floating_ip_routes(Router& r, Ctx ctx);
 // {"NeutronError": {"type", "message", "detail"}} with the status's Neutron exception name.
 Response fail(const Status& st);
 Credentials caller(const Request& req);

@@ -31,7 +31,8 @@ std::vector<IpRange> pools_of(const Json& subnet) {
 // Entries already in `current` (the port's fixed_ips) stay as they are; the
 // caller releases those no longer wanted.
 Result<Json> NetworkService::allocate_fixed_ips(const Json& network, const Json& requested, const std::string& mac,
-                                                const std::string& port_id, const Json& current, bool add_automatic) {
+                                                const std::string& port_id, const Json& current, bool add_automatic,
+                                                bool router_port) {
   std::string network_id = network["id"];
   std::vector<Json> subnets;
   for (const Json* s : store_.find("subnet", "network_id", network_id)) subnets.push_back(*s);
@@ -103,7 +104,7 @@ Result<Json> NetworkService::allocate_fixed_ips(const Json& network, const Json&
       } else {
         return invalid_attribute("fixed_ips", in_quotes(entry.dump()) + " names neither subnet_id nor ip_address");
       }
-      if (ip && automatic_addresses(*subnet))
+      if (ip && automatic_addresses(*subnet) && !router_port)
         return invalid_input("IPv6 address " + format_ip(*ip) + " can not be directly assigned to a port on subnet " +
                              (*subnet)["id"].get<std::string>() +
                              " since the subnet is configured for automatic addresses");
@@ -116,7 +117,7 @@ Result<Json> NetworkService::allocate_fixed_ips(const Json& network, const Json&
       wanted.push_back({*subnet, ip});
     }
   }
-  if (requested.is_null() || add_automatic) {
+  if ((requested.is_null() || add_automatic) && !router_port) {
     // Every SLAAC / DHCPv6-stateless subnet gives the port its EUI-64 address, asked for or not.
     for (const Json& s : subnets)
       if (automatic_addresses(s) &&

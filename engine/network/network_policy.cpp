@@ -80,6 +80,31 @@ void register_network_policy(Policy& p) {
   p.register_default("update_agent", "rule:admin_only");
   p.register_default("get_availability_zone", "rule:regular_user");
   p.register_default("get_network_ip_availability", "rule:admin_only");
+  // L3 (neutron/conf/policies/router.py and floatingip.py).
+  p.register_default("create_router", "rule:regular_user");
+  p.register_default("get_router", "rule:admin_or_owner");
+  p.register_default("update_router", "rule:admin_or_owner");
+  p.register_default("delete_router", "rule:admin_or_owner");
+  p.register_default("add_router_interface", "rule:admin_or_owner");
+  p.register_default("remove_router_interface", "rule:admin_or_owner");
+  p.register_default("add_extraroutes", "rule:admin_or_owner");
+  p.register_default("remove_extraroutes", "rule:admin_or_owner");
+  for (const char* verb : {"create_router", "update_router"}) {
+    std::string v = verb;
+    p.register_default(v + ":external_gateway_info", "rule:admin_or_owner");
+    p.register_default(v + ":external_gateway_info:network_id", "rule:admin_or_owner");
+    p.register_default(v + ":external_gateway_info:enable_snat", "rule:admin_only");
+    p.register_default(v + ":external_gateway_info:external_fixed_ips", "rule:admin_only");
+    p.register_default(v + ":distributed", "rule:admin_only");
+    p.register_default(v + ":ha", "rule:admin_only");
+  }
+  p.register_default("get_router:distributed", "rule:admin_only");
+  p.register_default("get_router:ha", "rule:admin_only");
+  p.register_default("create_floatingip", "rule:regular_user");
+  p.register_default("create_floatingip:floating_ip_address", "rule:admin_only");
+  p.register_default("get_floatingip", "rule:admin_or_owner");
+  p.register_default("update_floatingip", "rule:admin_or_owner");
+  p.register_default("delete_floatingip", "rule:admin_or_owner");
 }
 
 Status authorize(const Policy& policy, const std::string& action, const Credentials& creds, const Json& target) {

@@ -50,6 +50,8 @@ NetworkService::NetworkService(Store& store, Clock& clock, Random& random, const
   store_.define("rbac_policy", {"object_id", "project_id"});
   store_.define("network_quota");
   store_.define("agent", {"host"});
+  store_.define("router", {"project_id"});
+  store_.define("floatingip", {"port_id", "router_id", "floating_network_id", "project_id"});
 }
 
 Json NetworkService::stamp_new(Json doc, const std::string& project_id) const {

@@ -13,6 +13,10 @@
 // port_id}, which makes a fixed IP unique in its subnet across restarts;
 // subnetpool, network_quota {id = project_id, <resource>: limit} (only the
 // limits set away from the defaults), rbac_policy, agent.
+// L3: router (its ports are the ports whose device_id is the router's id)
+// and floatingip, indexed by port_id (the associated port), router_id and
+// floating_network_id; floating_ips_of_port() is the lookup for the rest of
+// the cloud.
 #pragma once
 
 #include <functional>
@@ -34,7 +38,8 @@ namespace stacklab::network {
 // The attributes each list (GET /v2.0/<collection>) filters and sorts on,
 // Neutron's is_filter ones; each resource's known attributes include them.
 extern const std::vector<std::string> kNetworkFilters, kSubnetFilters, kPortFilters, kSecurityGroupFilters,
-    kSecurityGroupRuleFilters, kSubnetPoolFilters, kRbacPolicyFilters, kAgentFilters;
+    kSecurityGroupRuleFilters, kSubnetPoolFilters, kRbacPolicyFilters, kAgentFilters, kRouterFilters,
+    kFloatingIpFilters;
 
 struct NetworkOptions {
   std::string tenant_network_type = "vxlan";  // [ml2] tenant_network_types (the first one)
@@ -167,6 +172,39 @@ class NetworkService {
   // `ip_version` 4 or 6 counts only subnets of that version (and networks having one).
   Result<std::vector<Json>> list_ip_availabilities(const Credentials& caller, int ip_version = 0) const;
   Result<Json> get_ip_availability(const Credentials& caller, const std::string& network_id) const;
+  // ---- L3: routers (routers.cpp) --------------------------------------------
+  // `body` is the "router" object of POST /v2.0/routers. An
+  // external_gateway_info creates the gateway port (device_owner
+  // network:router_gateway, no project) on a router:external network.
+  Result<Json> create_router(const Credentials& caller, const Json& body, const std::string& id = "");
+  Result<Json> get_router(const Credentials& caller, const std::string& id) const;
+  std::vector<Json> list_routers(const Credentials& caller) const;
+  // Sets, changes or clears (null/{}) the gateway; `routes` replaces the extra routes.
+  Result<Json> update_router(const Credentials& caller, const std::string& id, const Json& body);
+  // 409 RouterInUse while it has interfaces; removes its gateway port.
+  Status delete_router(const Credentials& caller, const std::string& id);
+  // PUT add_router_interface / remove_router_interface: `body` names
+  // subnet_id or port_id; the answer is {id, subnet_id, subnet_ids, port_id,
+  // network_id, project_id, tenant_id}.
+  Result<Json> add_router_interface(const Credentials& caller, const std::string& id, const Json& body);
+  Result<Json> remove_router_interface(const Credentials& caller, const std::string& id, const Json& body);
+  // PUT add_extraroutes / remove_extraroutes: `body` is the "router" object with `routes`.
+  Result<Json> add_extraroutes(const Credentials& caller, const std::string& id, const Json& body);
+  Result<Json> remove_extraroutes(const Credentials& caller, const std::string& id, const Json& body);
+
+  // ---- L3: floating IPs (floating_ips.cpp) -----------------------------------
+  // Allocates an address (and its network:floatingip port) on an external
+  // network, associated at once when `body` names a port_id.
+  Result<Json> create_floating_ip(const Credentials& caller, const Json& body);
+  Result<Json> get_floating_ip(const Credentials& caller, const std::string& id) const;
+  std::vector<Json> list_floating_ips(const Credentials& caller) const;
+  // port_id associates (404 ExternalGatewayForFloatingIPNotFound without a
+  // router joining the port's subnet to the floating network), null disassociates.
+  Result<Json> update_floating_ip(const Credentials& caller, const std::string& id, const Json& body);
+  Status delete_floating_ip(const Credentials& caller, const std::string& id);
+  // The floating IPs associated with `port_id`, unfiltered by policy: for
+  // compute's server addresses (the FIP is the port's "floating" address).
+  std::vector<Json> floating_ips_of_port(const std::string& port_id) const;
 
   const NetworkOptions& options() const { return options_; }
 
@@ -196,10 +234,10 @@ class NetworkService {
   Result<const Json*> visible_port(const Credentials& caller, const std::string& id) const;
   Result<std::string> generate_mac();
   Result<Json> allocate_fixed_ips(const Json& network, const Json& requested, const std::string& mac,
-                                  const std::string& port_id, const Json& current, bool add_automatic = false);
+                                  const std::string& port_id, const Json& current, bool add_automatic = false,
+                                  bool router_port = false);
   Status release_fixed_ips(const std::string& port_id, const Json& fixed_ips);
   Status remove_port_unchecked(const Json& port);
-  Result<Json> create_port_unchecked(Json port, const Json& network, const Json& requested_ips);
   // subnet_pools.cpp: the cidr (and pool id, or null) of a subnet being created.
   struct SubnetCidr {
     std::string cidr;
@@ -215,11 +253,30 @@ class NetworkService {
                                  bool for_update) const;
   // agents.cpp
   Status ensure_agents();
+  // `router_port`: a router's port takes a subnet's gateway even on a SLAAC
+  // subnet and no automatic (EUI-64) addresses, as Neutron's router ports.
+  Result<Json> create_port_unchecked(Json port, const Json& network, const Json& requested_ips,
+                                     bool router_port = false);
   // security_groups.cpp
   Json security_group_view(const Json& group) const;
   Result<Json> resolve_port_security_groups(const Credentials& caller, const std::string& project_id,
                                             const Json& requested);
   Result<Json> insert_rule(Json rule);
+  // routers.cpp
+  Json router_target(const Json& router) const;
+  Json router_view(const Credentials& caller, const Json& router) const;
+  Result<const Json*> visible_router(const Credentials& caller, const std::string& id) const;
+  Status set_router_gateway(const Credentials& caller, Json& router, const Json& info, const char* verb);
+  Status remove_router_gateway(Json& router);
+  Result<Json> validate_routes(const Json& router, const Json& routes) const;
+  Result<Json> write_routes(const Credentials& caller, const std::string& id, const Json& body, bool add);
+  // 409 ServicePortInUse for a router's or floating IP's port deleted through /ports.
+  Status refuse_l3_port_deletion(const Json& port) const;
+  // floating_ips.cpp
+  Json floating_ip_view(const Json& fip) const;
+  Status associate_floating_ip(const Credentials& caller, Json& fip, const Json& body);
+  // Deleting a port leaves its floating IPs unassociated (DOWN), not deleted.
+  Status disassociate_floating_ips_of_port(const std::string& port_id);
 
   Store& store_;
   Clock& clock_;

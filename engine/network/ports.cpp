@@ -66,7 +66,8 @@ void apply_binding(Json& port) {
   bool bound = !port["binding:host_id"].get<std::string>().empty();
   port["binding:vif_type"] = bound ? "bridge" : "unbound";
   port["binding:vif_details"] = bound ? Json{{"connectivity", "l2"}, {"port_filter", true}} : Json::object();
-  if (port["device_owner"] != "network:dhcp") port["status"] = bound ? "ACTIVE" : "DOWN";
+  // The network's own ports (DHCP, routers, floating IPs) keep the status their service gives them.
+  if (port["device_owner"].get<std::string>().rfind("network:", 0) != 0) port["status"] = bound ? "ACTIVE" : "DOWN";
 }
 
 Result<Json> validate_address_pairs(const Json& in) {
@@ -166,7 +167,8 @@ Status NetworkService::remove_port_unchecked(const Json& port) {
 // `port` is stamped (project, standard attributes) and holds what the request
 // set; the rest gets Neutron's defaults here, inside one transaction with the
 // address allocations.
-Result<Json> NetworkService::create_port_unchecked(Json port, const Json& network, const Json& requested_ips) {
+Result<Json> NetworkService::create_port_unchecked(Json port, const Json& network, const Json& requested_ips,
+                                                   bool router_port) {
   if (!port.contains("id")) port["id"] = new_id();
   Json defaults = {{"name", ""},
                    {"admin_state_up", true},
@@ -190,7 +192,8 @@ Result<Json> NetworkService::create_port_unchecked(Json port, const Json& networ
   }
   apply_binding(port);
   Status st = store_.transaction([&]() -> Status {
-    auto ips = allocate_fixed_ips(network, requested_ips, port["mac_address"], port["id"], Json::array(), true);
+    auto ips =
+        allocate_fixed_ips(network, requested_ips, port["mac_address"], port["id"], Json::array(), true, router_port);
     if (!ips.ok()) return ips.status();
     port["fixed_ips"] = *ips;
     return store_.put("port", port["id"], port);
@@ -391,7 +394,11 @@ Status NetworkService::delete_port(const Credentials& caller, const std::string&
   if (!found.ok()) return found.status();
   Json port = **found;
   if (Status st = authorize(policy_, "delete_port", caller, port_target(port)); !st.ok()) return st;
-  return store_.transaction([&] { return remove_port_unchecked(port); });
+  if (Status st = refuse_l3_port_deletion(port); !st.ok()) return st;
+  return store_.transaction([&]() -> Status {
+    if (Status st = disassociate_floating_ips_of_port(id); !st.ok()) return st;
+    return remove_port_unchecked(port);
+  });
 }
 
 }  // namespace stacklab::network

@@ -323,7 +323,9 @@ Status NetworkService::delete_subnet(const Credentials& caller, const std::strin
   std::set<std::string> port_ids;
   for (const Json* a : store_.find("ip_allocation", "subnet_id", id)) {
     const Json* p = store_.get("port", (*a)["port_id"]);
-    if (p && (*p)["device_owner"] != "network:dhcp" && !automatic_addresses(s))
+    // A router's interface holds even a SLAAC subnet (its gateway address).
+    bool router_interface = p && (*p)["device_owner"] == "network:router_interface";
+    if (p && (*p)["device_owner"] != "network:dhcp" && (!automatic_addresses(s) || router_interface))
       return neutron_error(Code::kConflict, "SubnetInUse",
                            "Unable to complete operation on subnet " + id +
                                ": One or more ports have an IP allocation from this subnet.");

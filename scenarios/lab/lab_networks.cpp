@@ -11,11 +11,42 @@ Credentials admin_of(const std::string& project_id) {
   return c;
 }
 
+// DevStack's router1 (lib/neutron_plugins/services/l3, Q_L3_ROUTER_PER_TENANT):
+// demo's, gateway on public (SNAT), interfaces on private-subnet (10.0.0.1)
+// and ipv6-private-subnet (its gateway, fd45:dd0b:2a48::1). Its own marker,
+// so that a state seeded before routers existed gets it too.
+Status seed_lab_router(network::NetworkService& networks, const Credentials& as_admin, const std::string& demo_id,
+                       Store& store) {
+  if (store.get("stacklab_meta", "lab_router1")) return {};
+  return store.transaction([&]() -> Status {
+    const std::string private_v4 = "76f73ba7-525e-4707-bab9-ff73c51b481a",
+                      private_v6 = "90246af6-2a9b-4007-800d-fd89bc4585b2";
+    if (networks.get_subnet(as_admin, private_v4).ok() && networks.get_subnet(as_admin, private_v6).ok()) {
+      auto router = networks.create_router(as_admin,
+                                           {{"name", "router1"},
+                                            {"project_id", demo_id},
+                                            {"external_gateway_info", {{"network_id", kLabPublicNetworkId}}}},
+                                           kLabRouterId);
+      if (!router.ok()) return router.status();
+      for (const std::string& subnet : {private_v4, private_v6}) {
+        auto added = networks.add_router_interface(as_admin, kLabRouterId, {{"subnet_id", subnet}});
+        if (!added.ok()) return added.status();
+      }
+    }
+    return store.put("stacklab_meta", "lab_router1", Json{{"id", "lab_router1"}, {"seeded", true}});
+  });
+}
+
 }  // namespace
 
 Status seed_lab_networks(network::NetworkService& networks, identity::IdentityService& identity, Store& store) {
   store.define("stacklab_meta");
-  if (store.get("stacklab_meta", "lab_networks")) return {};
+  if (store.get("stacklab_meta", "lab_networks")) {
+    auto demo = identity.find_project("demo", "default");
+    auto admin = identity.find_project("admin", "default");
+    if (!demo.ok() || !admin.ok()) return {};
+    return seed_lab_router(networks, admin_of((*admin)["id"]), (*demo)["id"], store);
+  }
   auto admin = identity.find_project("admin", "default");
   auto demo = identity.find_project("demo", "default");
   if (!admin.ok()) return admin.status();
@@ -25,7 +56,7 @@ Status seed_lab_networks(network::NetworkService& networks, identity::IdentitySe
 
   return store.transaction([&]() -> Status {
     // DevStack's lib/neutron_plugins/services/l3: the external network on br-ex's physnet.
-    const std::string public_id = "c1284c1e-1bad-4e3c-990d-eb05fd2ad2c4";
+    const std::string public_id = kLabPublicNetworkId;
     auto pub = networks.create_network(as_admin,
                                        {{"name", "public"},
                                         {"router:external", true},
@@ -54,7 +85,7 @@ Status seed_lab_networks(network::NetworkService& networks, identity::IdentitySe
     // DevStack's shared default subnet pools (lib/neutron_plugins/services/l3: IPV4_ADDRS_SAFE_TO_USE
     // 10.0.0.0/22 in /26s, IPV6_ADDRS_SAFE_TO_USE fd<global id>::/56 in /64s), which the private
     // subnets are drawn from.
-    auto pool_v4 = networks.create_subnet_pool(as_admin, {{"name", "shared-default-subnetpool-v4"},
+    auto pool_v4 = networks.create_subnet_pool(as_admin, {{"name", "shared-default-subnetpool"},
                                                           {"prefixes", {"10.0.0.0/22"}},
                                                           {"default_prefixlen", 26},
                                                           {"shared", true},
@@ -90,6 +121,7 @@ Status seed_lab_networks(network::NetworkService& networks, identity::IdentitySe
     if (!sub.ok()) return sub.status();
     auto sg = networks.ensure_default_security_group(demo_id, "60e27332-5724-403c-824f-6d840b9537ee");
     if (!sg.ok()) return sg.status();
+    if (Status st = seed_lab_router(networks, as_admin, demo_id, store); !st.ok()) return st;
     return store.put("stacklab_meta", "lab_networks", Json{{"id", "lab_networks"}, {"seeded", true}});
   });
 }

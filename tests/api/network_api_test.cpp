@@ -52,8 +52,8 @@ TEST_F(NetworkApiTest, VersionDocumentsAndExtensions) {
   for (const char* a :
        {"security-group", "external-net", "provider", "net-mtu", "port-security", "binding", "project-id"})
     EXPECT_TRUE(aliases.count(a)) << a;
-  EXPECT_FALSE(aliases.count("router"));  // not served yet
-  EXPECT_EQ(call(demo_, "GET", "/extensions/router").status, 404);
+  EXPECT_FALSE(aliases.count("qos"));  // not served
+  EXPECT_EQ(call(demo_, "GET", "/extensions/qos").status, 404);
   EXPECT_EQ(call(demo_, "GET", "/extensions/security-group").json()["extension"]["alias"], "security-group");
 }
 

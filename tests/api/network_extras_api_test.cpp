@@ -40,7 +40,7 @@ class NetworkExtrasApiTest : public LabCloudTest {
 }  // namespace
 
 TEST_F(NetworkExtrasApiTest, LabPrivateSubnetComesFromTheSharedDefaultPool) {
-  Json v4 = pool_named("shared-default-subnetpool-v4");
+  Json v4 = pool_named("shared-default-subnetpool");
   ASSERT_TRUE(v4.is_object());
   EXPECT_EQ(v4["prefixes"], Json::array({"10.0.0.0/22"}));
   EXPECT_EQ(v4["default_prefixlen"], 26);

@@ -37,9 +37,8 @@ class NetworkSuite(Suite):
     def step_extensions(self):
         run = self.osc("extension list --network -f json", self.demo, "demo", process=True)
         aliases = {row.get("Alias") for row in run.json()} if run.ok else set()
-        self.check("extension list --network: security-group, external-net, net-mtu, port-security, no router yet",
-                   {"security-group", "external-net", "net-mtu", "port-security"} <= aliases
-                   and "router" not in aliases, run)
+        self.check("extension list --network: security-group, external-net, net-mtu, port-security",
+                   {"security-group", "external-net", "net-mtu", "port-security"} <= aliases, run)
 
     def step_networks(self):
         create = self.osc("network create --description lab labnet -f json", self.demo, "demo", process=True)

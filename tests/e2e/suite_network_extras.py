@@ -2,7 +2,7 @@
 real `openstack` CLI.
 
 The lab's shared default subnet pools (exercises.md §1.6: private-subnet
-10.0.0.0/26 drawn from shared-default-subnetpool-v4, 10.0.0.0/22 in /26s);
+10.0.0.0/26 drawn from shared-default-subnetpool, 10.0.0.0/22 in /26s);
 `subnet pool create/list/show/set/delete` and subnets drawn from a pool
 (`--subnet-pool --prefix-length`, `--use-default-subnet-pool`); Neutron
 quotas (`quota list --network`, `quota set --networks`, then a network
@@ -37,10 +37,10 @@ class NetworkExtrasSuite(Suite):
                 self.step_tags, self.step_rbac, self.step_agents_zones_availability]
 
     def step_lab_pools(self):
-        run = self.osc("subnet pool show shared-default-subnetpool-v4 -f json", self.demo, "demo", process=True)
+        run = self.osc("subnet pool show shared-default-subnetpool -f json", self.demo, "demo", process=True)
         p = run.json() if run.ok else {}
         self.ids["default_pool"] = p.get("id")
-        self.check("subnet pool show shared-default-subnetpool-v4 (demo): 10.0.0.0/22, /26, shared, default",
+        self.check("subnet pool show shared-default-subnetpool (demo): 10.0.0.0/22, /26, shared, default",
                    as_list(p.get("prefixes")) == ["10.0.0.0/22"] and p.get("default_prefixlen") == 26
                    and p.get("shared") is True and p.get("is_default") is True, run)
         sub = self.osc("subnet show private-subnet -f json", self.demo, "demo")
@@ -58,7 +58,7 @@ class NetworkExtrasSuite(Suite):
                    create)
         listed = self.osc("subnet pool list -f json", self.demo, "demo")
         self.check("subnet pool list (demo): labpool and the two shared default pools",
-                   listed.ok and {"labpool", "shared-default-subnetpool-v4", "shared-default-subnetpool-v6"}
+                   listed.ok and {"labpool", "shared-default-subnetpool", "shared-default-subnetpool-v6"}
                    <= self.names(listed.json()), listed)
         grow = self.osc("subnet pool set --pool-prefix 192.168.16.0/20 labpool", self.demo, "demo")
         shown = self.osc("subnet pool show labpool -f json", self.demo, "demo")
