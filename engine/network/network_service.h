@@ -88,6 +88,21 @@ class NetworkService {
   std::vector<Json> list_security_group_rules(const Credentials& caller) const;
   Status delete_security_group_rule(const Credentials& caller, const std::string& id);
 
+  // ---- for other services (compute) ----------------------------------------
+  // Stored documents without policy (the calling service decided who may see
+  // them); pointers valid until the next write. Nova reads these with its
+  // admin client to build a server's addresses and interfaces.
+  const Json* network_record(const std::string& id) const;
+  const Json* port_record(const std::string& id) const;
+  const Json* security_group_record(const std::string& id) const;
+  // The ports whose device_id is `device_id` (an index lookup), in id order.
+  std::vector<const Json*> device_ports(const std::string& device_id) const;
+  // The floating IPs associated with a port (the routers' "floatingip" table; none before it exists).
+  std::vector<const Json*> port_floating_ips(const std::string& port_id) const;
+  // The port holding fixed address `ip` on the network ("" if free); 400
+  // InvalidIpForNetwork when no subnet of the network contains it.
+  Result<std::string> fixed_ip_holder(const std::string& network_id, const std::string& ip) const;
+
   const NetworkOptions& options() const { return options_; }
 
  private:
