@@ -226,3 +226,24 @@ TEST_F(ServerNetworkApiTest, SecurityGroupActions) {
   EXPECT_EQ(call(demo_, "GET", "/servers/" + id).json()["server"]["security_groups"],
             Json::array({{{"name", "default"}}}));
 }
+
+TEST_F(ServerNetworkApiTest, ShelveOffloadUnbindsThePortAndUnshelveBindsItAgain) {
+  std::string id = boot_with(Json::object());
+  Json before = call(demo_, "GET", "/servers/" + id).json()["server"]["addresses"];
+  auto act = [&](const char* action) {
+    return call(demo_, "POST", "/servers/" + id + "/action", {{action, nullptr}}).status;
+  };
+  ASSERT_EQ(act("shelve"), 202);
+  EXPECT_EQ(poll_server(id, [](const Json& s) { return s["status"] == "SHELVED_OFFLOADED"; })["status"],
+            "SHELVED_OFFLOADED");
+  Json port = ports_of(id)[0];
+  EXPECT_EQ(port["binding:host_id"], "");
+  EXPECT_EQ(port["status"], "DOWN");
+  ASSERT_EQ(act("unshelve"), 202);
+  Json unshelved = poll_server(id, [](const Json& s) { return s["status"] == "ACTIVE"; });
+  EXPECT_EQ(unshelved["status"], "ACTIVE") << unshelved.dump();
+  port = ports_of(id)[0];
+  EXPECT_EQ(port["binding:host_id"], "openstackbootcamp");
+  EXPECT_EQ(port["status"], "ACTIVE");
+  EXPECT_EQ(call(demo_, "GET", "/servers/" + id).json()["server"]["addresses"], before);  // the same port
+}
