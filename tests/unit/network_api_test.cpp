@@ -96,6 +96,24 @@ TEST_F(NetworkApiTest, OmittedNetworksUseTheProjectsOnlyNetworkBoundToTheHost) {
   EXPECT_EQ(nova_->security_group_names("vm-1"), Json::array({{{"name", "default"}}}));
 }
 
+TEST_F(NetworkApiTest, AFloatingIpOfThePortIsListedAfterItsFixedAddresses) {
+  ASSERT_TRUE(boot("vm-1").ok());
+  const Json& port = *neutron_->device_ports("vm-1")[0];
+  // A row as the routers' floatingip table holds it (indexed by port_id there).
+  ASSERT_TRUE(store_
+                  ->put("floatingip", "fip-1",
+                        {{"id", "fip-1"},
+                         {"floating_ip_address", "172.24.4.10"},
+                         {"fixed_ip_address", port["fixed_ips"][0]["ip_address"]},
+                         {"port_id", port["id"]}})
+                  .ok());
+  Json addresses = nova_->addresses("vm-1")["private"];
+  ASSERT_EQ(addresses.size(), 2u);
+  EXPECT_EQ(addresses[1]["addr"], "172.24.4.10");
+  EXPECT_EQ(addresses[1]["OS-EXT-IPS:type"], "floating");
+  EXPECT_EQ(addresses[1]["OS-EXT-IPS-MAC:mac_addr"], port["mac_address"]);
+}
+
 TEST_F(NetworkApiTest, ChoosingANetworkFollowsNovasRules) {
   NetworkRequest auto_request;
   auto_request.mode = NetworkRequest::Mode::kAuto;
