@@ -12,7 +12,10 @@ spawns; quotas lifted through --config) and, on one keep-alive connection as adm
    in-process baseline) and with N_SERVERS; ratio = p50 at N_SERVERS / p50 at 1,000.
 All servers are ACTIVE before the lists are measured (the build runs on the engine loop).
 
-usage: bench/server_bench.py build/stacklab   (env N_SERVERS=10000 HOSTS=1000 LIST_RUNS=20)
+With WITH_NETWORK=1 every server gets a port on a /16 network (addresses in every detail view);
+otherwise they boot with networks "none".
+
+usage: bench/server_bench.py build/stacklab   (env N_SERVERS=10000 HOSTS=1000 LIST_RUNS=20 WITH_NETWORK=1)
 Prints `key value` lines (bench/RESULTS.md records them).
 """
 import http.client
@@ -28,6 +31,7 @@ from bench_common import admin_token, cpu_seconds, free_port, print_latency, sta
 N_SERVERS = int(os.environ.get("N_SERVERS", "10000"))
 HOSTS = int(os.environ.get("HOSTS", "1000"))
 LIST_RUNS = int(os.environ.get("LIST_RUNS", "20"))
+WITH_NETWORK = os.environ.get("WITH_NETWORK", "") == "1"
 
 
 class Client:
@@ -89,6 +93,16 @@ def main():
         image = json.loads(data)["images"][0]["id"]
         print(f"hosts {HOSTS}")
         print(f"servers {N_SERVERS}")
+        networks = "none"
+        if WITH_NETWORK:
+            r, data = c.request("POST", "/networking/v2.0/networks", {"network": {"name": "bench"}})
+            assert r.status == 201, (r.status, data[:300])
+            net = json.loads(data)["network"]["id"]
+            r, data = c.request("POST", "/networking/v2.0/subnets",
+                                {"subnet": {"network_id": net, "ip_version": 4, "cidr": "10.128.0.0/16"}})
+            assert r.status == 201, (r.status, data[:300])
+            networks = [{"uuid": net}]
+        print(f"with_network {int(WITH_NETWORK)}")
         block = 1000
 
         def create_singles(label, first):
@@ -96,7 +110,7 @@ def main():
             cpu0, t0 = cpu_seconds(proc.pid), time.perf_counter()
             for i in range(first, first + block):
                 body = {"server": {"name": f"vm-{i:05d}", "imageRef": image, "flavorRef": "42",
-                                   "networks": "none"}}
+                                   "networks": networks}}
                 t = time.perf_counter()
                 r, data = c.request("POST", "/compute/v2.1/servers", body)
                 lat.append((time.perf_counter() - t) * 1000)
@@ -111,7 +125,7 @@ def main():
         wait_active(c, block)
         baseline = dict(measure_lists(c, "at1000"))
         for i in range(block, N_SERVERS - block, 100):
-            body = {"server": {"name": f"fill-{i:05d}", "imageRef": image, "flavorRef": "42", "networks": "none",
+            body = {"server": {"name": f"fill-{i:05d}", "imageRef": image, "flavorRef": "42", "networks": networks,
                                "min_count": 100, "max_count": 100}}
             r, data = c.request("POST", "/compute/v2.1/servers", body)
             assert r.status == 202, (r.status, data[:300])

@@ -74,6 +74,7 @@ Router make_compute_router(Ctx ctx) {
   if (ctx.server_actions && ctx.server_moves) add_server_action_routes(r, ctx);
   if (ctx.instance_actions) add_instance_action_routes(r, ctx);
   if (ctx.server_moves) add_migration_routes(r, ctx);
+  if (ctx.network) add_interface_routes(r, ctx);
   return r;
 }
 

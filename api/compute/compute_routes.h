@@ -42,6 +42,8 @@ struct Ctx {
   compute::ServerActions* server_actions = nullptr;
   compute::ServerMoves* server_moves = nullptr;
   compute::InstanceActionLog* instance_actions = nullptr;
+  // Servers' networking: addresses, os-interface, security groups (served when set).
+  compute::NetworkApi* network = nullptr;
 };
 
 Router make_compute_router(Ctx ctx);
@@ -59,6 +61,10 @@ void add_server_metadata_routes(Router& r, Ctx ctx);
 void add_server_action_routes(Router& r, Ctx ctx);
 void add_instance_action_routes(Router& r, Ctx ctx);
 void add_migration_routes(Router& r, Ctx ctx);
+void add_interface_routes(Router& r, Ctx ctx);
+// The addSecurityGroup / removeSecurityGroup actions (`name` is the action's key).
+Response security_group_action(Request& req, const Ctx& ctx, const std::string& server_id, const std::string& name,
+                               const Json& arg);
 // Records `action` of the request on `server` (and starts `first_event`), when instance actions are kept.
 void record_action(const Request& req, const Ctx& ctx, const Json& server, const std::string& action,
                    const char* first_event = nullptr);

@@ -100,7 +100,7 @@ Response rebuild(Request& req, Ctx ctx, const std::string& id, const Json& arg, 
   }
   auto s = ctx.server_actions->rebuild(context_of(req), id, r);
   if (!s.ok()) return fail(s.status());
-  Json view = server_update_view(req, *s, v, ctx.servers.can_see_host_attributes(caller(req)), true);
+  Json view = server_update_view(req, *s, v, ctx.servers.can_see_host_attributes(caller(req)), ctx.network, true);
   view["adminPass"] = (*s)["admin_pass"];
   return json_response(202, {{"server", view}});
 }
@@ -235,6 +235,8 @@ Response act(Request& req, Ctx ctx, const Microversion& v) {
     return fail(Conflict("Cannot 'restore' instance " + id + " while it is in vm_state " +
                          (*s)["vm_state"].get<std::string>()));
   }
+  if ((name == "addSecurityGroup" || name == "removeSecurityGroup") && ctx.network)
+    return security_group_action(req, ctx, id, name, arg);
   return fail(BadRequest("There is no such action: " + name));
 }
 

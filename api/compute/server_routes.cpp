@@ -50,7 +50,8 @@ Json basic_view(const Request& req, const Json& s) {
   return {{"id", s["id"]}, {"name", s["name"]}, {"links", links(req, s["id"])}};
 }
 
-Json detail_view(const Request& req, const Json& s, const Microversion& v, bool admin) {
+Json detail_view(const Request& req, const Json& s, const Microversion& v, bool admin,
+                 const compute::NetworkApi* network) {
   std::string status = compute::server_status(s);
   Json j = basic_view(req, s);
   j["status"] = status;
@@ -79,7 +80,7 @@ Json detail_view(const Request& req, const Json& s, const Microversion& v, bool 
   }
   j["created"] = s["created_at"];
   j["updated"] = s["updated_at"];
-  j["addresses"] = Json::object();
+  j["addresses"] = network ? network->addresses(s["id"]) : Json::object();
   j["accessIPv4"] = s["access_ipv4"];
   j["accessIPv6"] = s["access_ipv6"];
   if (status == "BUILD" || status == "ACTIVE") j["progress"] = 0;
@@ -93,7 +94,11 @@ Json detail_view(const Request& req, const Json& s, const Microversion& v, bool 
   j["OS-SRV-USG:launched_at"] = usage_time(s["launched_at"]);
   j["OS-SRV-USG:terminated_at"] = usage_time(s["terminated_at"]);
   j["os-extended-volumes:volumes_attached"] = Json::array();
-  j["security_groups"] = Json::array({{{"name", "default"}}});
+  if (!network) {
+    j["security_groups"] = Json::array({{{"name", "default"}}});
+  } else if (Json groups = network->security_group_names(s["id"]); !groups.is_null()) {
+    j["security_groups"] = std::move(groups);  // Nova leaves the key out for a server without ports
+  }
   if (admin) {
     j["OS-EXT-SRV-ATTR:host"] = s["host"];
     j["OS-EXT-SRV-ATTR:hypervisor_hostname"] = s["node"];
@@ -139,17 +144,23 @@ bool is_uuid(const std::string& s) {
   return std::regex_match(s, re);
 }
 
-// The shape of `networks` (its targets are checked by the network service
-// once it exists): a list of {uuid|port|fixed_ip|tag}, or "auto"/"none" from 2.37.
-Status check_networks(const Json& networks, const Microversion& v) {
+// `networks`: a list of {uuid|port, fixed_ip, tag}, or "auto"/"none" from
+// 2.37, checked for shape here; the compute engine checks what they name.
+Status parse_networks(const Json& networks, const Microversion& v, compute::NetworkRequest& out) {
+  using Mode = compute::NetworkRequest::Mode;
   if (networks.is_string()) {
-    if (v >= Microversion{2, 37} && (networks == "auto" || networks == "none")) return {};
+    if (v >= Microversion{2, 37} && (networks == "auto" || networks == "none")) {
+      out.mode = networks == "auto" ? Mode::kAuto : Mode::kNone;
+      return {};
+    }
     return BadRequest("Invalid input for field/attribute networks. Value: " + networks.dump() +
                       ". 'networks' must be a list, or 'auto' or 'none'");
   }
   if (!networks.is_array()) return BadRequest("Invalid input for field/attribute networks. Value: " + networks.dump());
+  out.mode = Mode::kList;
   for (const Json& n : networks) {
     if (!n.is_object()) return BadRequest("Bad networks format");
+    if (Status st = only_keys(n, {"uuid", "port", "fixed_ip", "tag"}); !st.ok()) return st;
     if (n.contains("uuid") && (!n["uuid"].is_string() || !is_uuid(n["uuid"])))
       return BadRequest("Bad networks format: network uuid is not in proper format (" +
                         (n["uuid"].is_string() ? n["uuid"].get<std::string>() : n["uuid"].dump()) + ")");
@@ -158,19 +169,27 @@ Status check_networks(const Json& networks, const Microversion& v) {
                         " is not a 'uuid'");
     if (n.contains("fixed_ip") && !canonical_ip(n["fixed_ip"], AF_INET) && !canonical_ip(n["fixed_ip"], AF_INET6))
       return BadRequest("Invalid fixed IP address (" + n["fixed_ip"].dump() + ")");
+    compute::RequestedNetwork r;
+    if (n.contains("port") && n["port"].is_string()) r.port_id = n["port"];
+    if (n.contains("uuid")) r.network_id = n["uuid"];
+    if (r.port_id.empty() && r.network_id.empty())
+      return BadRequest("Bad networks format: network uuid is not in proper format (None)");
+    if (n.contains("fixed_ip"))
+      r.fixed_ip = *canonical_ip(n["fixed_ip"],
+                                 n["fixed_ip"].get<std::string>().find(':') == std::string::npos ? AF_INET : AF_INET6);
+    if (n.contains("tag") && n["tag"].is_string() && v >= Microversion{2, 32}) r.tag = n["tag"];
+    out.networks.push_back(std::move(r));
   }
   return {};
 }
 
-// Until the network service serves security groups, each project has only
-// its "default" group; any other name is unknown (Nova's 400).
-Status check_security_groups(const Json& groups) {
+// `security_groups`: [{"name": <name or id>}]; the compute engine resolves them in the project.
+Status parse_security_groups(const Json& groups, std::vector<std::string>& out) {
   if (!groups.is_array()) return BadRequest("Invalid input for field/attribute security_groups.");
   for (const Json& g : groups) {
-    if (!g.is_object() || !g.contains("name") || !g["name"].is_string())
+    if (!g.is_object() || !g.contains("name") || !g["name"].is_string() || g["name"].get<std::string>().empty())
       return BadRequest("Invalid input for field/attribute security_groups.");
-    if (g["name"] != "default")
-      return BadRequest("Security group " + g["name"].get<std::string>() + " not found for project.");
+    out.push_back(g["name"]);
   }
   return {};
 }
@@ -258,11 +277,11 @@ Result<compute::ServerCreate> parse_create(const Request& req, const Microversio
     *target = *ip;
   }
   if (s.contains("networks")) {
-    Status st = check_networks(s["networks"], v);
+    Status st = parse_networks(s["networks"], v, out.networking);
     if (!st.ok()) return st;
   }
   if (s.contains("security_groups")) {
-    Status st = check_security_groups(s["security_groups"]);
+    Status st = parse_security_groups(s["security_groups"], out.networking.security_groups);
     if (!st.ok()) return st;
   }
   if (s.contains("config_drive"))
@@ -299,8 +318,11 @@ Response create_server(Request& req, Ctx ctx, const Microversion& v) {
   Json j = {{"id", s0["id"]},
             {"links", links(req, s0["id"])},
             {"OS-DCF:diskConfig", "MANUAL"},
-            {"security_groups", Json::array({{{"name", "default"}}})},
+            {"security_groups", Json::array()},
             {"adminPass", s0["admin_pass"]}};
+  // Nova echoes the groups asked for (names as given), or "default".
+  for (const std::string& g : r->networking.security_groups) j["security_groups"].push_back({{"name", g}});
+  if (j["security_groups"].empty()) j["security_groups"].push_back({{"name", "default"}});
   Response resp = json_response(202, {{"server", j}});
   resp.header("Location", server_url(req, s0["id"], false));
   return resp;
@@ -369,7 +391,8 @@ Response list_servers(Request& req, Ctx ctx, const Microversion& v, bool detail)
     page->next_marker = page->items.back()->at("id").get<std::string>();
   }
   Json list = Json::array();
-  for (const Json* s : page->items) list.push_back(detail ? detail_view(req, *s, v, admin) : basic_view(req, *s));
+  for (const Json* s : page->items)
+    list.push_back(detail ? detail_view(req, *s, v, admin, ctx.network) : basic_view(req, *s));
   Json body = {{"servers", list}};
   if (page->next_marker)
     body["servers_links"] = Json::array({{{"rel", "next"}, {"href", next_link(req, *page->next_marker)}}});
@@ -391,14 +414,16 @@ static Json server_groups_of(const Json& s) {
   return groups;
 }
 
-Json server_detail_view(const Request& req, const Json& server, const Microversion& v, bool admin) {
-  Json j = detail_view(req, server, v, admin);
+Json server_detail_view(const Request& req, const Json& server, const Microversion& v, bool admin,
+                        const compute::NetworkApi* network) {
+  Json j = detail_view(req, server, v, admin, network);
   if (v >= Microversion{2, 71}) j["server_groups"] = server_groups_of(server);
   return j;
 }
 
-Json server_update_view(const Request& req, const Json& server, const Microversion& v, bool admin, bool rebuild) {
-  Json j = server_detail_view(req, server, v, admin);
+Json server_update_view(const Request& req, const Json& server, const Microversion& v, bool admin,
+                        const compute::NetworkApi* network, bool rebuild) {
+  Json j = server_detail_view(req, server, v, admin, network);
   if (rebuild && v >= Microversion{2, 57}) j["user_data"] = server.value("user_data", Json(nullptr));
   if (v >= Microversion{2, 75}) return j;
   bool keep_key_name = rebuild && v >= Microversion{2, 54};
@@ -427,7 +452,8 @@ void add_server_routes(Router& r, Ctx ctx) {
       Credentials who = caller(req);
       auto s = ctx.servers.get(who, req.params["server_id"]);
       if (!s.ok()) return fail(s.status());
-      return json_response(200, {{"server", server_detail_view(req, *s, v, ctx.servers.can_see_host_attributes(who))}});
+      return json_response(
+          200, {{"server", server_detail_view(req, *s, v, ctx.servers.can_see_host_attributes(who), ctx.network)}});
     });
   });
   r.add_sync("DELETE", "/v2.1/servers/{server_id}", [ctx](Request& req) {

@@ -5,11 +5,14 @@
 
 #include "api/http_types.h"
 #include "api/microversion.h"
+#include "engine/compute/network_api.h"
 
 namespace stacklab::api::compute_api {
 
-// GET /servers/{id}'s "server" object for `server` at microversion `v`.
-Json server_detail_view(const Request& req, const Json& server, const Microversion& v, bool admin);
+// GET /servers/{id}'s "server" object for `server` at microversion `v`;
+// addresses and security groups from `network` (none without it).
+Json server_detail_view(const Request& req, const Json& server, const Microversion& v, bool admin,
+                        const compute::NetworkApi* network);
 
 // The "server" object of PUT /servers/{id} and the rebuild action: below
 // 2.75 Nova leaves out the extension attributes there (OS-EXT-*, OS-SRV-USG,
@@ -17,7 +20,7 @@ Json server_detail_view(const Request& req, const Json& server, const Microversi
 // it is the GET view. From 2.71 both carry server_groups; rebuild's also
 // key_name from 2.54 and user_data from 2.57.
 Json server_update_view(const Request& req, const Json& server, const Microversion& v, bool admin,
-                        bool rebuild = false);
+                        const compute::NetworkApi* network, bool rebuild = false);
 
 // Nova's hostId: sha224(project_id + host) in hex.
 std::string host_id(const std::string& project_id, const std::string& host);

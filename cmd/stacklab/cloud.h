@@ -112,6 +112,7 @@ class Cloud {
   std::unique_ptr<compute::AvailabilityZones> zones_;
   Policy network_policy_;
   std::unique_ptr<network::NetworkService> networks_;
+  std::unique_ptr<compute::NetworkApi> server_network_;  // Nova's side of Neutron (servers' ports)
   std::unique_ptr<metrics::ApiMetrics> metrics_;
   std::unique_ptr<api::CloudApp> app_;
   std::unique_ptr<api::HttpServer> server_;

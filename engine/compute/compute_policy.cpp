@@ -42,6 +42,13 @@ void register_compute_policy(Policy& p) {
     p.register_default(std::string("os_compute_api:server-metadata:") + a, "rule:admin_or_owner");
   for (const char* a : {"index", "show", "update", "update_all", "delete", "delete_all"})
     p.register_default(std::string("os_compute_api:os-server-tags:") + a, "rule:admin_or_owner");
+  // A server's interfaces and security groups (the owner's, or an admin's).
+  for (const char* a : {"list", "show", "create", "delete"})
+    p.register_default(std::string("os_compute_api:os-attach-interfaces:") + a, "rule:admin_or_owner");
+  for (const char* a : {"add", "remove", "list", "show", "update", "delete"})
+    p.register_default(std::string("os_compute_api:os-security-groups:") + a, "rule:admin_or_owner");
+  for (const char* a : {"index", "show"})
+    p.register_default(std::string("os_compute_api:ips:") + a, "rule:admin_or_owner");
   // Hosts: services, hypervisors, aggregates (admin-only); zones (list open, detail admin-only).
   for (const char* a : {"list", "update", "delete"})
     p.register_default(std::string("os_compute_api:os-services:") + a, "rule:admin_api");

@@ -22,7 +22,14 @@ Result<Json> ServerTasks::prepare(const RequestContext& ctx, const std::string& 
 Status ServerTasks::save(Json s) {
   s["updated_at"] = now_seconds();
   std::string id = s["id"];
-  return d.store.put("server", id, std::move(s));
+  NetworkApi* network = d.servers.network();
+  if (!network) return d.store.put("server", id, std::move(s));
+  // Moves, shelve and unshelve change the host: the ports' binding follows it.
+  const Json* stored = d.store.get("server", id);
+  Json before = stored ? *stored : Json(nullptr);
+  Status st = d.store.put("server", id, s);
+  if (st.ok()) network->host_changed(before, s);
+  return st;
 }
 
 std::optional<Json> ServerTasks::load(const std::string& uuid) const {

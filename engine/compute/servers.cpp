@@ -85,7 +85,7 @@ std::string server_status(const Json& s) {
 ComputeService::ComputeService(Store& store, Clock& clock, Random& random, const Policy& policy, FlavorService& flavors,
                                image::ImageService& images, placement::PlacementService& placement,
                                scheduler::FilterScheduler& scheduler, ComputeHosts hosts, QuotaService* quotas,
-                               ServerGroupService* server_groups)
+                               ServerGroupService* server_groups, NetworkApi* network)
     : store_(store),
       clock_(clock),
       random_(random),
@@ -96,7 +96,8 @@ ComputeService::ComputeService(Store& store, Clock& clock, Random& random, const
       scheduler_(scheduler),
       hosts_(std::move(hosts)),
       quotas_(quotas),
-      server_groups_(server_groups) {
+      server_groups_(server_groups),
+      network_(network) {
   store_.define(kServer, {"project_id"});
   store_.define("stacklab_meta");
 }
@@ -105,14 +106,20 @@ bool ComputeService::can_see_host_attributes(const Credentials& caller) const {
   return policy_.allowed("os_compute_api:os-extended-server-attributes", caller, Json::object());
 }
 
+Status ComputeService::authorize_on(const Credentials& caller, const std::string& rule, const Json& server) const {
+  return authorize(policy_, rule, caller, Json{{"project_id", server["project_id"]}, {"user_id", server["user_id"]}});
+}
+
 Status ComputeService::save(Json doc) {
   doc["updated_at"] = format_iso_seconds(clock_.now());
   std::string id = doc["id"];
-  if (!on_saved) return store_.put(kServer, id, std::move(doc));
+  if (!on_saved && !network_) return store_.put(kServer, id, std::move(doc));
   const Json* stored = store_.get(kServer, id);
   Json before = stored ? *stored : Json(nullptr);
   Status st = store_.put(kServer, id, doc);
-  if (st.ok()) on_saved(before, doc);
+  if (!st.ok()) return st;
+  if (network_) network_->host_changed(before, doc);  // port bindings follow the instance
+  if (on_saved) on_saved(before, doc);
   return st;
 }
 
@@ -155,6 +162,13 @@ Result<std::vector<Json>> ComputeService::create(const Credentials& caller, cons
   auto count = admit(caller, r, f);
   if (!count.ok()) return count.status();
   const auto* group = r.scheduler_hints.count("group") ? &r.scheduler_hints.at("group") : nullptr;
+  // Networks, ports, addresses and groups are checked now, so a bad request leaves nothing behind.
+  Json network_plan = nullptr;
+  if (network_) {
+    auto plan = network_->validate(caller, r.networking, r.max_count);
+    if (!plan.ok()) return plan.status();
+    network_plan = std::move(*plan);
+  }
 
   const Json* seq_doc = store_.get("stacklab_meta", "server_seq");
   long long seq = seq_doc ? (*seq_doc)["value"].get<long long>() : 0;
@@ -193,6 +207,7 @@ Result<std::vector<Json>> ComputeService::create(const Credentials& caller, cons
               {"locked", false},
               {"tags", r.tags},
               {"scheduler_hints", r.scheduler_hints},
+              {"network_plan", network_plan},
               {"created_at", now},
               {"updated_at", now},
               {"launched_at", nullptr},
@@ -290,6 +305,14 @@ void ComputeService::build(const std::vector<std::string>& uuids) {
     (*s)["retry"] = {{"num_attempts", 1}, {"hosts", Json::array({Json::array({sel.host, sel.nodename})})}};
     alternates_.keep(todo[i], (*dest)[i].alternates);
     (void)save(*s);
+    if (network_) {
+      // The compute manager's _build_networks_for_instance: ports created (or claimed) and bound here.
+      Status st = network_->allocate(*s, (*s)["network_plan"], sel.host);
+      if (!st.ok()) {
+        fail_build(todo[i], "Build of instance " + todo[i] + " aborted: " + st.message());
+        continue;
+      }
+    }
     spawn(todo[i]);
   }
 }
@@ -371,6 +394,7 @@ void ComputeService::retry_build(const std::string& uuid) {
 void ComputeService::fail_build(const std::string& uuid, const std::string& message) {
   alternates_.forget(uuid);
   (void)placement_.delete_allocations(uuid);
+  if (network_) network_->deallocate(uuid);  // created ports deleted, given ones released
   const Json* cur = store_.get(kServer, uuid);
   if (!cur) return;
   Json s = *cur;
@@ -408,6 +432,7 @@ void ComputeService::destroy(const std::string& uuid) {
 
 void ComputeService::finish_delete(const std::string& uuid) {
   (void)placement_.delete_allocations(uuid);
+  if (network_) network_->deallocate(uuid);
   const Json* cur = store_.get(kServer, uuid);
   if (!cur) return;
   Json s = *cur;

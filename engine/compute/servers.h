@@ -34,6 +34,7 @@
 #include "engine/compute/build_alternates.h"
 #include "engine/compute/driver.h"
 #include "engine/compute/flavors.h"
+#include "engine/compute/network_api.h"
 #include "engine/compute/quotas.h"
 #include "engine/compute/server_groups.h"
 #include "engine/core/clock.h"
@@ -65,6 +66,7 @@ struct ServerCreate {
   std::vector<std::string> tags;
   // os:scheduler_hints (group, same_host, different_host, ...); each a list.
   std::map<std::string, std::vector<std::string>> scheduler_hints;
+  NetworkRequest networking;  // checked in create(), allocated by the build (with a NetworkApi)
 };
 
 struct ServerFilter {
@@ -98,7 +100,7 @@ class ComputeService {
   ComputeService(Store& store, Clock& clock, Random& random, const Policy& policy, FlavorService& flavors,
                  image::ImageService& images, placement::PlacementService& placement,
                  scheduler::FilterScheduler& scheduler, ComputeHosts hosts, QuotaService* quotas = nullptr,
-                 ServerGroupService* server_groups = nullptr);
+                 ServerGroupService* server_groups = nullptr, NetworkApi* network = nullptr);
 
   // 400 for a missing/unknown/inactive image or unknown flavor, bad counts;
   // 403 by policy. Returns the new servers (BUILD); the build goes on asynchronously.
@@ -123,6 +125,12 @@ class ComputeService {
   // goes to ERROR with a fault, allocations kept (as Nova leaves them until
   // the host returns or is removed).
   RecoveryReport recover();
+
+  // The instances' networking; nullptr = servers have no interfaces.
+  NetworkApi* network() const { return network_; }
+
+  // The compute policy's `rule` for the caller on a server it can see (403 otherwise).
+  Status authorize_on(const Credentials& caller, const std::string& rule, const Json& server) const;
 
   // Admin-only views (OS-EXT-SRV-ATTR) are allowed for this caller?
   bool can_see_host_attributes(const Credentials& caller) const;
@@ -161,6 +169,7 @@ class ComputeService {
   ComputeHosts hosts_;
   QuotaService* quotas_ = nullptr;               // unset: no quota enforcement
   ServerGroupService* server_groups_ = nullptr;  // unset: the group hint is ignored
+  NetworkApi* network_ = nullptr;                // unset: no ports (the virtual-time fleets)
   BuildAlternates alternates_{placement_};       // per instance being built: hosts left to retry on
   Json scratch_;
 };

@@ -259,12 +259,6 @@ Status NetworkService::delete_floating_ip(const Credentials& caller, const std::
   });
 }
 
-std::vector<Json> NetworkService::floating_ips_of_port(const std::string& port_id) const {
-  std::vector<Json> out;
-  for (const Json* fip : store_.find("floatingip", "port_id", port_id)) out.push_back(floating_ip_view(*fip));
-  return out;
-}
-
 Status NetworkService::disassociate_floating_ips_of_port(const std::string& port_id) {
   std::vector<Json> fips;
   for (const Json* fip : store_.find("floatingip", "port_id", port_id)) fips.push_back(*fip);

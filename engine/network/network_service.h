@@ -15,7 +15,7 @@
 // limits set away from the defaults), rbac_policy, agent.
 // L3: router (its ports are the ports whose device_id is the router's id)
 // and floatingip, indexed by port_id (the associated port), router_id and
-// floating_network_id; floating_ips_of_port() is the lookup for the rest of
+// floating_network_id; port_floating_ips() is the lookup for the rest of
 // the cloud.
 #pragma once
 
@@ -172,6 +172,7 @@ class NetworkService {
   // `ip_version` 4 or 6 counts only subnets of that version (and networks having one).
   Result<std::vector<Json>> list_ip_availabilities(const Credentials& caller, int ip_version = 0) const;
   Result<Json> get_ip_availability(const Credentials& caller, const std::string& network_id) const;
+
   // ---- L3: routers (routers.cpp) --------------------------------------------
   // `body` is the "router" object of POST /v2.0/routers. An
   // external_gateway_info creates the gateway port (device_owner
@@ -202,9 +203,20 @@ class NetworkService {
   // router joining the port's subnet to the floating network), null disassociates.
   Result<Json> update_floating_ip(const Credentials& caller, const std::string& id, const Json& body);
   Status delete_floating_ip(const Credentials& caller, const std::string& id);
-  // The floating IPs associated with `port_id`, unfiltered by policy: for
-  // compute's server addresses (the FIP is the port's "floating" address).
-  std::vector<Json> floating_ips_of_port(const std::string& port_id) const;
+  // ---- for other services (compute) ----------------------------------------
+  // Stored documents without policy (the calling service decided who may see
+  // them); pointers valid until the next write. Nova reads these with its
+  // admin client to build a server's addresses and interfaces.
+  const Json* network_record(const std::string& id) const;
+  const Json* port_record(const std::string& id) const;
+  const Json* security_group_record(const std::string& id) const;
+  // The ports whose device_id is `device_id` (an index lookup), in id order.
+  std::vector<const Json*> device_ports(const std::string& device_id) const;
+  // The floating IPs associated with a port (an index lookup of the floatingip table).
+  std::vector<const Json*> port_floating_ips(const std::string& port_id) const;
+  // The port holding fixed address `ip` on the network ("" if free); 400
+  // InvalidIpForNetwork when no subnet of the network contains it.
+  Result<std::string> fixed_ip_holder(const std::string& network_id, const std::string& ip) const;
 
   const NetworkOptions& options() const { return options_; }
 

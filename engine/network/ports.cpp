@@ -389,6 +389,35 @@ Result<Json> NetworkService::update_port(const Credentials& caller, const std::s
   return port_view(caller, *store_.get("port", id));
 }
 
+const Json* NetworkService::network_record(const std::string& id) const { return store_.get("network", id); }
+
+const Json* NetworkService::port_record(const std::string& id) const { return store_.get("port", id); }
+
+const Json* NetworkService::security_group_record(const std::string& id) const {
+  return store_.get("security_group", id);
+}
+
+std::vector<const Json*> NetworkService::device_ports(const std::string& device_id) const {
+  return store_.find("port", "device_id", device_id);
+}
+
+std::vector<const Json*> NetworkService::port_floating_ips(const std::string& port_id) const {
+  return store_.find("floatingip", "port_id", port_id);
+}
+
+Result<std::string> NetworkService::fixed_ip_holder(const std::string& network_id, const std::string& ip) const {
+  auto address = parse_ip(ip);
+  if (address)
+    for (const Json* subnet : store_.find("subnet", "network_id", network_id)) {
+      auto cidr = parse_cidr((*subnet)["cidr"]);
+      if (!cidr || !cidr->cidr.contains(*address)) continue;
+      const Json* held = store_.get("ip_allocation", (*subnet)["id"].get<std::string>() + "/" + format_ip(*address));
+      return held ? (*held)["port_id"].get<std::string>() : std::string();
+    }
+  return neutron_error(Code::kBadRequest, "InvalidIpForNetwork",
+                       "IP address " + ip + " is not a valid IP for any of the subnets on the specified network.");
+}
+
 Status NetworkService::delete_port(const Credentials& caller, const std::string& id) {
   auto found = visible_port(caller, id);
   if (!found.ok()) return found.status();

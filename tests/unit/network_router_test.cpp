@@ -238,7 +238,7 @@ TEST_F(RouterTest, AssociationNeedsARouterJoiningTheSubnetToTheNetwork) {
   EXPECT_EQ(associated["router_id"], id(r));
   EXPECT_EQ(associated["fixed_ip_address"], port["fixed_ips"][0]["ip_address"]);
   EXPECT_EQ(associated["port_details"]["device_owner"], "compute:nova");
-  EXPECT_EQ(service_->floating_ips_of_port(id(port)).size(), 1u);
+  EXPECT_EQ(service_->port_floating_ips(id(port)).size(), 1u);
 
   Json second = ok(service_->create_floating_ip(demo_, {{"floating_network_id", id(public_)}}));
   auto twice = service_->update_floating_ip(demo_, id(second), {{"port_id", id(port)}});
@@ -271,5 +271,5 @@ TEST_F(RouterTest, DeletingAPortDisassociatesItsFloatingIp) {
   Json after = ok(service_->get_floating_ip(demo_, id(fip)));
   EXPECT_TRUE(after["port_id"].is_null());
   EXPECT_EQ(after["status"], "DOWN");
-  EXPECT_TRUE(service_->floating_ips_of_port(id(port)).empty());
+  EXPECT_TRUE(service_->port_floating_ips(id(port)).empty());
 }

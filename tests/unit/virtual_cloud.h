@@ -82,10 +82,11 @@ class ComputeEngine {
     h.sources = [this] { return fleet_->host_state_sources(*tracker_); };
     return h;
   }
-  // ComputeService over the engine; quotas enforced and groups honoured when given.
-  void start_servers(compute::QuotaService* quotas = nullptr, compute::ServerGroupService* groups = nullptr) {
+  // ComputeService over the engine; quotas enforced, groups honoured and ports allocated when given.
+  void start_servers(compute::QuotaService* quotas = nullptr, compute::ServerGroupService* groups = nullptr,
+                     compute::NetworkApi* network = nullptr) {
     servers_ = std::make_unique<compute::ComputeService>(*store_, clock_, random_, policy_, *flavors_, *images_,
-                                                         *placement_, *scheduler_, hosts(), quotas, groups);
+                                                         *placement_, *scheduler_, hosts(), quotas, groups, network);
   }
 
   static Credentials member(const std::string& project) { return project_member(project); }
