@@ -13,6 +13,7 @@ spawns; quotas lifted through --config) and, on one keep-alive connection as adm
 All servers are ACTIVE before the lists are measured (the build runs on the engine loop).
 
 usage: bench/server_bench.py build/stacklab   (env N_SERVERS=10000 HOSTS=1000 LIST_RUNS=20)
+       PERSISTENT=1 runs on a state directory (SQLite, audit.log) instead of --ephemeral.
 Prints `key value` lines (bench/RESULTS.md records them).
 """
 import http.client
@@ -28,6 +29,7 @@ from bench_common import admin_token, cpu_seconds, free_port, print_latency, sta
 N_SERVERS = int(os.environ.get("N_SERVERS", "10000"))
 HOSTS = int(os.environ.get("HOSTS", "1000"))
 LIST_RUNS = int(os.environ.get("LIST_RUNS", "20"))
+PERSISTENT = os.environ.get("PERSISTENT", "") not in ("", "0")
 
 
 class Client:
@@ -78,7 +80,8 @@ def main():
     with open(conf, "w") as f:
         f.write("[quota]\ninstances = -1\ncores = -1\nram = -1\n")
     port = free_port()
-    proc = start([binary, "up", "--ephemeral", "--fast", "--hosts", str(HOSTS), "--config", conf,
+    state = ["--state", os.path.join(work, "state")] if PERSISTENT else ["--ephemeral"]
+    proc = start([binary, "up", *state, "--fast", "--hosts", str(HOSTS), "--config", conf,
                   "--listen", f"127.0.0.1:{port}", "--quiet"])
     try:
         if not wait_ready(port, "/identity/v3", 500):
