@@ -25,9 +25,9 @@ Response error(const Request& req, const Status& st) {
   return error_response(ErrorStyle::kKeystone, st, req.request_id);
 }
 
-Response restored(StateSnapshots& snapshots, const std::string& name) {
+Response restored(StateSnapshots& snapshots, const std::string& name, const Request& req) {
   auto report = snapshots.restore(name);
-  if (!report.ok()) return error_response(ErrorStyle::kKeystone, report.status());
+  if (!report.ok()) return error(req, report.status());
   Log::get("stacklab")
       .info("restored snapshot " + name + ": " + std::to_string(report->documents) + " documents in " +
             std::to_string(report->seconds) + " s");
@@ -93,9 +93,10 @@ void add_lab_state_routes(Router& r, LabStateDeps deps) {
              }));
   r.add_sync("POST", "/_stacklab/snapshots/{name}/restore",
              guarded("stacklab:snapshot:restore",
-                     [&snapshots](Request& req) { return restored(snapshots, req.params["name"]); }));
-  r.add_sync("POST", "/_stacklab/reset",
-             guarded("stacklab:reset", [&snapshots](Request&) { return restored(snapshots, kPristineSnapshot); }));
+                     [&snapshots](Request& req) { return restored(snapshots, req.params["name"], req); }));
+  r.add_sync("POST", "/_stacklab/reset", guarded("stacklab:reset", [&snapshots](Request& req) {
+               return restored(snapshots, kPristineSnapshot, req);
+             }));
   r.add_sync("GET", "/_stacklab/audit", guarded("stacklab:audit:list", [&audit](Request& req) {
                auto q = audit_query(req);
                if (!q.ok()) return error(req, q.status());

@@ -157,6 +157,9 @@ Status Store::backup_to(const std::string& path) const {
   sqlite3_backup* backup = sqlite3_backup_init(dest, "main", db_, "main");
   int rc = backup ? sqlite3_backup_step(backup, -1) : SQLITE_ERROR;
   if (backup) sqlite3_backup_finish(backup);
+  // The copy inherits WAL mode; a rollback journal keeps it one self-contained
+  // file that read-only readers leave untouched (no -wal/-shm beside it).
+  if (rc == SQLITE_DONE) sqlite3_exec(dest, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
   std::string msg = sqlite3_errmsg(dest);
   sqlite3_close(dest);
   if (rc != SQLITE_DONE || std::rename(tmp.c_str(), path.c_str()) != 0) {

@@ -109,9 +109,10 @@ TEST_F(LabStateTest, ResetReturnsThePristineLab) {
 TEST_F(LabStateTest, SnapshotsAreListedAndDeleted) {
   save("listed");
   auto list = ops(admin_, "GET", "/snapshots");
-  ASSERT_EQ(list.status, 200);
+  ASSERT_EQ(list.status, 200) << list.body;
+  const json snapshots = list.json()["snapshots"];  // a copy: the parsed body is a temporary
   std::set<std::string> names;
-  for (const auto& s : list.json()["snapshots"]) names.insert(s["name"].get<std::string>());
+  for (const auto& s : snapshots) names.insert(s["name"].get<std::string>());
   EXPECT_TRUE(names.count("pristine"));
   EXPECT_TRUE(names.count("listed"));
   EXPECT_EQ(ops(admin_, "DELETE", "/snapshots/listed").status, 204);
@@ -147,7 +148,8 @@ TEST_F(LabStateTest, AuditRecordsAllowedAndRefusedCallsWithoutTokens) {
   auto r = ops(admin_, "GET", "/audit?service=compute&limit=10000");
   ASSERT_EQ(r.status, 200) << r.body;
   bool refused = false, allowed = false, anonymous = false;
-  for (const auto& e : r.json()["audit"]) {
+  const json entries = r.json()["audit"];
+  for (const auto& e : entries) {
     EXPECT_EQ(e["service"], "compute");
     if (e["action"] == "compute:os-services:list" && e["status"] == 403 && e["user_name"] == "demo") refused = true;
     if (e["action"] == "compute:os-services:list" && e["status"] == 200 && e["user_name"] == "admin") allowed = true;

@@ -82,6 +82,7 @@ TEST(StoreContents, BackupIsAConsistentCopyOfTheFile) {
   EXPECT_EQ(copy->at("image").size(), 1u);
   EXPECT_EQ(copy->at("image").at("i")["name"], "cirros");
   EXPECT_FALSE(fs::exists(dir / "copy.sqlite.tmp"));
+  EXPECT_FALSE(fs::exists(dir / "copy.sqlite-wal"));  // one self-contained file
   EXPECT_FALSE(Store::read_backup(dir / "missing.sqlite").ok());
 }
 
