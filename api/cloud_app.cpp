@@ -57,6 +57,7 @@ void CloudApp::dispatch(Request& req, Reply reply) {
   struct Seen {
     std::atomic<bool> done{false};
     std::string route = "unmatched", user_id, project_id;  // set before the handler runs
+    std::string user_name, action;                         // for the audit log
   };
   auto seen = std::make_shared<Seen>();
   Reply respond = [this, service, started, seen, method = req.method, path = req.full_path, request_id = req.request_id,
@@ -72,6 +73,9 @@ void CloudApp::dispatch(Request& req, Reply reply) {
     metrics_.request_finished();
     Log::get(service).info("\"" + method + " " + path + "\" status: " + std::to_string(resp.status) +
                            " len: " + std::to_string(resp.body.size()) + " time: " + std::to_string(secs));
+    if (audit_)
+      audit_->append({runtime_.clock().now(), request_id, seen->user_id, seen->user_name, seen->project_id,
+                      audit_service_type(service), method, path, seen->route, seen->action, resp.status});
     reply(std::move(resp));
   };
 
@@ -97,6 +101,7 @@ void CloudApp::dispatch(Request& req, Reply reply) {
     return;
   }
   seen->route = match.route->pattern;
+  if (audit_) seen->action = audit_action(audit_service_type(service), req.method, seen->route, req.body);
   req.params = std::move(match.params);
   if (match.route->requires_token) {
     Status st = authenticate_request(req, identity_);
@@ -111,6 +116,7 @@ void CloudApp::dispatch(Request& req, Reply reply) {
   if (req.auth) {
     seen->user_id = req.auth->user_id;
     seen->project_id = req.auth->project_id;
+    seen->user_name = req.auth->user_name;
   }
   Log::RequestScope scope(req.request_id, seen->user_id, seen->project_id);
   try {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "api/audit_log.h"
 #include "api/errors.h"
 #include "api/http_server.h"
 #include "api/router.h"
@@ -34,6 +35,9 @@ class CloudApp {
   // any thread once mounting is done.
   HttpServer::BodyPlan plan_body(const Request& head) const;
 
+  // Every answered request is appended to `log` from now on (null: none).
+  void set_audit_log(AuditLog* log) { audit_ = log; }
+
   Runtime& runtime() { return runtime_; }
   identity::IdentityService& identity() { return identity_; }
   metrics::ApiMetrics& metrics() { return metrics_; }
@@ -51,6 +55,7 @@ class CloudApp {
   identity::IdentityService& identity_;
   metrics::ApiMetrics& metrics_;
   std::vector<Mount> mounts_;
+  AuditLog* audit_ = nullptr;
 };
 
 }  // namespace stacklab::api

@@ -16,6 +16,7 @@ With WITH_NETWORK=1 every server gets a port on a /16 network (addresses in ever
 otherwise they boot with networks "none".
 
 usage: bench/server_bench.py build/stacklab   (env N_SERVERS=10000 HOSTS=1000 LIST_RUNS=20 WITH_NETWORK=1)
+       PERSISTENT=1 runs on a state directory (SQLite, audit.log) instead of --ephemeral.
 Prints `key value` lines (bench/RESULTS.md records them).
 """
 import http.client
@@ -32,6 +33,7 @@ N_SERVERS = int(os.environ.get("N_SERVERS", "10000"))
 HOSTS = int(os.environ.get("HOSTS", "1000"))
 LIST_RUNS = int(os.environ.get("LIST_RUNS", "20"))
 WITH_NETWORK = os.environ.get("WITH_NETWORK", "") == "1"
+PERSISTENT = os.environ.get("PERSISTENT", "") not in ("", "0")
 
 
 class Client:
@@ -82,7 +84,8 @@ def main():
     with open(conf, "w") as f:
         f.write("[quota]\ninstances = -1\ncores = -1\nram = -1\n")
     port = free_port()
-    proc = start([binary, "up", "--ephemeral", "--fast", "--hosts", str(HOSTS), "--config", conf,
+    state = ["--state", os.path.join(work, "state")] if PERSISTENT else ["--ephemeral"]
+    proc = start([binary, "up", *state, "--fast", "--hosts", str(HOSTS), "--config", conf,
                   "--listen", f"127.0.0.1:{port}", "--quiet"])
     try:
         if not wait_ready(port, "/identity/v3", 500):

@@ -98,6 +98,11 @@ Status FakeComputeDriver::crash(const std::string& uuid) {
   return Status::Ok();
 }
 
+void FakeComputeDriver::forget_guests() {
+  guests_.clear();
+  kept_.clear();
+}
+
 Status FakeComputeDriver::restore(const compute::InstanceSpec& spec, PowerState state) {
   if (faults_.host_down) return host_down();
   if (guests_.count(spec.uuid)) return Conflict("Instance " + spec.uuid + " already exists");

@@ -80,6 +80,10 @@ class FakeComputeDriver final : public compute::ComputeDriver {
   // at once, spawned, in `state`, with a fresh boot log when RUNNING.
   // Conflict if it already exists; host down fails as any operation.
   Status restore(const compute::InstanceSpec& spec, compute::PowerState state);
+  // Forgets every guest, as a hypervisor's domains are gone when the cloud
+  // state they belonged to is replaced (then restore() brings back the new
+  // state's guests).
+  void forget_guests();
 
   const compute::DriverCapabilities& capabilities() const override { return capabilities_; }
   std::string nodename() const override { return host_.hostname; }

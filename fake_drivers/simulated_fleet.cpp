@@ -81,6 +81,10 @@ Result<std::unique_ptr<SimulatedFleet>> SimulatedFleet::from_json(Clock& clock, 
   return std::make_unique<SimulatedFleet>(clock, random, std::move(*hosts), times);
 }
 
+void SimulatedFleet::forget_guests() {
+  for (auto& d : drivers_) d->forget_guests();
+}
+
 FakeComputeDriver* SimulatedFleet::driver(const std::string& hostname) {
   auto it = by_name_.find(hostname);
   return it == by_name_.end() ? nullptr : drivers_[it->second].get();

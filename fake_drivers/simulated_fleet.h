@@ -48,6 +48,8 @@ class SimulatedFleet {
   std::size_t size() const { return drivers_.size(); }
   FakeComputeDriver& driver(std::size_t i) { return *drivers_[i]; }
   FakeComputeDriver* driver(const std::string& hostname);  // nullptr if absent
+  // Every host forgets its guests (FakeComputeDriver::forget_guests).
+  void forget_guests();
 
   // Nova aggregates of the fleet, by uuid.
   const std::map<std::string, std::shared_ptr<const scheduler::Aggregate>>& aggregates() const { return aggregates_; }

@@ -9,6 +9,7 @@
 #include "api/compute/host_routes.h"
 #include "api/identity/identity_routes.h"
 #include "api/image/image_routes.h"
+#include "api/lab_state_routes.h"
 #include "api/network/network_routes.h"
 #include "api/ops_routes.h"
 #include "api/placement/placement_routes.h"
@@ -182,10 +183,37 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
     moves->server_saved(before, after);
   };
 
+  // Snapshots of the whole state, and what each service rebuilds after a
+  // restore (one line per service keeping state beside the Store).
+  cloud->snapshots_ = std::make_unique<StateSnapshots>(
+      *cloud->store_, runtime.clock(),
+      StateSnapshots::Options{cloud->data_dir_ + "/snapshots",
+                              {cloud->data_dir_ + "/images", cloud->data_dir_ + "/staging"}});
+  StateSnapshots& snapshots = *cloud->snapshots_;
+  compute::ComputeService* servers_ptr = cloud->servers_.get();
+  placement::PlacementService* placement_ptr = cloud->placement_.get();
+  snapshots.on_restore("placement", [placement_ptr] {
+    placement_ptr->reload();
+    return Status();
+  });
+  snapshots.on_restore("nova-compute", [fleet_ptr, servers_ptr] {
+    fleet_ptr->forget_guests();
+    (void)servers_ptr->recover();
+    return Status();
+  });
+  snapshots.on_restore("compute services", [registry_ptr] {
+    registry_ptr->stop();
+    return registry_ptr->start();
+  });
+  auto audit = api::AuditLog::open(o.state_dir.empty() ? "" : o.state_dir + "/audit.log");
+  if (!audit.ok()) return audit.status();
+  cloud->audit_ = std::move(*audit);
+
   // Services, mounted at DevStack's paths.
   cloud->metrics_ = std::make_unique<metrics::ApiMetrics>();
   cloud->app_ = std::make_unique<api::CloudApp>(runtime, *cloud->identity_, *cloud->metrics_);
   api::CloudApp& app = *cloud->app_;
+  app.set_audit_log(cloud->audit_.get());
   auto identity_router = api::identity_api::make_identity_router({*cloud->identity_, *cloud->metrics_, runtime});
   app.mount("/identity", "keystone", api::ErrorStyle::kKeystone, identity_router);
   app.mount("/identity_admin", "keystone", api::ErrorStyle::kKeystone, identity_router);
@@ -206,9 +234,10 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   app.mount("/volume", "cinder-api", api::ErrorStyle::kNova, api::version_only_router("volume"));
   app.mount("/metric", "gnocchi-api", api::ErrorStyle::kKeystone, api::version_only_router("metric"));
   app.mount("/heat-api", "heat-api", api::ErrorStyle::kKeystone, api::version_only_router("orchestration"));
-  app.mount(
-      "", "stacklab", api::ErrorStyle::kKeystone,
-      api::make_ops_router(runtime, *cloud->store_, *cloud->metrics_, {o.profile, o.state_dir, runtime.clock().now()}));
+  api::Router ops_router =
+      api::make_ops_router(runtime, *cloud->store_, *cloud->metrics_, {o.profile, o.state_dir, runtime.clock().now()});
+  api::add_lab_state_routes(ops_router, {snapshots, *cloud->audit_});
+  app.mount("", "stacklab", api::ErrorStyle::kKeystone, std::move(ops_router));
 
   // Bind first (with port 0 the catalog needs the port the kernel chose), but
   // accept only once the profile is seeded: an early client must not see a
@@ -255,6 +284,9 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
                   std::to_string(r.build_failed) + " interrupted builds set to ERROR, " + std::to_string(r.deleted) +
                   " deletions finished, " + std::to_string(r.host_gone) + " on missing hosts set to ERROR");
     }
+    // What `POST /_stacklab/reset` returns to: the profile as first seeded.
+    if (seeded.ok() && !snapshots.exists(api::kPristineSnapshot))
+      seeded = snapshots.save(api::kPristineSnapshot).status();
     return seeded;
   });
   if (!st.ok()) return Status(st.code(), "cannot seed the " + o.profile + " profile: " + st.message());

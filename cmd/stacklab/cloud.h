@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "api/audit_log.h"
 #include "api/cloud_app.h"
 #include "api/http_server.h"
 #include "engine/compute/aggregates.h"
@@ -25,6 +26,7 @@
 #include "engine/compute/usage.h"
 #include "engine/core/config.h"
 #include "engine/core/runtime.h"
+#include "engine/core/state_snapshots.h"
 #include "engine/core/store.h"
 #include "engine/identity/identity_service.h"
 #include "engine/image/image_service.h"
@@ -80,6 +82,9 @@ class Cloud {
   compute::ServiceRegistry& compute_services() { return *compute_services_; }
   compute::AggregateService& aggregates() { return *aggregates_; }
   network::NetworkService& networks() { return *networks_; }
+  Store& store() { return *store_; }
+  StateSnapshots& snapshots() { return *snapshots_; }
+  api::AuditLog& audit_log() { return *audit_; }
   // Where data files live: <state_dir>, or a temporary directory removed at stop when ephemeral.
   const std::string& data_dir() const { return data_dir_; }
 
@@ -87,6 +92,8 @@ class Cloud {
   Cloud() = default;
   std::unique_ptr<Runtime> runtime_;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<StateSnapshots> snapshots_;
+  std::unique_ptr<api::AuditLog> audit_;
   std::unique_ptr<identity::IdentityService> identity_;
   std::unique_ptr<image::ImageStore> image_store_;
   std::unique_ptr<image::ImageService> images_;

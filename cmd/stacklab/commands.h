@@ -28,4 +28,24 @@ int run_fetch_image(const std::string& name, const std::string& dir);
 // Asks a running cloud for its health. Returns 0 when every served service is up.
 int run_status(const std::string& url, bool json);
 
+// What the lab-state subcommands share: where the cloud is, who to be.
+struct OpsTarget {
+  std::string url = "http://127.0.0.1:8080";
+  std::string username, password, project_name;  // "" = OS_* variables, else the lab's admin
+};
+
+// `stacklab snapshot save|restore|list|delete [NAME]` against a running cloud.
+int run_snapshot(const OpsTarget& target, const std::string& verb, const std::string& name);
+
+// `stacklab lab reset [NAME]`: restores NAME, by default the pristine lab.
+int run_lab_reset(const OpsTarget& target, const std::string& name);
+
+// `stacklab audit`: the audit log's entries, filtered.
+struct AuditFilter {
+  std::string user, project, service, since;
+  int limit = 100;
+  bool json = false;
+};
+int run_audit(const OpsTarget& target, const AuditFilter& filter);
+
 }  // namespace stacklab::cmd

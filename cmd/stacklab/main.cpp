@@ -39,8 +39,40 @@ int main(int argc, char** argv) {
   fetch_cmd->add_option("name", image_name, "ubuntu-14.04 | ubuntu-16.04 | centos-7")->required();
   fetch_cmd->add_option("--dir", image_dir, "where to write it")->capture_default_str();
 
+  // The lab-state commands: a running cloud's snapshots, reset and audit log, as its admin.
+  stacklab::cmd::OpsTarget ops;
+  auto add_target = [&ops](CLI::App* cmd) {
+    cmd->add_option("--url", ops.url, "where the cloud listens")->capture_default_str();
+    cmd->add_option("--os-username", ops.username, "admin user (default: $OS_USERNAME, else admin)");
+    cmd->add_option("--os-password", ops.password, "its password (default: $OS_PASSWORD, else the lab's)");
+    cmd->add_option("--os-project-name", ops.project_name, "its project (default: $OS_PROJECT_NAME, else admin)");
+  };
+  std::string snapshot_verb, snapshot_name;
+  auto* snapshot_cmd = app.add_subcommand("snapshot", "save, restore, list or delete snapshots of the whole cloud");
+  snapshot_cmd->add_option("verb", snapshot_verb, "save | restore | list | delete")
+      ->required()
+      ->check(CLI::IsMember({"save", "restore", "list", "delete"}));
+  snapshot_cmd->add_option("name", snapshot_name, "snapshot name");
+  add_target(snapshot_cmd);
+  std::string reset_name;
+  auto* reset_cmd = lab_cmd->add_subcommand("reset", "restore the pristine lab (or a snapshot NAME)");
+  reset_cmd->add_option("name", reset_name, "pristine (default) or a snapshot name");
+  add_target(reset_cmd);
+  stacklab::cmd::AuditFilter audit;
+  auto* audit_cmd = app.add_subcommand("audit", "who called which API, and the answer");
+  audit_cmd->add_option("--user", audit.user, "user name or id");
+  audit_cmd->add_option("--project", audit.project, "project id");
+  audit_cmd->add_option("--service", audit.service, "service type (compute, identity, ...)");
+  audit_cmd->add_option("--since", audit.since, "ISO 8601 time (2026-01-01T10:00:00Z)");
+  audit_cmd->add_option("--limit", audit.limit, "latest N entries")->check(CLI::Range(1, 10000))->capture_default_str();
+  audit_cmd->add_flag("--json", audit.json, "print the entries as JSON");
+  add_target(audit_cmd);
+
   CLI11_PARSE(app, argc, argv);
   if (*fetch_cmd) return stacklab::cmd::run_fetch_image(image_name, image_dir);
+  if (*snapshot_cmd) return stacklab::cmd::run_snapshot(ops, snapshot_verb, snapshot_name);
+  if (*reset_cmd) return stacklab::cmd::run_lab_reset(ops, reset_name);
+  if (*audit_cmd) return stacklab::cmd::run_audit(ops, audit);
   if (*up_cmd) return stacklab::cmd::run_up(up);
   if (*status_cmd) return stacklab::cmd::run_status(status_url, status_json);
   return 2;

@@ -32,11 +32,12 @@ TimerId RealClock::schedule(Duration after, std::function<void()> fn) {
   }
   Impl* impl = impl_.get();
   timer->async_wait([impl, id, timer, fn = std::move(fn)](const boost::system::error_code& ec) {
+    bool live;
     {
       std::lock_guard lock(impl->mu);
-      impl->timers.erase(id);
+      live = impl->timers.erase(id) > 0;  // not when cancel_all() came after it expired
     }
-    if (!ec) fn();
+    if (!ec && live) fn();
   });
   return id;
 }
@@ -45,6 +46,12 @@ void RealClock::cancel(TimerId id) {
   std::lock_guard lock(impl_->mu);
   auto it = impl_->timers.find(id);
   if (it != impl_->timers.end()) it->second->cancel();
+}
+
+void RealClock::cancel_all() {
+  std::lock_guard lock(impl_->mu);
+  for (auto& [id, timer] : impl_->timers) timer->cancel();
+  impl_->timers.clear();
 }
 
 ManualClock::ManualClock(TimePoint start) : now_(start) {}
@@ -69,6 +76,11 @@ void ManualClock::cancel(TimerId id) {
       return;
     }
   }
+}
+
+void ManualClock::cancel_all() {
+  std::lock_guard lock(mu_);
+  timers_.clear();
 }
 
 void ManualClock::advance(Duration by) {

@@ -32,6 +32,9 @@ class Clock {
   virtual TimerId schedule(Duration after, std::function<void()> fn) = 0;
   // Cancels a timer that has not fired yet; a no-op otherwise.
   virtual void cancel(TimerId id) = 0;
+  // Cancels every timer not fired yet: work in flight is dropped when a
+  // snapshot replaces the whole state (engine/core/state_snapshots.h).
+  virtual void cancel_all() = 0;
 };
 
 // Real time: system_clock for now(), Asio steady timers on the given loop.
@@ -42,6 +45,7 @@ class RealClock final : public Clock {
   TimePoint now() const override;
   TimerId schedule(Duration after, std::function<void()> fn) override;
   void cancel(TimerId id) override;
+  void cancel_all() override;
 
  private:
   struct Impl;
@@ -56,6 +60,7 @@ class ManualClock final : public Clock {
   TimePoint now() const override;
   TimerId schedule(Duration after, std::function<void()> fn) override;
   void cancel(TimerId id) override;
+  void cancel_all() override;
 
   // Moves time forward by `by`, firing every timer due on the way.
   void advance(Duration by);

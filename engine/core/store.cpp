@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
+
 namespace stacklab {
 
 namespace {
@@ -83,18 +85,103 @@ Status Store::migrate() {
   return {};
 }
 
-Status Store::load() {
+namespace {
+
+// Calls `row` with every document of an open database's documents table.
+Status read_documents(sqlite3* db, const std::function<void(std::string kind, std::string id, Json doc)>& row) {
   Stmt q;
-  if (sqlite3_prepare_v2(db_, "SELECT kind, id, body FROM documents", -1, &q.s, nullptr) != SQLITE_OK)
-    return Status(Code::kInternal, sqlite3_errmsg(db_));
+  if (sqlite3_prepare_v2(db, "SELECT kind, id, body FROM documents", -1, &q.s, nullptr) != SQLITE_OK)
+    return Status(Code::kInternal, sqlite3_errmsg(db));
   while (sqlite3_step(q.s) == SQLITE_ROW) {
     std::string kind = reinterpret_cast<const char*>(sqlite3_column_text(q.s, 0));
     std::string id = reinterpret_cast<const char*>(sqlite3_column_text(q.s, 1));
     auto doc = Json::parse(reinterpret_cast<const char*>(sqlite3_column_text(q.s, 2)), nullptr, false);
     if (doc.is_discarded()) return Status(Code::kInternal, "corrupt document " + kind + "/" + id);
-    set_row(table(kind), id, std::move(doc));
+    row(std::move(kind), std::move(id), std::move(doc));
   }
   return {};
+}
+
+}  // namespace
+
+Status Store::load() {
+  return read_documents(
+      db_, [this](std::string kind, std::string id, Json doc) { set_row(table(kind), id, std::move(doc)); });
+}
+
+Store::Contents Store::contents() const {
+  Contents out;
+  for (const auto& [kind, t] : tables_)
+    if (!t.rows.empty()) out[kind] = t.rows;
+  return out;
+}
+
+Status Store::replace_contents(const Contents& contents) {
+  if (undo_) return Status(Code::kInternal, "replace_contents inside a transaction");
+  if (db_) {
+    Status st = exec("BEGIN IMMEDIATE");
+    if (st.ok()) st = exec("DELETE FROM documents");
+    for (auto k = contents.begin(); st.ok() && k != contents.end(); ++k)
+      for (auto r = k->second.begin(); st.ok() && r != k->second.end(); ++r)
+        st = write_row(k->first, r->first, &r->second);
+    if (st.ok()) st = exec("COMMIT");
+    if (!st.ok()) {
+      exec("ROLLBACK");
+      return st;
+    }
+  }
+  // Tables keep their index declarations and move their version forward
+  // (never back: a reader's cached version must not match again).
+  for (auto& [kind, t] : tables_) {
+    for (auto& [field, idx] : t.indexes) idx.clear();
+    t.rows.clear();
+    ++t.version;
+  }
+  for (const auto& [kind, rows] : contents) {
+    Table& t = table(kind);
+    for (const auto& [id, doc] : rows) set_row(t, id, doc);
+  }
+  return {};
+}
+
+Status Store::backup_to(const std::string& path) const {
+  if (!db_) return Status(Code::kInternal, "an in-memory state has no file to back up");
+  const std::string tmp = path + ".tmp";
+  std::remove(tmp.c_str());
+  sqlite3* dest = nullptr;
+  if (sqlite3_open(tmp.c_str(), &dest) != SQLITE_OK) {
+    std::string msg = dest ? sqlite3_errmsg(dest) : "out of memory";
+    sqlite3_close(dest);
+    return Status(Code::kInternal, "cannot create " + tmp + ": " + msg);
+  }
+  sqlite3_backup* backup = sqlite3_backup_init(dest, "main", db_, "main");
+  int rc = backup ? sqlite3_backup_step(backup, -1) : SQLITE_ERROR;
+  if (backup) sqlite3_backup_finish(backup);
+  // The copy inherits WAL mode; a rollback journal keeps it one self-contained
+  // file that read-only readers leave untouched (no -wal/-shm beside it).
+  if (rc == SQLITE_DONE) sqlite3_exec(dest, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
+  std::string msg = sqlite3_errmsg(dest);
+  sqlite3_close(dest);
+  if (rc != SQLITE_DONE || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return Status(Code::kInternal, "cannot back up the state to " + path + ": " + msg);
+  }
+  return {};
+}
+
+Result<Store::Contents> Store::read_backup(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Status(Code::kInternal, "cannot open " + path + ": " + msg);
+  }
+  Contents out;
+  Status st = read_documents(
+      db, [&out](std::string kind, std::string id, Json doc) { out[std::move(kind)][std::move(id)] = std::move(doc); });
+  sqlite3_close(db);
+  if (!st.ok()) return st;
+  return out;
 }
 
 Store::Table& Store::table(const std::string& kind) { return tables_[kind]; }

@@ -65,6 +65,20 @@ class Store {
   // True when backed by a SQLite file (not --ephemeral).
   bool persistent() const { return db_ != nullptr; }
 
+  // ---- whole-state copies (snapshots) ----------------------------------------
+  // Every document of every table: kind -> id -> document.
+  using Contents = std::map<std::string, std::map<std::string, Json>>;
+  Contents contents() const;
+  // Makes `contents` the whole state, in one SQLite transaction (all or
+  // nothing) and in memory; every table's version() moves forward, so
+  // readers' caches rebuild. Refused inside transaction().
+  Status replace_contents(const Contents& contents);
+  // Copies the SQLite file to `path` with SQLite's online backup (a
+  // consistent copy, written to `path`.tmp and renamed). Persistent stores only.
+  Status backup_to(const std::string& path) const;
+  // The documents of a file written by backup_to().
+  static Result<Contents> read_backup(const std::string& path);
+
  private:
   Store() = default;
   struct Table {

@@ -203,6 +203,7 @@ class NetworkService {
   // router joining the port's subnet to the floating network), null disassociates.
   Result<Json> update_floating_ip(const Credentials& caller, const std::string& id, const Json& body);
   Status delete_floating_ip(const Credentials& caller, const std::string& id);
+
   // ---- for other services (compute) ----------------------------------------
   // Stored documents without policy (the calling service decided who may see
   // them); pointers valid until the next write. Nova reads these with its

@@ -39,6 +39,15 @@ PlacementService::PlacementService(Store& store, Random& random) : store_(store)
   load();
 }
 
+void PlacementService::reload() {
+  providers_.clear();
+  by_name_.clear();
+  consumers_.clear();
+  custom_classes_.clear();
+  custom_traits_.clear();
+  load();
+}
+
 void PlacementService::load() {
   for (const Json* d : store_.list("resource_provider")) {
     ResourceProvider rp;

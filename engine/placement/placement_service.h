@@ -45,6 +45,9 @@ struct Candidate {
 class PlacementService {
  public:
   PlacementService(Store& store, Random& random);
+  // Rebuilds the in-memory providers and consumers from the Store (after a
+  // snapshot replaced the whole state).
+  void reload();
 
   // ---- resource providers --------------------------------------------------
   Result<const ResourceProvider*> create_provider(const std::string& name, const std::string& uuid = "",

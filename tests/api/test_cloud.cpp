@@ -9,9 +9,13 @@ namespace stacklab::testing {
 
 std::unique_ptr<Cloud> start_test_cloud() {
   CloudOptions o;
+  o.fast = true;
+  return start_test_cloud(std::move(o));
+}
+
+std::unique_ptr<Cloud> start_test_cloud(CloudOptions o) {
   o.listen_port = 0;
   o.log_to_stderr = false;
-  o.fast = true;
   o.config.set("identity", "password_hash_rounds", "1000");
   o.config.set("DEFAULT", "max_request_body_size", "65536");
   auto c = Cloud::start(o);

@@ -19,6 +19,8 @@ namespace stacklab::testing {
 // (the same checks, fewer PBKDF2 rounds) and a 64 KiB JSON body limit.
 // Fails the calling test (and returns null) if it cannot start.
 std::unique_ptr<Cloud> start_test_cloud();
+// The same settings over `options` (state dir, fleet, speed are the caller's).
+std::unique_ptr<Cloud> start_test_cloud(CloudOptions options);
 
 // A token of a lab user (password "nomoresecret", domain default) scoped to
 // `project`; "" if the cloud refused it.
