@@ -14,12 +14,13 @@
 #include "engine/volume/volume_backends.h"
 #include "engine/volume/volume_quotas.h"
 #include "engine/volume/volume_service.h"
+#include "engine/volume/volume_transfers.h"
 #include "engine/volume/volume_types.h"
 
 namespace stacklab::api::volume_api {
 
 // 3.40, the book's release (Pike). Not served although inside the range:
-// the attachments API (3.27), groups (3.13+), backups, transfers, messages
+// the attachments API (3.27), groups (3.13+), backups, messages
 // (3.3) and volume revert (3.40); docs/volume.md lists them.
 inline const MicroversionRange kVolumeVersions{"volume", "", {3, 0}, {3, 40}};
 
@@ -28,6 +29,7 @@ struct Ctx {
   volume::VolumeTypeService& types;
   volume::VolumeQuotas& quotas;
   volume::VolumeBackends& backends;
+  volume::VolumeTransfers* transfers = nullptr;  // os-volume-transfer, served when set
 };
 
 Router make_volume_router(Ctx ctx);
@@ -42,6 +44,7 @@ void add_snapshot_routes(Router& r, Ctx ctx, const std::string& root);
 void add_type_routes(Router& r, Ctx ctx, const std::string& root);
 void add_quota_routes(Router& r, Ctx ctx, const std::string& root);
 void add_service_routes(Router& r, Ctx ctx, const std::string& root);
+void add_transfer_routes(Router& r, Ctx ctx, const std::string& root);
 
 Response fail(const Status& st);
 Credentials caller(const Request& req);

@@ -232,6 +232,7 @@ Router make_volume_router(Ctx ctx) {
     add_type_routes(r, ctx, root);
     add_quota_routes(r, ctx, root);
     add_service_routes(r, ctx, root);
+    if (ctx.transfers) add_transfer_routes(r, ctx, root);
   }
   return r;
 }

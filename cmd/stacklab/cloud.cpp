@@ -131,6 +131,8 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   cloud->volumes_ = std::make_unique<volume::VolumeService>(
       *cloud->store_, runtime.clock(), runtime.random(), cloud->volume_policy_, *cloud->volume_backends_,
       *cloud->volume_scheduler_, *cloud->volume_types_, *cloud->volume_quotas_, cloud->images_.get(), vol_opts);
+  cloud->volume_transfers_ = std::make_unique<volume::VolumeTransfers>(
+      *cloud->store_, runtime.clock(), runtime.random(), cloud->volume_policy_, *cloud->volume_quotas_);
 
   compute::register_compute_policy(cloud->compute_policy_);
   if (std::string policy_file = config.get("oslo_policy", "policy_file"); !policy_file.empty()) {
@@ -241,8 +243,8 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   app.mount("/networking", "neutron-server", api::ErrorStyle::kNeutron,
             api::network_api::make_network_router({*cloud->networks_}));
   app.mount("/volume", "cinder-api", api::ErrorStyle::kNova,
-            api::volume_api::make_volume_router(
-                {*cloud->volumes_, *cloud->volume_types_, *cloud->volume_quotas_, *cloud->volume_backends_}));
+            api::volume_api::make_volume_router({*cloud->volumes_, *cloud->volume_types_, *cloud->volume_quotas_,
+                                                 *cloud->volume_backends_, cloud->volume_transfers_.get()}));
   app.mount("/metric", "gnocchi-api", api::ErrorStyle::kKeystone, api::version_only_router("metric"));
   app.mount("/heat-api", "heat-api", api::ErrorStyle::kKeystone, api::version_only_router("orchestration"));
   app.mount(

@@ -35,6 +35,7 @@
 #include "engine/volume/volume_quotas.h"
 #include "engine/volume/volume_scheduler.h"
 #include "engine/volume/volume_service.h"
+#include "engine/volume/volume_transfers.h"
 #include "engine/volume/volume_types.h"
 #include "metrics/api_metrics.h"
 
@@ -129,6 +130,7 @@ class Cloud {
   std::unique_ptr<volume::VolumeTypeService> volume_types_;
   std::unique_ptr<volume::VolumeQuotas> volume_quotas_;
   std::unique_ptr<volume::VolumeService> volumes_;
+  std::unique_ptr<volume::VolumeTransfers> volume_transfers_;
   std::unique_ptr<metrics::ApiMetrics> metrics_;
   std::unique_ptr<api::CloudApp> app_;
   std::unique_ptr<api::HttpServer> server_;

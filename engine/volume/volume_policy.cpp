@@ -35,6 +35,9 @@ void register_volume_policy(Policy& p) {
                         "copy_volume_to_image"})
     p.register_default(std::string("volume:") + a, "rule:admin_or_owner");
   p.register_default("volume:update_volume_bootable", "rule:admin_or_owner");
+  for (const char* a : {"create_transfer", "get_transfer", "get_all_transfers", "delete_transfer"})
+    p.register_default(std::string("volume:") + a, "rule:admin_or_owner");
+  p.register_default("volume:accept_transfer", "@");
   p.register_default("volume:get_all:all_tenants", "rule:admin_api");
   p.register_default("volume:force_delete", "rule:admin_api");
   p.register_default("volume_extension:volume_admin_actions:reset_status", "rule:admin_api");

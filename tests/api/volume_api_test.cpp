@@ -381,3 +381,30 @@ TEST_F(VolumeApiTest, ServicesZonesAndPoolsOfTheLab) {
   EXPECT_TRUE(gone("/volumes/" + v["id"].get<std::string>()));
   EXPECT_EQ(call(admin_, "PUT", "/os-services/enable", {{"host", "nohost"}, {"binary", "cinder-volume"}}).status, 404);
 }
+
+TEST_F(VolumeApiTest, TransferAVolumeToAnotherProject) {
+  Json v = create({{"size", 1}, {"name", "gift"}});
+  std::string id = v["id"];
+  auto t = call(demo_, "POST", "/os-volume-transfer", {{"transfer", {{"volume_id", id}, {"name", "gift"}}}});
+  ASSERT_EQ(t.status, 202) << t.body;
+  Json transfer = t.json()["transfer"];
+  std::string tid = transfer["id"], key = transfer["auth_key"];
+  EXPECT_EQ(transfer["volume_id"], id);
+  EXPECT_EQ(call(demo_, "GET", "/volumes/" + id).json()["volume"]["status"], "awaiting-transfer");
+  Json listed = call(demo_, "GET", "/os-volume-transfer/detail").json()["transfers"];
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_FALSE(listed[0].contains("auth_key"));
+  std::string alt_project = stacklab::testing::project_id(client, admin_, "alt_demo");
+  std::string alt_base = "/volume/v3/" + alt_project;
+  auto bad = send(alt_, "POST", alt_base + "/os-volume-transfer/" + tid + "/accept", {{"accept", {{"auth_key", "x"}}}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(send(alt_, "POST", alt_base + "/os-volume-transfer/" + tid + "/accept", {{"accept", {}}}).status, 400);
+  auto ok = send(alt_, "POST", alt_base + "/os-volume-transfer/" + tid + "/accept", {{"accept", {{"auth_key", key}}}});
+  ASSERT_EQ(ok.status, 202) << ok.body;
+  EXPECT_EQ(call(demo_, "GET", "/volumes/" + id).status, 404);
+  auto mine = send(alt_, "GET", alt_base + "/volumes/" + id);
+  ASSERT_EQ(mine.status, 200);
+  EXPECT_EQ(mine.json()["volume"]["status"], "available");
+  EXPECT_EQ(mine.json()["volume"]["os-vol-tenant-attr:tenant_id"], alt_project);
+  EXPECT_EQ(send(alt_, "DELETE", alt_base + "/volumes/" + id).status, 202);
+}

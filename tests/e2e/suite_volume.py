@@ -8,7 +8,8 @@ lvmdriver-1 and zone nova; `volume create --size 1 --type lvmdriver-1
 volume; `volume snapshot create/list/delete`; a volume with snapshots cannot
 be deleted; `volume type create --property`; `volume service list`;
 `availability zone list --volume`; `quota show` and `limits show --absolute`
-(which also read Nova's and Neutron's); `volume delete`.
+(which also read Nova's and Neutron's); `volume transfer request create/accept`
+(EX-40); `volume delete`.
 """
 
 import re
@@ -33,7 +34,7 @@ class VolumeSuite(Suite):
     def steps(self):
         return [self.step_types_and_zones, self.step_create, self.step_extend_and_properties, self.step_sources,
                 self.step_snapshots, self.step_type_create, self.step_services, self.step_quota_and_limits,
-                self.step_delete]
+                self.step_transfer, self.step_delete]
 
     def show(self, volume, who=None, project="demo"):
         run = self.osc(f"volume show {volume} -f json", who or self.demo, project)
@@ -207,6 +208,27 @@ class VolumeSuite(Suite):
                    and rows.get("maxTotalVolumeGigabytes") == 500 and rows.get("totalGigabytesUsed") == 8
                    and rows.get("maxTotalInstances") == 10, limits)
         self.osc("quota set --volumes 10 --gigabytes 1000 demo", self.admin, "admin")
+
+    def step_transfer(self):
+        """EX-40: demo offers a volume, alt_demo takes it with the transfer id and the auth key."""
+        alt = self.osc.creds("alt_demo")
+        create = self.osc("volume create --size 1 VL_gift -f json", self.demo, "demo")
+        self.settle("VL_gift")
+        offer = self.osc("volume transfer request create --name gift VL_gift -f json", self.demo, "demo")
+        t = offer.json() if offer.ok else {}
+        _, v = self.show("VL_gift")
+        self.check("volume transfer request create --name gift VL_gift: an id and a 16-character auth key; "
+                   "the volume awaits transfer",
+                   create.ok and len(t.get("auth_key", "")) == 16 and v.get("status") == "awaiting-transfer", offer)
+        accept = self.osc(f"volume transfer request accept --auth-key {t.get('auth_key')} {t.get('id')} -f json",
+                          alt, "alt_demo")
+        mine = self.osc("volume list -f json", alt, "alt_demo")
+        rows = mine.json() if mine.ok else []
+        theirs = self.osc("volume list -f json", self.demo, "demo")
+        self.check("volume transfer request accept (alt_demo): VL_gift is alt_demo's, available, and gone from demo's",
+                   accept.ok and any(r.get("Name") == "VL_gift" and r.get("Status") == "available" for r in rows)
+                   and theirs.ok and "VL_gift" not in self.names(theirs.json()), accept, mine, theirs)
+        self.osc("volume delete VL_gift", alt, "alt_demo")
 
     def step_delete(self):
         names = ["VL_helloworld_1GB", "VL_from_image", "VL_clone", "VL_props", "VL_from_snap", "VL_gold"]

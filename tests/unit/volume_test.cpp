@@ -9,6 +9,7 @@
 #include "engine/core/store.h"
 #include "engine/volume/volume_policy.h"
 #include "engine/volume/volume_service.h"
+#include "engine/volume/volume_transfers.h"
 #include "fake_drivers/fake_volume_driver.h"
 #include "tests/unit/test_credentials.h"
 
@@ -359,6 +360,37 @@ TEST_F(VolumeEngineTest, AttachHandOffWalksNovasStates) {
   // A failed attach gives the volume back.
   ASSERT_TRUE(volumes_->reserve(demo, id).ok());
   ASSERT_TRUE(volumes_->unreserve(demo, id).ok());
+  EXPECT_EQ(status(id), "available");
+}
+
+TEST_F(VolumeEngineTest, TransfersMoveAVolumeAndItsSnapshotsToWhoeverHasTheKey) {
+  volume::VolumeTransfers transfers(*store_, *clock_, random_, policy_, *quotas_);
+  std::string id = create(2);
+  EXPECT_EQ(transfers.create(project_member("demo"), id, "t").status().code(), Code::kBadRequest);  // creating
+  settle();
+  ASSERT_TRUE(volumes_->create_snapshot(project_member("demo"), {id}).ok());
+  settle();
+  EXPECT_EQ(transfers.create(project_member("alt_demo"), id, "t").status().code(), Code::kNotFound);
+  auto t = transfers.create(project_member("demo"), id, "t");
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  std::string tid = (*t)["id"], key = (*t)["auth_key"];
+  EXPECT_EQ(key.size(), 16u);
+  EXPECT_EQ(status(id), "awaiting-transfer");
+  EXPECT_EQ(volumes_->remove(project_member("demo"), id, true).code(), Code::kBadRequest);
+  EXPECT_EQ(transfers.get(project_member("alt_demo"), tid).status().code(), Code::kNotFound);
+  auto wrong = transfers.accept(project_member("alt_demo"), tid, "0000000000000000");
+  ASSERT_EQ(wrong.status().code(), Code::kBadRequest);
+  EXPECT_EQ(wrong.status().message(), "Invalid auth key: Attempt to transfer " + tid + " with invalid auth key.");
+  ASSERT_TRUE(transfers.accept(project_member("alt_demo"), tid, key).ok());
+  EXPECT_EQ(status(id), "available");
+  EXPECT_EQ((*store_->get(volume::kVolumeKind, id))["project_id"], "alt_demo");
+  EXPECT_EQ(volumes_->list_snapshots(project_member("alt_demo"), false).size(), 1u);
+  EXPECT_TRUE(volumes_->list(project_member("demo"), false).empty());
+  EXPECT_EQ(transfers.get(project_member("demo"), tid).status().code(), Code::kNotFound);  // used up
+  // A cancelled transfer gives the volume back to its owner.
+  auto again = transfers.create(project_member("alt_demo"), id, "");
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE(transfers.remove(project_member("alt_demo"), (*again)["id"]).ok());
   EXPECT_EQ(status(id), "available");
 }
 
