@@ -197,7 +197,10 @@ Response list_response(Request& req, std::vector<Json> items, const std::string&
       req, {"id", "name", "status", "size", "created_at", "updated_at", "availability_zone", "bootable", "volume_id"});
   if (!keys.ok()) return fail(keys.status());
   std::vector<SortKey> order = *keys;
-  // Cinder's default order: newest first.
+  // Cinder's default direction is desc, and its default order newest first.
+  auto sort = req.query_param("sort");
+  if (!req.query_param("sort_dir") && !(sort && sort->find(':') != std::string::npos))
+    for (auto& k : order) k.descending = true;
   if (order.empty()) order = {{"created_at", true}, {"id", true}};
   std::stable_sort(items.begin(), items.end(), [&](const Json& a, const Json& b) { return sorts_before(a, b, order); });
   auto page = paginate(items, req);

@@ -123,6 +123,19 @@ TEST_F(VolumeApiTest, CreateShowListUpdateDeleteAVolume) {
   EXPECT_EQ(call(demo_, "GET", "/volumes/detail?metadata=%7B%27k%27%3A+%27v%27%7D").json()["volumes"].size(), 1u);
   EXPECT_EQ(call(demo_, "GET", "/volumes/detail?metadata=%7B%27k%27%3A+%27x%27%7D").json()["volumes"].size(), 0u);
 
+  // Sorting and paging: Cinder's default direction is desc; a page links to the next.
+  Json other = create({{"size", 1}, {"name", "VL_other"}});
+  Json by_name = call(demo_, "GET", "/volumes?sort_key=name").json()["volumes"];
+  ASSERT_GE(by_name.size(), 2u);
+  EXPECT_EQ(by_name[0]["name"], "VL_other");
+  EXPECT_EQ(call(demo_, "GET", "/volumes?sort=name:asc").json()["volumes"][0]["name"], "VL_helloworld_1GB");
+  auto page = call(demo_, "GET", "/volumes?limit=1");
+  ASSERT_EQ(page.json()["volumes"].size(), 1u);
+  EXPECT_TRUE(page.json().contains("volumes_links"));
+  EXPECT_EQ(call(demo_, "GET", "/volumes?sort_key=bogus").status, 400);
+  EXPECT_EQ(call(demo_, "DELETE", "/volumes/" + other["id"].get<std::string>()).status, 202);
+  EXPECT_TRUE(gone("/volumes/" + other["id"].get<std::string>()));
+
   auto renamed = call(demo_, "PUT", "/volumes/" + id, {{"volume", {{"name", "renamed"}}}});
   ASSERT_EQ(renamed.status, 200) << renamed.body;
   EXPECT_EQ(renamed.json()["volume"]["name"], "renamed");
