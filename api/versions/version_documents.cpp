@@ -34,33 +34,16 @@ void add_identity_version_routes(Router& router) {
 
 Router version_only_router(const std::string& service) {
   Router r;
-  if (service == "volume") {
-    r.add_sync(
-        "GET", "/",
-        [](Request& req) {
-          return json_response(
-              300, {{"versions",
-                     Json::array({{{"id", "v3.0"},
-                                   {"status", "CURRENT"},
-                                   {"version", "3.0"},
-                                   {"min_version", "3.0"},
-                                   {"updated", "2016-02-08T12:20:21Z"},
-                                   {"links", self_link(req.service_url() + "/v3/")},
-                                   {"media-types",
-                                    Json::array({{{"base", "application/json"},
-                                                  {"type", "application/vnd.openstack.volume+json;version=3"}}})}}})}});
-        },
-        false);
-  } else {  // metric, orchestration
-    r.add_sync(
-        "GET", "/",
-        [](Request& req) {
-          return json_response(300, {{"versions", Json::array({{{"id", "v1.0"},
-                                                                {"status", "CURRENT"},
-                                                                {"links", self_link(req.service_url() + "/v1/")}}})}});
-        },
-        false);
-  }
+  // metric, orchestration
+  r.add_sync(
+      "GET", "/",
+      [](Request& req) {
+        return json_response(
+            300, {{"versions",
+                   Json::array(
+                       {{{"id", "v1.0"}, {"status", "CURRENT"}, {"links", self_link(req.service_url() + "/v1/")}}})}});
+      },
+      false);
   return r;
 }
 

@@ -12,8 +12,8 @@ void add_identity_version_routes(Router& router);
 
 // Root documents of the services whose APIs arrive in later work. They
 // advertise only what is served today; each service's REST mapping replaces
-// its entry when it lands. `service` is one of: volume, metric, orchestration
-// (network's documents are in api/network).
+// its entry when it lands. `service` is one of: metric, orchestration
+// (network's documents are in api/network, volume's in api/volume).
 Router version_only_router(const std::string& service);
 
 }  // namespace stacklab::api

@@ -14,15 +14,19 @@
 #include "api/ops_routes.h"
 #include "api/placement/placement_routes.h"
 #include "api/versions/version_documents.h"
+#include "api/volume/volume_api.h"
 #include "engine/compute/compute_policy.h"
 #include "engine/core/log.h"
 #include "engine/network/network_policy.h"
+#include "engine/volume/volume_policy.h"
+#include "fake_drivers/fake_volume_driver.h"
 #include "fake_drivers/simulated_fleet.h"
 #include "real_drivers/file_image_store.h"
 #include "scenarios/lab/lab_flavors.h"
 #include "scenarios/lab/lab_images.h"
 #include "scenarios/lab/lab_networks.h"
 #include "scenarios/lab/lab_profile.h"
+#include "scenarios/lab/lab_volumes.h"
 #include "scenarios/lab/rc_files.h"
 
 namespace stacklab {
@@ -93,6 +97,43 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   cloud->networks_ =
       std::make_unique<network::NetworkService>(*cloud->store_, runtime.clock(), runtime.random(),
                                                 cloud->network_policy_, network::NetworkOptions::from_config(config));
+
+  // Cinder: the lab's LVM backend (simulated), its scheduler, types, quotas and the volume manager.
+  volume::register_volume_policy(cloud->volume_policy_);
+  if (std::string policy_file = config.get("oslo_policy", "policy_file"); !policy_file.empty()) {
+    std::ifstream f(policy_file);
+    Status st = cloud->volume_policy_.load_overrides(Json::parse(f, nullptr, false));  // read (and checked) above
+    if (!st.ok()) return st;
+  }
+  {
+    fake::FakeBackend lvm;
+    lvm.availability_zone = config.get("DEFAULT", "storage_availability_zone", "nova");
+    fake::FakePool& pool = lvm.pools.front();
+    pool.total_capacity_gb = static_cast<double>(config.get_int("lvmdriver-1", "volume_group_size_gb", 24));
+    pool.thin = config.get("lvmdriver-1", "lvm_type", "default") == "thin";
+    pool.reserved_percentage = static_cast<int>(config.get_int("lvmdriver-1", "reserved_percentage", 0));
+    pool.max_over_subscription_ratio = std::stod(config.get("lvmdriver-1", "max_over_subscription_ratio", "20.0"));
+    cloud->volume_driver_ = std::make_unique<fake::FakeVolumeDriver>(
+        runtime.clock(), runtime.random(), lvm,
+        o.fast ? fake::VolumeOperationTimes::fast() : fake::VolumeOperationTimes{});
+  }
+  cloud->volume_backends_ = std::make_unique<volume::VolumeBackends>(
+      *cloud->store_, runtime.clock(), cloud->volume_policy_, "openstackbootcamp",
+      config.get("DEFAULT", "storage_availability_zone", "nova"));
+  cloud->volume_backends_->add(*cloud->volume_driver_);
+  cloud->volume_scheduler_ = std::make_unique<volume::VolumeScheduler>();
+  cloud->volume_types_ = std::make_unique<volume::VolumeTypeService>(
+      *cloud->store_, runtime.clock(), runtime.random(), cloud->volume_policy_,
+      config.get("DEFAULT", "default_volume_type", "lvmdriver-1"));
+  cloud->volume_quotas_ = std::make_unique<volume::VolumeQuotas>(
+      *cloud->store_, cloud->volume_policy_, *cloud->volume_types_, volume::volume_quota_defaults(config));
+  volume::VolumeOptions vol_opts;
+  vol_opts.default_availability_zone = config.get("DEFAULT", "storage_availability_zone", "nova");
+  cloud->volumes_ = std::make_unique<volume::VolumeService>(
+      *cloud->store_, runtime.clock(), runtime.random(), cloud->volume_policy_, *cloud->volume_backends_,
+      *cloud->volume_scheduler_, *cloud->volume_types_, *cloud->volume_quotas_, cloud->images_.get(), vol_opts);
+  cloud->volume_transfers_ = std::make_unique<volume::VolumeTransfers>(
+      *cloud->store_, runtime.clock(), runtime.random(), cloud->volume_policy_, *cloud->volume_quotas_);
 
   compute::register_compute_policy(cloud->compute_policy_);
   if (std::string policy_file = config.get("oslo_policy", "policy_file"); !policy_file.empty()) {
@@ -231,7 +272,9 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
                 {*cloud->images_, *cloud->image_store_, runtime, cloud->data_dir_ + "/staging"}));
   app.mount("/networking", "neutron-server", api::ErrorStyle::kNeutron,
             api::network_api::make_network_router({*cloud->networks_}));
-  app.mount("/volume", "cinder-api", api::ErrorStyle::kNova, api::version_only_router("volume"));
+  app.mount("/volume", "cinder-api", api::ErrorStyle::kNova,
+            api::volume_api::make_volume_router({*cloud->volumes_, *cloud->volume_types_, *cloud->volume_quotas_,
+                                                 *cloud->volume_backends_, cloud->volume_transfers_.get()}));
   app.mount("/metric", "gnocchi-api", api::ErrorStyle::kKeystone, api::version_only_router("metric"));
   app.mount("/heat-api", "heat-api", api::ErrorStyle::kKeystone, api::version_only_router("orchestration"));
   api::Router ops_router =
@@ -271,6 +314,14 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
     if (seeded.ok()) seeded = scenarios::seed_lab_images(*cloud->images_, *cloud->store_);
     if (seeded.ok()) seeded = scenarios::seed_lab_flavors(*cloud->flavors_, *cloud->store_);
     if (seeded.ok()) seeded = scenarios::seed_lab_networks(*cloud->networks_, *cloud->identity_, *cloud->store_);
+    if (seeded.ok()) seeded = scenarios::seed_lab_volume_types(*cloud->volume_types_, *cloud->store_);
+    if (seeded.ok()) {
+      // Volumes stored by an earlier run: the backend re-learns them; interrupted operations settle.
+      std::size_t settled = cloud->volumes_->recover();
+      if (settled > 0)
+        Log::get("cinder-volume")
+            .info("recovered after restart: " + std::to_string(settled) + " volumes or snapshots settled");
+    }
     // Service records, a first resource report of every host and heartbeats (then periodic);
     // the fleet's aggregates and zones seed the AggregateService once per state.
     if (seeded.ok()) seeded = cloud->compute_services_->start();

@@ -33,13 +33,20 @@
 #include "engine/network/network_service.h"
 #include "engine/placement/placement_service.h"
 #include "engine/scheduler/filter_scheduler.h"
+#include "engine/volume/volume_backends.h"
+#include "engine/volume/volume_quotas.h"
+#include "engine/volume/volume_scheduler.h"
+#include "engine/volume/volume_service.h"
+#include "engine/volume/volume_transfers.h"
+#include "engine/volume/volume_types.h"
 #include "metrics/api_metrics.h"
 
 namespace stacklab {
 
 namespace fake {
 class SimulatedFleet;
-}
+class FakeVolumeDriver;
+}  // namespace fake
 
 struct CloudOptions {
   std::string state_dir;  // "" = ephemeral
@@ -85,6 +92,10 @@ class Cloud {
   Store& store() { return *store_; }
   StateSnapshots& snapshots() { return *snapshots_; }
   api::AuditLog& audit_log() { return *audit_; }
+  // Cinder: the volume manager, its types and quotas, and the lab's simulated LVM backend.
+  volume::VolumeService& volumes() { return *volumes_; }
+  volume::VolumeTypeService& volume_types() { return *volume_types_; }
+  fake::FakeVolumeDriver& volume_driver() { return *volume_driver_; }
   // Where data files live: <state_dir>, or a temporary directory removed at stop when ephemeral.
   const std::string& data_dir() const { return data_dir_; }
 
@@ -120,6 +131,14 @@ class Cloud {
   Policy network_policy_;
   std::unique_ptr<network::NetworkService> networks_;
   std::unique_ptr<compute::NetworkApi> server_network_;  // Nova's side of Neutron (servers' ports)
+  Policy volume_policy_;
+  std::unique_ptr<fake::FakeVolumeDriver> volume_driver_;
+  std::unique_ptr<volume::VolumeBackends> volume_backends_;
+  std::unique_ptr<volume::VolumeScheduler> volume_scheduler_;
+  std::unique_ptr<volume::VolumeTypeService> volume_types_;
+  std::unique_ptr<volume::VolumeQuotas> volume_quotas_;
+  std::unique_ptr<volume::VolumeService> volumes_;
+  std::unique_ptr<volume::VolumeTransfers> volume_transfers_;
   std::unique_ptr<metrics::ApiMetrics> metrics_;
   std::unique_ptr<api::CloudApp> app_;
   std::unique_ptr<api::HttpServer> server_;

@@ -7,7 +7,8 @@ with SIGKILL mid-stream, restarts it on the same state, and checks that every
 creation answered 201/204 before the kill is there. Repeats a few rounds on
 the same state. Then, on a fresh state with --fast, a server created and ACTIVE
 before a kill -9 must be ACTIVE after the restart (its simulated domain
-re-created) and deletable.
+re-created) and deletable, and a volume available before a kill -9 must be
+available after it, with its space still taken on the simulated pool.
 
 usage: kill9_test.py path/to/stacklab
 """
@@ -183,6 +184,62 @@ def server_survives(binary):
     return failures
 
 
+def volume_survives(binary):
+    """A volume available before kill -9 is available after the restart, its space still taken
+    on the simulated pool, then deletable (the space given back). Returns failures."""
+    state = tempfile.mkdtemp(prefix="stacklab-kill9-volume-")
+    failures = 0
+
+    def pool_free(port, token, base):
+        code, body = api(port, token, "GET", f"{base}/scheduler-stats/get_pools?detail=True")
+        return body["pools"][0]["capabilities"]["free_capacity_gb"] if code == 200 else code
+
+    def volume_status(port, token, base, vid, want, timeout=10):
+        deadline = time.time() + timeout
+        while True:
+            code, body = api(port, token, "GET", f"{base}/volumes/{vid}")
+            status = body["volume"]["status"] if code == 200 else code
+            if status == want or time.time() > deadline:
+                return status
+            time.sleep(0.05)
+
+    try:
+        port = free_port()
+        proc = start(binary, state, port, ["--fast"])
+        token = admin_token(port)
+        _, body = api(port, token, "GET", "/identity/v3/projects?name=admin")
+        base = "/volume/v3/" + body["projects"][0]["id"]
+        code, body = api(port, token, "POST", f"{base}/volumes", {"volume": {"size": 3, "name": "survivor"}})
+        if code != 202:
+            raise SystemExit(f"FAIL: volume create got {code}: {body}")
+        vid = body["volume"]["id"]
+        status = volume_status(port, token, base, vid, "available")
+        free_before = pool_free(port, token, base)
+        if status != "available":
+            raise SystemExit(f"FAIL: volume is {status} before the kill, not available")
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        port = free_port()
+        proc = start(binary, state, port, ["--fast"])
+        token = admin_token(port)
+        status = volume_status(port, token, base, vid, "available", timeout=0)
+        free_after = pool_free(port, token, base)
+        print(f"volume: available before kill -9, {status} after the restart; pool free {free_before} -> {free_after}")
+        if status != "available" or free_after != free_before:
+            failures += 1
+        code, _ = api(port, token, "DELETE", f"{base}/volumes/{vid}")
+        gone = volume_status(port, token, base, vid, 404) if code == 202 else code
+        free_end = pool_free(port, token, base)
+        print(f"volume: delete after the restart answered {code}, then GET {gone}; pool free {free_end}")
+        if code != 202 or gone != 404 or free_end != free_before + 3:
+            failures += 1
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
+    return failures
+
+
 def main():
     binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/stacklab")
     state = tempfile.mkdtemp(prefix="stacklab-kill9-")
@@ -226,6 +283,7 @@ def main():
     finally:
         shutil.rmtree(state, ignore_errors=True)
     failures += server_survives(binary)
+    failures += volume_survives(binary)
     print("kill -9 test:", "PASS" if failures == 0 else f"FAIL ({failures})")
     return 1 if failures else 0
 

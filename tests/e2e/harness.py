@@ -181,6 +181,8 @@ class Cli:
             return 124, e.stdout or "", (e.stderr or "") + "\n(timed out after 120 s)"
         return p.returncode, p.stdout, p.stderr
 
+    _volume_api_versions = None  # openstackclient.volume.client.API_VERSIONS before any command ran
+
     @staticmethod
     def _forget_clients():
         """Drop the API clients a previous run left behind.
@@ -196,6 +198,14 @@ class Cli:
             for attr in vars(klass).values():
                 if isinstance(attr, ClientCache):
                     attr._handle = None
+        # The volume plugin deletes the cinderclient versions it cannot import from its
+        # module-level table on every run, and fails (KeyError) on the second: give it back.
+        from openstackclient.volume import client as volume_client
+        if Cli._volume_api_versions is None:
+            Cli._volume_api_versions = dict(volume_client.API_VERSIONS)
+        volume_client.API_VERSIONS.clear()
+        volume_client.API_VERSIONS.update(Cli._volume_api_versions)
+        volume_client._volume_api_version = None
 
     def _inprocess(self, argv, env):
         if self._shell_cls is None:

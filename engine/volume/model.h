@@ -1,0 +1,45 @@
+// Cinder's records as the volume manager stores them, and their states.
+//
+//   volume   {id, project_id, user_id, name, description, size, status,
+//             attach_status ("detached" | "attached"), availability_zone,
+//             volume_type_id, host ("host@backend#pool" once scheduled),
+//             bootable, multiattach, readonly, thin, metadata {}, volume_image_metadata {}
+//             (from an image), snapshot_id, source_volid, migration_status,
+//             attachments [{id (attachment id), server_id, host_name, device,
+//             attached_at, attach_mode, connector}], created_at, updated_at}
+//   snapshot {id, project_id, user_id, volume_id, name, description, size,
+//             status, progress, metadata {}, created_at, updated_at}
+//
+// Volume statuses (Cinder's): creating, available, reserved, attaching,
+// in-use, detaching, maintenance, deleting, error, error_deleting,
+// error_extending, extending, downloading, uploading, retyping.
+// Snapshot statuses: creating, available, deleting, error, error_deleting.
+#pragma once
+
+#include <string>
+
+#include "engine/core/clock.h"
+#include "engine/core/timeutil.h"
+
+namespace stacklab::volume {
+
+inline constexpr const char* kVolumeKind = "volume";
+inline constexpr const char* kSnapshotKind = "snapshot";
+
+// Cinder's timestamps: "2026-01-01T10:00:00.000000" (microseconds, no zone).
+inline std::string cinder_time(TimePoint t) {
+  std::string s = format_iso_micro(t);
+  if (!s.empty() && s.back() == 'Z') s.pop_back();
+  return s;
+}
+
+}  // namespace stacklab::volume
+
+namespace stacklab {
+class Store;
+}
+
+namespace stacklab::volume {
+// Declares the volume and snapshot tables with their indexes (idempotent).
+void define_volume_tables(Store& store);
+}  // namespace stacklab::volume
