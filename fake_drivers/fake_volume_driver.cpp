@@ -201,6 +201,13 @@ void FakeVolumeDriver::adopt_volume(const volume::VolumeRef& v) {
   volumes_[v.id] = Extent{v.pool, v.size_gb, thin};
 }
 
+void FakeVolumeDriver::forget_all() {
+  for (auto& [name, p] : pools_) p.used_gb = p.provisioned_gb = 0;
+  volumes_.clear();
+  snapshots_.clear();
+  exports_.clear();
+}
+
 void FakeVolumeDriver::adopt_snapshot(const volume::SnapshotRef& s) {
   if (snapshots_.count(s.id) || !pool(s.pool)) return;
   bool thin = s.thin && pool(s.pool)->config.thin;

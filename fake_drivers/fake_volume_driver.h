@@ -89,6 +89,7 @@ class FakeVolumeDriver final : public volume::VolumeDriver {
   Status terminate_connection(const volume::VolumeRef& volume, const Json& connector) override;
   void adopt_volume(const volume::VolumeRef& volume) override;
   void adopt_snapshot(const volume::SnapshotRef& snapshot) override;
+  void forget_all() override;
 
  private:
   struct Extent {

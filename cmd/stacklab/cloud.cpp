@@ -242,6 +242,11 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
     (void)servers_ptr->recover();
     return Status();
   });
+  snapshots.on_restore("cinder-volume", [driver = cloud->volume_driver_.get(), volumes = cloud->volumes_.get()] {
+    driver->forget_all();
+    (void)volumes->recover();
+    return Status();
+  });
   snapshots.on_restore("compute services", [registry_ptr] {
     registry_ptr->stop();
     return registry_ptr->start();

@@ -113,6 +113,9 @@ class VolumeDriver {
   // claiming its space again without taking any time.
   virtual void adopt_volume(const VolumeRef& volume) = 0;
   virtual void adopt_snapshot(const SnapshotRef& snapshot) = 0;
+  // Forgets every volume, snapshot and export (the whole cloud's state was
+  // replaced by a snapshot restore; adopt_* then re-learns the restored ones).
+  virtual void forget_all() = 0;
 };
 
 }  // namespace stacklab::volume
