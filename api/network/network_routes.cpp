@@ -126,10 +126,10 @@ Response create_response(const Request& req, Ctx ctx, const std::string& resourc
     Json created = Json::array();
     Status st = ctx.networks.atomically([&]() -> Status {
       for (const Json& one : bodies) {
-        if (!one.is_object() || !one.contains(resource) || !one[resource].is_object())
-          return network::neutron_error(Code::kBadRequest, "HTTPBadRequest",
-                                        "Unable to find '" + resource + "' in request body");
-        auto item = create(one[resource]);
+        // Each item is the resource's object itself ({"ports": [{"network_id": ...}, ...]}).
+        if (!one.is_object())
+          return network::neutron_error(Code::kBadRequest, "HTTPBadRequest", "Invalid format: " + one.dump());
+        auto item = create(one);
         if (!item.ok()) return item.status();
         created.push_back(std::move(*item));
       }

@@ -64,6 +64,9 @@ std::string self_href(const Request& req, const std::string& collection, const s
 
 // Views, as Cinder's API shows them.
 Json volume_view(const Request& req, const Ctx& ctx, const Json& volume, const Microversion& v);
+// What POST and PUT /volumes answer: the view without the extension attributes
+// (os-vol-*) and volume_image_metadata, which Cinder adds on show and lists only.
+Json volume_write_view(const Request& req, const Ctx& ctx, const Json& volume, const Microversion& v);
 Json volume_summary(const Request& req, const Json& volume);
 Json snapshot_view(const Json& snapshot, const Microversion& v);
 Json type_view(const Json& type);

@@ -143,6 +143,14 @@ Json volume_view(const Request& req, const Ctx& ctx, const Json& v, const Microv
   return out;
 }
 
+Json volume_write_view(const Request& req, const Ctx& ctx, const Json& v, const Microversion& mv) {
+  Json out = volume_view(req, ctx, v, mv);
+  for (const char* key : {"os-vol-host-attr:host", "os-vol-mig-status-attr:migstat", "os-vol-mig-status-attr:name_id",
+                          "os-vol-tenant-attr:tenant_id", "volume_image_metadata"})
+    out.erase(key);
+  return out;
+}
+
 Json snapshot_view(const Json& s, const Microversion& mv) {
   Json out = {{"id", s["id"]},
               {"name", s["name"]},

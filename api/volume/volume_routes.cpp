@@ -78,7 +78,7 @@ void add_volume_routes(Router& r, Ctx ctx, const std::string& root) {
       if (!spec.ok()) return fail(spec.status());
       auto v = ctx.volumes.create(caller(req), *spec);
       if (!v.ok()) return fail(v.status());
-      return json_response(202, {{"volume", volume_view(req, ctx, *v, mv)}});
+      return json_response(202, {{"volume", volume_write_view(req, ctx, *v, mv)}});
     });
   });
   for (bool detail : {false, true})
@@ -110,7 +110,7 @@ void add_volume_routes(Router& r, Ctx ctx, const std::string& root) {
       if (!change.ok()) return fail(change.status());
       auto v = ctx.volumes.update(caller(req), req.params["volume_id"], *change);
       if (!v.ok()) return fail(v.status());
-      return json_response(200, {{"volume", volume_view(req, ctx, *v, mv)}});
+      return json_response(200, {{"volume", volume_write_view(req, ctx, *v, mv)}});
     });
   });
   r.add_sync("DELETE", base + "/{volume_id}", [ctx](Request& req) {

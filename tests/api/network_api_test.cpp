@@ -118,8 +118,7 @@ TEST_F(NetworkApiTest, ConflictsAreNeutrons409s) {
 }
 
 TEST_F(NetworkApiTest, BulkCreateMakesAllOrNothing) {
-  auto nets = call(demo_, "POST", "/networks",
-                   {{"networks", {{{"network", {{"name", "bulk-a"}}}}, {{"network", {{"name", "bulk-b"}}}}}}});
+  auto nets = call(demo_, "POST", "/networks", {{"networks", {{{"name", "bulk-a"}}, {{"name", "bulk-b"}}}}});
   ASSERT_EQ(nets.status, 201) << nets.body;
   Json created = nets.json()["networks"];
   ASSERT_EQ(created.size(), 2u);
@@ -129,11 +128,11 @@ TEST_F(NetworkApiTest, BulkCreateMakesAllOrNothing) {
   auto ports_before = call(demo_, "GET", "/ports?network_id=" + net_id).json()["ports"].size();
   // The second port asks for the first one's address: 409, and the first is not kept.
   Json same_ip = {{"network_id", net_id}, {"fixed_ips", {{{"ip_address", "192.168.60.30"}}}}};
-  auto clash = call(demo_, "POST", "/ports", {{"ports", {{{"port", same_ip}}, {{"port", same_ip}}}}});
+  auto clash = call(demo_, "POST", "/ports", {{"ports", {same_ip, same_ip}}});
   EXPECT_EQ(clash.status, 409) << clash.body;
   EXPECT_EQ(call(demo_, "GET", "/ports?network_id=" + net_id).json()["ports"].size(), ports_before);
   EXPECT_EQ(call(demo_, "POST", "/ports", {{"ports", Json::array()}}).status, 400);
-  EXPECT_EQ(call(demo_, "POST", "/ports", {{"ports", {{{"nope", same_ip}}}}}).status, 400);
+  EXPECT_EQ(call(demo_, "POST", "/ports", {{"ports", {"not an object"}}}).status, 400);
 }
 
 TEST_F(NetworkApiTest, DuplicateSecurityGroupRuleIs409) {

@@ -193,13 +193,12 @@ class VolumeSuite(Suite):
                    and rows[0].get("Snapshots") == 10, setq, listed)
         run = self.osc("quota show demo -f json", self.admin, "admin", process=True)
         q = run.json() if run.ok else {}
-        # osc 6.0 reads Nova's, Cinder's and Neutron's quota sets and fails as a whole when one is
-        # missing; Neutron's quotas arrive separately, so until then only that failure is tolerated.
-        neutron_missing = not run.ok and "/networking/v2.0/quotas/" in run.err and "could not be found" in run.err
-        self.check("quota show demo (admin): volumes 12, snapshots 10, gigabytes 500, backups 10, instances 10 "
-                   "(or only Neutron's quotas missing)",
-                   (q.get("volumes") == 12 and q.get("snapshots") == 10 and q.get("gigabytes") == 500
-                    and q.get("backups") == 10 and q.get("instances") == 10) or neutron_missing, run)
+        # osc 6.0 reads Nova's, Cinder's and Neutron's quota sets and fails as a whole when one is missing.
+        self.check("quota show demo (admin): volumes 12, snapshots 10, gigabytes 500, backups 10, instances 10, "
+                   "networks 100, ports 500, routers 10, floating-ips 50",
+                   q.get("volumes") == 12 and q.get("snapshots") == 10 and q.get("gigabytes") == 500
+                   and q.get("backups") == 10 and q.get("instances") == 10 and q.get("networks") == 100
+                   and q.get("ports") == 500 and q.get("routers") == 10 and q.get("floating-ips") == 50, run)
         limits = self.osc("limits show --absolute -f json", self.demo, "demo", process=True)
         rows = {r["Name"]: r["Value"] for r in limits.json()} if limits.ok else {}
         self.check("limits show --absolute (demo): maxTotalVolumes 12, totalVolumesUsed 6, "
