@@ -5,36 +5,17 @@
 
 #include "cmd/stacklab/cloud.h"
 #include "tests/api/http_client.h"
+#include "tests/api/neutron_api_test.h"
 #include "tests/api/test_cloud.h"
 
 using namespace stacklab;
 using stacklab::testing::HttpResult;
-using stacklab::testing::LabCloudTest;
+using namespace stacklab::testing;
 using Json = nlohmann::json;
 
 namespace {
 
-class NetworkApiTest : public LabCloudTest {
- protected:
-  HttpResult call(const std::string& tok, const std::string& method, const std::string& path,
-                  const Json& body = nullptr) {
-    return send(tok, method, "/networking/v2.0" + path, body);
-  }
-  Json create(const std::string& tok, const std::string& collection, const std::string& resource, const Json& body) {
-    auto r = call(tok, "POST", "/" + collection, {{resource, body}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    Json j = r.json();
-    return j.contains(resource) ? j[resource] : Json();
-  }
-  static std::string error_type(const HttpResult& r) {
-    Json j = r.json();
-    return j.contains("NeutronError") ? j["NeutronError"]["type"].get<std::string>() : "";
-  }
-  static std::string error_message(const HttpResult& r) {
-    Json j = r.json();
-    return j.contains("NeutronError") ? j["NeutronError"]["message"].get<std::string>() : "";
-  }
-};
+using NetworkApiTest = NeutronApiTest;
 
 }  // namespace
 

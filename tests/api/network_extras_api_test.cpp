@@ -5,28 +5,21 @@
 
 #include "cmd/stacklab/cloud.h"
 #include "tests/api/http_client.h"
+#include "tests/api/neutron_api_test.h"
 #include "tests/api/test_cloud.h"
 
 using namespace stacklab;
 using stacklab::testing::HttpResult;
-using stacklab::testing::LabCloudTest;
+using namespace stacklab::testing;
 using Json = nlohmann::json;
 
 namespace {
 
-const char* kPrivateNetwork = "65ba9c58-b64a-47bd-bf2c-fe2c54512354";
-const char* kPrivateSubnet = "76f73ba7-525e-4707-bab9-ff73c51b481a";
+const std::string& kPrivateNetwork = kLabPrivateNetwork;
+const std::string& kPrivateSubnet = kLabPrivateSubnetV4;
 
-class NetworkExtrasApiTest : public LabCloudTest {
+class NetworkExtrasApiTest : public NeutronApiTest {
  protected:
-  HttpResult call(const std::string& tok, const std::string& method, const std::string& path,
-                  const Json& body = nullptr) {
-    return send(tok, method, "/networking/v2.0" + path, body);
-  }
-  static std::string error_type(const HttpResult& r) {
-    Json j = r.json();
-    return j.contains("NeutronError") ? j["NeutronError"]["type"].get<std::string>() : "";
-  }
   // The lab's pool of `name`.
   Json pool_named(const std::string& name) {
     auto r = call(admin_, "GET", "/subnetpools?name=" + name);

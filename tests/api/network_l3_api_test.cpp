@@ -4,34 +4,23 @@
 #include <gtest/gtest.h>
 
 #include "tests/api/http_client.h"
+#include "tests/api/neutron_api_test.h"
 #include "tests/api/test_cloud.h"
 
 using namespace stacklab;
 using stacklab::testing::HttpResult;
-using stacklab::testing::LabCloudTest;
+using namespace stacklab::testing;
 using Json = nlohmann::json;
 
 namespace {
 
-const std::string kPublic = "c1284c1e-1bad-4e3c-990d-eb05fd2ad2c4";
-const std::string kPrivate = "65ba9c58-b64a-47bd-bf2c-fe2c54512354";
-const std::string kPrivateV4 = "76f73ba7-525e-4707-bab9-ff73c51b481a";
-const std::string kPrivateV6 = "90246af6-2a9b-4007-800d-fd89bc4585b2";
+const std::string& kPublic = kLabPublicNetwork;
+const std::string& kPrivate = kLabPrivateNetwork;
+const std::string& kPrivateV4 = kLabPrivateSubnetV4;
+const std::string& kPrivateV6 = kLabPrivateSubnetV6;
 
-class NetworkL3ApiTest : public LabCloudTest {
+class NetworkL3ApiTest : public NeutronApiTest {
  protected:
-  HttpResult call(const std::string& tok, const std::string& method, const std::string& path,
-                  const Json& body = nullptr) {
-    return send(tok, method, "/networking/v2.0" + path, body);
-  }
-  static std::string error_type(const HttpResult& r) {
-    Json j = r.json();
-    return j.contains("NeutronError") ? j["NeutronError"]["type"].get<std::string>() : "";
-  }
-  static std::string error_message(const HttpResult& r) {
-    Json j = r.json();
-    return j.contains("NeutronError") ? j["NeutronError"]["message"].get<std::string>() : "";
-  }
   // A network and subnet of `tok`'s project with `cidr`; the subnet's id.
   std::string own_subnet(const std::string& tok, const std::string& name, const std::string& cidr) {
     auto n = call(tok, "POST", "/networks", {{"network", {{"name", name}}}});
