@@ -384,43 +384,41 @@ Status NetworkApi::detach(const Json& instance, const std::string& port_id) {
 }
 
 Status NetworkApi::add_security_group(const Credentials& caller, const Json& instance, const std::string& name) {
-  auto group = find_group(caller, instance["project_id"], name, true);
-  if (!group.ok()) return group.status();
-  std::vector<const Json*> ports = networks_.device_ports(instance["id"]);
-  if (ports.empty())
-    return NotFound("instance_id " + instance["id"].get<std::string>() +
-                    " could not be found as device id on any ports");
-  std::vector<std::pair<std::string, Json>> updates;
-  for (const Json* p : ports) {
-    if ((*p)["port_security_enabled"] == false || (*p)["fixed_ips"].empty())
-      return BadRequest(
-          "Network requires port_security_enabled and subnet associated in order to apply security "
-          "groups.");
-    Json ids = (*p)["security_groups"];
-    if (std::find(ids.begin(), ids.end(), (*group)["id"]) == ids.end()) ids.push_back((*group)["id"]);
-    updates.emplace_back((*p)["id"], ids);
-  }
-  Credentials nova = compute_service_credentials(instance["project_id"]);
-  for (const auto& [id, ids] : updates)
-    if (auto r = networks_.update_port(nova, id, {{"security_groups", ids}}); !r.ok()) return nova_status(r.status());
-  return {};
+  return change_security_group(caller, instance, name, true);
 }
 
 Status NetworkApi::remove_security_group(const Credentials& caller, const Json& instance, const std::string& name) {
+  return change_security_group(caller, instance, name, false);
+}
+
+Status NetworkApi::change_security_group(const Credentials& caller, const Json& instance, const std::string& name,
+                                         bool add) {
   auto group = find_group(caller, instance["project_id"], name, true);
   if (!group.ok()) return group.status();
+  const Json& group_id = (*group)["id"];
   std::vector<const Json*> ports = networks_.device_ports(instance["id"]);
   if (ports.empty())
     return NotFound("instance_id " + instance["id"].get<std::string>() +
                     " could not be found as device id on any ports");
+  // Every port is checked before any changes, so a refusal changes nothing.
   std::vector<std::pair<std::string, Json>> updates;
   for (const Json* p : ports) {
+    const Json& current = (*p)["security_groups"];
     Json ids = Json::array();
-    for (const Json& id : (*p)["security_groups"])
-      if (id != (*group)["id"]) ids.push_back(id);
-    if (ids.size() != (*p)["security_groups"].size()) updates.emplace_back((*p)["id"], ids);
+    if (add) {
+      if ((*p)["port_security_enabled"] == false || (*p)["fixed_ips"].empty())
+        return BadRequest(
+            "Network requires port_security_enabled and subnet associated in order to apply security "
+            "groups.");
+      ids = current;
+      if (std::find(ids.begin(), ids.end(), group_id) == ids.end()) ids.push_back(group_id);
+    } else {
+      for (const Json& id : current)
+        if (id != group_id) ids.push_back(id);
+    }
+    if (ids != current) updates.emplace_back((*p)["id"], std::move(ids));
   }
-  if (updates.empty())
+  if (!add && updates.empty())
     return NotFound("Security group " + name + " not associated with the instance " +
                     instance["id"].get<std::string>());
   Credentials nova = compute_service_credentials(instance["project_id"]);

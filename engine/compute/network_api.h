@@ -107,6 +107,8 @@ class NetworkApi {
   Status delete_security_group(const Credentials& caller, const std::string& name_or_id);
 
  private:
+  // The group joins (add) or leaves every port of the instance.
+  Status change_security_group(const Credentials& caller, const Json& instance, const std::string& name, bool add);
   // The instance's interfaces: its ports, ordered by the record's position.
   std::vector<const Json*> ports_of(const std::string& instance_uuid) const;
   // Resolves group names or ids in `project_id` (400 for an unknown one).
