@@ -213,6 +213,11 @@ Response list_response(Request& req, std::vector<Json> items, const std::string&
   std::stable_sort(items.begin(), items.end(), [&](const Json& a, const Json& b) { return sorts_before(a, b, order); });
   auto page = paginate(items, req);
   if (!page.ok()) return fail(page.status());
+  // Cinder links a next page whenever a page is full (its _get_collection_links),
+  // even when nothing follows: clients page until an empty list.
+  auto limit = parse_limit(req, 1000);
+  if (!page->next_marker && limit.ok() && *limit && !page->items.empty() && page->items.size() == **limit)
+    page->next_marker = page->items.back()["id"].get<std::string>();
   Json out = Json::array();
   for (const auto& item : page->items) out.push_back(summarize ? summarize(item) : item);
   Json body = {{collection, out}};
