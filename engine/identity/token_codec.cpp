@@ -38,13 +38,18 @@ std::optional<std::string> unb64url(std::string s) {
 
 using Ctx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
 
+// The first byte of every token, as Fernet's version byte: its base64url
+// starts every token with 'g', never with '-', which a command line would
+// take for an option (`openstack token revoke -m9w...`).
+constexpr char kVersion = '\x80';
+
 }  // namespace
 
 std::string seal_token(const std::string& key, const std::string& payload, Random& random) {
   std::string nonce = random.bytes(kNonce);
-  std::string out = nonce;
-  out.resize(kNonce + payload.size() + kTag);
-  auto* o = reinterpret_cast<unsigned char*>(out.data());
+  std::string out = std::string(1, kVersion) + nonce;
+  out.resize(1 + kNonce + payload.size() + kTag);
+  auto* o = reinterpret_cast<unsigned char*>(out.data()) + 1;
   Ctx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
   int len = 0;
   EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, reinterpret_cast<const unsigned char*>(key.data()),
@@ -59,9 +64,9 @@ std::string seal_token(const std::string& key, const std::string& payload, Rando
 std::optional<std::string> open_token(const std::string& key, const std::string& token) {
   if (token.empty() || token.size() > 2048) return std::nullopt;
   auto raw = unb64url(token);
-  if (!raw || raw->size() < kNonce + kTag) return std::nullopt;
-  const auto* r = reinterpret_cast<const unsigned char*>(raw->data());
-  std::size_t n = raw->size() - kNonce - kTag;
+  if (!raw || raw->size() < 1 + kNonce + kTag || (*raw)[0] != kVersion) return std::nullopt;
+  const auto* r = reinterpret_cast<const unsigned char*>(raw->data()) + 1;
+  std::size_t n = raw->size() - 1 - kNonce - kTag;
   std::string out(n, '\0');
   Ctx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
   int len = 0;

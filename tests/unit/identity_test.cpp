@@ -5,6 +5,7 @@
 #include "engine/core/store.h"
 #include "engine/identity/identity_service.h"
 #include "engine/identity/password.h"
+#include "engine/identity/token_codec.h"
 #include "scenarios/lab/lab_profile.h"
 
 using namespace stacklab;
@@ -244,4 +245,19 @@ TEST_F(IdentityTest, ReseedingKeepsWhatUsersChanged) {
   ASSERT_TRUE(scenarios::seed_lab_identity(*id_, *store_, {"http://10.0.0.5"}).ok());
   EXPECT_FALSE(id_->get_user("a069cf681b804438b47dab617f52925b").ok());
   for (const auto& e : id_->list_endpoints()) EXPECT_TRUE(e["url"].get<std::string>().starts_with("http://10.0.0.5/"));
+}
+
+// A token is typed on command lines (`openstack token revoke <token>`): it must
+// never start with '-' (argparse would read an option), and it opens only whole.
+TEST(TokenCodecTest, TokensStartWithTheVersionByteAndOpenOnlyUnaltered) {
+  SeededRandom random(7);
+  const std::string key(32, 'k');
+  for (int i = 0; i < 300; ++i) {
+    std::string token = identity::seal_token(key, "{\"n\":" + std::to_string(i) + "}", random);
+    ASSERT_EQ(token[0], 'g') << token;
+    ASSERT_EQ(identity::open_token(key, token), "{\"n\":" + std::to_string(i) + "}");
+  }
+  std::string token = identity::seal_token(key, "payload", random);
+  EXPECT_FALSE(identity::open_token(key, token.substr(1)).has_value());
+  EXPECT_FALSE(identity::open_token(std::string(32, 'x'), token).has_value());
 }
