@@ -39,6 +39,11 @@ inline std::pair<std::string, std::string> split_neutron_error(const std::string
 }
 
 // 400 "Invalid input for operation: <why>." (Neutron's InvalidInput).
+// 400 "Bad <resource> request: <msg>." (Neutron's BadRequest(resource=..., msg=...)).
+inline Status bad_request(const std::string& resource, const std::string& msg) {
+  return neutron_error(Code::kBadRequest, "BadRequest", "Bad " + resource + " request: " + msg + ".");
+}
+
 inline Status invalid_input(const std::string& why) {
   return neutron_error(Code::kBadRequest, "InvalidInput", "Invalid input for operation: " + why + ".");
 }

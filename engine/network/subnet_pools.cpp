@@ -39,9 +39,7 @@ Status pool_not_found(const std::string& id) {
   return neutron_error(Code::kNotFound, "SubnetPoolNotFound", "Subnet pool " + id + " could not be found.");
 }
 
-Status bad_subnets_request(const std::string& why) {
-  return neutron_error(Code::kBadRequest, "BadRequest", "Bad subnets request: " + why + ".");
-}
+Status bad_subnets_request(const std::string& why) { return bad_request("subnets", why); }
 
 Json pool_target(const Json& pool) { return {{"project_id", pool["project_id"]}, {"shared", pool["shared"]}}; }
 

@@ -135,14 +135,19 @@ def api(port, token, method, path, body=None):
     return r.status, (json.loads(data) if data else None)
 
 
-def server_status(port, token, sid, want, timeout=10):
+def resource_status(port, token, path, key, want, timeout=10):
+    """GET `path` until {key: {"status": want}} (or the HTTP code `want`); the last status seen."""
     deadline = time.time() + timeout
     while True:
-        code, body = api(port, token, "GET", f"/compute/v2.1/servers/{sid}")
-        status = body["server"]["status"] if code == 200 else code
+        code, body = api(port, token, "GET", path)
+        status = body[key]["status"] if code == 200 else code
         if status == want or time.time() > deadline:
             return status
         time.sleep(0.05)
+
+
+def server_status(port, token, sid, want, timeout=10):
+    return resource_status(port, token, f"/compute/v2.1/servers/{sid}", "server", want, timeout)
 
 
 def server_survives(binary):
@@ -195,13 +200,7 @@ def volume_survives(binary):
         return body["pools"][0]["capabilities"]["free_capacity_gb"] if code == 200 else code
 
     def volume_status(port, token, base, vid, want, timeout=10):
-        deadline = time.time() + timeout
-        while True:
-            code, body = api(port, token, "GET", f"{base}/volumes/{vid}")
-            status = body["volume"]["status"] if code == 200 else code
-            if status == want or time.time() > deadline:
-                return status
-            time.sleep(0.05)
+        return resource_status(port, token, f"{base}/volumes/{vid}", "volume", want, timeout)
 
     try:
         port = free_port()
