@@ -201,6 +201,16 @@ void FakeComputeDriver::pause(const std::string& uuid, Done done) {
       [](Guest& g) { g.power_state = PowerState::kPaused; }, std::move(done));
 }
 
+void FakeComputeDriver::set_admin_password(const std::string& uuid, const std::string& password, Done done) {
+  operate(
+      uuid, times_.set_password,
+      [&](const Guest& g) {
+        return g.power_state == PowerState::kRunning ? Status::Ok()
+                                                     : invalid_state(uuid, g.power_state, "set_admin_password");
+      },
+      [password](Guest& g) { g.admin_password = password; }, std::move(done));
+}
+
 void FakeComputeDriver::unpause(const std::string& uuid, Done done) {
   operate(
       uuid, times_.pause,

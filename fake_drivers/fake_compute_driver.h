@@ -42,10 +42,11 @@ struct OperationTimes {
   DurationRange snapshot{std::chrono::seconds(3), std::chrono::seconds(8)};
   DurationRange attach{std::chrono::milliseconds(500), std::chrono::milliseconds(1500)};
   DurationRange migrate{std::chrono::seconds(2), std::chrono::seconds(4)};  // each step of a resize/migration
+  DurationRange set_password{std::chrono::milliseconds(200), std::chrono::milliseconds(600)};
   static OperationTimes fast() {
     OperationTimes t;
     t.spawn = t.destroy = t.reboot_soft = t.reboot_hard = t.power_on = t.power_off = t.pause = t.suspend = t.snapshot =
-        t.attach = t.migrate = DurationRange{};
+        t.attach = t.migrate = t.set_password = DurationRange{};
     return t;
   }
 };
@@ -98,6 +99,7 @@ class FakeComputeDriver final : public compute::ComputeDriver {
   void suspend(const std::string& uuid, Done done) override;
   void resume(const std::string& uuid, Done done) override;
   void snapshot(const std::string& uuid, std::function<void(Result<compute::SnapshotData>)> done) override;
+  void set_admin_password(const std::string& uuid, const std::string& password, Done done) override;
   void rescue(const std::string& uuid, Done done) override;
   void unrescue(const std::string& uuid, Done done) override;
   void migrate_disk_and_power_off(const std::string& uuid, Done done) override;
@@ -129,6 +131,7 @@ class FakeComputeDriver final : public compute::ComputeDriver {
     int ordinal = 0;       // per-host sequence (VNC display)
     TimePoint launched_at;
     std::string console;
+    std::string admin_password;  // the last one the agent set
     std::map<std::string, std::string> volumes;     // volume id -> mountpoint
     std::map<std::string, std::string> interfaces;  // port id -> mac
   };

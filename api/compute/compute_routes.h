@@ -62,6 +62,8 @@ void add_server_action_routes(Router& r, Ctx ctx);
 void add_instance_action_routes(Router& r, Ctx ctx);
 void add_migration_routes(Router& r, Ctx ctx);
 void add_interface_routes(Router& r, Ctx ctx);
+// GET /vnc_auto.html (mounted at the root, as nova-novncproxy's page is on its own port).
+void add_console_page_route(Router& r, compute::ServerActions& actions);
 // The addSecurityGroup / removeSecurityGroup actions (`name` is the action's key).
 Response security_group_action(Request& req, const Ctx& ctx, const std::string& server_id, const std::string& name,
                                const Json& arg);

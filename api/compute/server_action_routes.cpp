@@ -13,7 +13,8 @@ namespace stacklab::api::compute_api {
 
 namespace {
 
-const Microversion k26{2, 6}, k214{2, 14}, k217{2, 17}, k225{2, 25}, k230{2, 30}, k245{2, 45}, k256{2, 56}, k273{2, 73};
+const Microversion k26{2, 6}, k214{2, 14}, k217{2, 17}, k225{2, 25}, k230{2, 30}, k245{2, 45}, k248{2, 48},
+    k256{2, 56}, k273{2, 73};
 
 compute::RequestContext context_of(const Request& req) { return {caller(req), req.request_id}; }
 
@@ -80,6 +81,80 @@ Response create_image(Request& req, Ctx ctx, const std::string& id, const Json& 
   Response resp = empty_response(202);
   resp.header("Location", req.host_url + "/image/v2/images/" + *image_id);
   return resp;
+}
+
+Response change_password(Request& req, Ctx ctx, const std::string& id, const Json& arg) {
+  if (!arg.is_object() || !arg.contains("adminPass")) return fail(BadRequest("'adminPass' is a required property"));
+  if (Status st = only_keys(arg, {"adminPass"}); !st.ok()) return fail(st);
+  if (!arg["adminPass"].is_string())
+    return fail(invalid("adminPass", arg["adminPass"], arg["adminPass"].dump() + " is not of type 'string'"));
+  return accepted(ctx.server_actions->change_password(context_of(req), id, arg["adminPass"]));
+}
+
+// Nova's createBackup schema: name, backup_type and a non-negative rotation (an integer or its digits).
+Response create_backup(Request& req, Ctx ctx, const std::string& id, const Json& arg, const Microversion& v) {
+  if (!arg.is_object()) return fail(invalid("createBackup", arg, arg.dump() + " is not of type 'object'"));
+  for (const char* key : {"name", "backup_type", "rotation"})
+    if (!arg.contains(key)) return fail(BadRequest(std::string("'") + key + "' is a required property"));
+  if (Status st = only_keys(arg, {"name", "backup_type", "rotation", "metadata"}); !st.ok()) return fail(st);
+  compute::BackupRequest r;
+  for (auto [key, field] : {std::pair{"name", &r.name}, {"backup_type", &r.backup_type}}) {
+    if (!arg[key].is_string() || arg[key].get<std::string>().empty())
+      return fail(invalid(key, arg[key], arg[key].dump() + " is not of type 'string'"));
+    *field = arg[key];
+  }
+  const Json& rotation = arg["rotation"];
+  bool digits = rotation.is_string() && !rotation.get<std::string>().empty() &&
+                rotation.get<std::string>().find_first_not_of("0123456789") == std::string::npos;
+  if (!(rotation.is_number_integer() && rotation.get<long long>() >= 0) && !digits)
+    return fail(invalid("rotation", rotation, rotation.dump() + " does not match '^[0-9]+$'"));
+  r.rotation = rotation.is_string() ? std::stoi(rotation.get<std::string>()) : rotation.get<int>();
+  if (arg.contains("metadata")) {
+    if (!arg["metadata"].is_object()) return fail(invalid("metadata", arg["metadata"], "is not of type 'object'"));
+    r.metadata = arg["metadata"];
+  }
+  auto image_id = ctx.server_actions->create_backup(context_of(req), id, r);
+  if (!image_id.ok()) return fail(image_id.status());
+  if (v >= k245) return json_response(202, {{"image_id", *image_id}});
+  Response resp = empty_response(202);
+  if (r.rotation > 0) resp.header("Location", req.host_url + "/image/v2/images/" + *image_id);
+  return resp;
+}
+
+// Before 2.48 the body was the driver's own; ours is libvirt's flat one.
+Json legacy_diagnostics(const Json& d) {
+  Json out = Json::object();
+  int i = 0;
+  for (const Json& cpu : d.value("cpu_details", Json::array())) out["cpu" + std::to_string(i++) + "_time"] = cpu["time"];
+  out["memory"] = d["memory_details"].value("maximum", 0) * 1024;  // KiB
+  std::string disk = "vda";
+  for (const Json& k : d.value("disk_details", Json::array())) {
+    out[disk + "_read"] = k["read_bytes"];
+    out[disk + "_read_req"] = k["read_requests"];
+    out[disk + "_write"] = k["write_bytes"];
+    out[disk + "_write_req"] = k["write_requests"];
+    out[disk + "_errors"] = k["errors_count"];
+    ++disk[2];
+  }
+  i = 0;
+  for (const Json& nic : d.value("nic_details", Json::array())) {
+    std::string n = "vnet" + std::to_string(i++);
+    out[n + "_rx"] = nic["rx_octets"];
+    out[n + "_rx_drop"] = nic["rx_drop"];
+    out[n + "_rx_errors"] = nic["rx_errors"];
+    out[n + "_rx_packets"] = nic["rx_packets"];
+    out[n + "_tx"] = nic["tx_octets"];
+    out[n + "_tx_drop"] = nic["tx_drop"];
+    out[n + "_tx_errors"] = nic["tx_errors"];
+    out[n + "_tx_packets"] = nic["tx_packets"];
+  }
+  return out;
+}
+
+Response diagnostics(Request& req, Ctx ctx, const Microversion& v) {
+  auto d = ctx.server_actions->diagnostics(context_of(req), req.params["server_id"]);
+  if (!d.ok()) return fail(d.status());
+  return json_response(200, v >= k248 ? *d : legacy_diagnostics(*d));
 }
 
 Response rebuild(Request& req, Ctx ctx, const std::string& id, const Json& arg, const Microversion& v) {
@@ -187,6 +262,8 @@ Response act(Request& req, Ctx ctx, const Microversion& v) {
     return json_response(200, {{"console", {{"type", type}, {"url", console_url(req, c->token)}}}});
   }
   if (name == "createImage") return create_image(req, ctx, id, arg, v);
+  if (name == "createBackup") return create_backup(req, ctx, id, arg, v);
+  if (name == "changePassword") return change_password(req, ctx, id, arg);
   if (name == "rebuild") return rebuild(req, ctx, id, arg, v);
   if (name == "shelve") return accepted(a.shelve(rc, id));
   if (name == "shelveOffload") return accepted(a.shelve_offload(rc, id));
@@ -262,6 +339,8 @@ Response remote_console(Request& req, Ctx ctx) {
 void add_server_action_routes(Router& r, Ctx ctx) {
   r.add_sync("POST", "/v2.1/servers/{server_id}/action",
              [ctx](Request& req) { return versioned(req, [&](const Microversion& v) { return act(req, ctx, v); }); });
+  r.add_sync("GET", "/v2.1/servers/{server_id}/diagnostics",
+             [ctx](Request& req) { return versioned(req, [&](const Microversion& v) { return diagnostics(req, ctx, v); }); });
   r.add_sync("POST", "/v2.1/servers/{server_id}/remote-consoles", [ctx](Request& req) {
     return versioned(
         req, [&](const Microversion&) { return remote_console(req, ctx); }, k26);

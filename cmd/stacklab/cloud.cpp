@@ -285,6 +285,7 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   api::Router ops_router =
       api::make_ops_router(runtime, *cloud->store_, *cloud->metrics_, {o.profile, o.state_dir, runtime.clock().now()});
   api::add_lab_state_routes(ops_router, {snapshots, *cloud->audit_});
+  api::compute_api::add_console_page_route(ops_router, *cloud->server_actions_);
   app.mount("", "stacklab", api::ErrorStyle::kKeystone, std::move(ops_router));
 
   // Bind first (with port 0 the catalog needs the port the kernel chose), but

@@ -81,7 +81,9 @@ void register_compute_policy(Policy& p) {
                                               "os_compute_api:servers:confirm_resize",
                                               "os_compute_api:servers:revert_resize",
                                               "os_compute_api:os-instance-actions:list",
-                                              "os_compute_api:os-instance-actions:show"};
+                                              "os_compute_api:os-instance-actions:show",
+                                              "os_compute_api:os-admin-password",
+                                              "os_compute_api:os-create-backup"};
   for (const char* a : kOwnerOrAdmin) p.register_default(a, "rule:admin_or_owner");
   static const char* const kAdminOnly[] = {"os_compute_api:os-lock-server:unlock:unlock_override",
                                            "os_compute_api:os-admin-actions:reset_state",
@@ -93,7 +95,8 @@ void register_compute_policy(Policy& p) {
                                            "os_compute_api:os-instance-actions:events:details",
                                            "os_compute_api:os-migrations:index",
                                            "os_compute_api:servers:migrations:index",
-                                           "os_compute_api:servers:migrations:show"};
+                                           "os_compute_api:servers:migrations:show",
+                                           "os_compute_api:os-server-diagnostics"};
   for (const char* a : kAdminOnly) p.register_default(a, "rule:admin_api");
 }
 

@@ -156,6 +156,10 @@ class ComputeDriver {
   // back from its own disk, RUNNING. Conflict when already (not) rescued.
   virtual void rescue(const std::string& uuid, Done done) = 0;
   virtual void unrescue(const std::string& uuid, Done done) = 0;
+  // Sets the guest's admin (root) password through its agent (Nova's
+  // set_admin_password). Conflict unless RUNNING; after failure the old
+  // password stands.
+  virtual void set_admin_password(const std::string& uuid, const std::string& password, Done done) = 0;
 
   // ---- moves (resize, cold migration) --------------------------------------
   // Nova's two-host protocol, which also holds when source and destination

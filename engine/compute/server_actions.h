@@ -32,6 +32,19 @@ struct ConsoleAccess {
   VncConsole vnc;
 };
 
+// createBackup: a snapshot of kind "backup"; once it is uploaded, the
+// server's older backups of the same type beyond `rotation` are deleted.
+struct BackupRequest {
+  std::string name, backup_type;
+  int rotation = 0;
+  Json metadata = Json::object();
+};
+
+// What the console page behind a console URL shows.
+struct ConsolePage {
+  std::string instance_uuid, server_name, instance_name, host, log;
+};
+
 struct ShelveOptions {
   int shelved_offload_time = 0;  // seconds; 0 = offload at once (Nova's default), -1 = never
 };
@@ -60,11 +73,22 @@ class ServerActions {
   Result<ConsoleAccess> vnc_console(const RequestContext& ctx, const std::string& id);
   // The server a console token opens (nullopt: unknown or expired).
   std::optional<Json> console_by_token(const std::string& token) const;
+  // The page a console token opens: the server and its console (nullopt:
+  // unknown or expired token, or the server is gone).
+  std::optional<ConsolePage> console_page(const std::string& token) const;
+  // changePassword: the guest agent sets it (ACTIVE only; task_state
+  // updating_password meanwhile).
+  Status change_password(const RequestContext& ctx, const std::string& id, const std::string& password);
+  // Admin: the hypervisor's view of the server (2.48's shape; 409 when it is
+  // on no host).
+  Result<Json> diagnostics(const RequestContext& ctx, const std::string& id);
 
   // Snapshot into the image service: the new image's id (queued now; active
   // when the upload ends).
   Result<std::string> create_image(const RequestContext& ctx, const std::string& id, const std::string& name,
                                    const Json& metadata);
+  // The backup image's id (400 for a volume-backed server, as Nova).
+  Result<std::string> create_backup(const RequestContext& ctx, const std::string& id, const BackupRequest& request);
   // The rebuilt server (REBUILD now) with its new admin_pass.
   Result<Json> rebuild(const RequestContext& ctx, const std::string& id, const RebuildRequest& request);
   Status shelve(const RequestContext& ctx, const std::string& id);
@@ -84,6 +108,8 @@ class ServerActions {
                      const Credentials& owner, const std::string& event, std::function<void(Status)> then);
   Result<std::string> new_snapshot_image(const RequestContext& ctx, const Json& server, const std::string& name,
                                          const Json& metadata);
+  // Deletes the server's backups of `type` beyond the newest `rotation`.
+  void rotate_backups(const Credentials& owner, const std::string& uuid, const std::string& type, int rotation);
   void offload(const std::string& request_id, const std::string& uuid);
   void unshelve_offloaded(const std::string& request_id, const std::string& uuid);
 

@@ -86,6 +86,8 @@ TEST_F(LabStateTest, RestoreReturnsExactlyTheSavedState) {
   EXPECT_EQ(guests(*cloud_), 1u);
   auto console = call(demo_, "POST", "/servers/" + server + "/action", {{"os-getConsoleOutput", json::object()}});
   EXPECT_EQ(console.status, 200) << console.body;
+  // The next tests boot without naming a network: leave demo with one.
+  EXPECT_EQ(ops(admin_, "POST", "/reset").status, 200);
 }
 
 TEST_F(LabStateTest, ResetReturnsThePristineLab) {

@@ -200,3 +200,83 @@ TEST_F(ServerActionApiTest, InstanceActionsListTheRequestsWithTheirEvents) {
   EXPECT_EQ(call(alt_, "GET", "/servers/" + id + "/os-instance-actions").status, 404);
   remove(id);
 }
+
+TEST_F(ServerActionApiTest, ChangePasswordNeedsAnActiveServer) {
+  std::string id = boot("passwd");
+  EXPECT_EQ(act(demo_, id, {{"changePassword", Json::object()}}).status, 400);
+  EXPECT_EQ(act(demo_, id, {{"changePassword", {{"adminPass", 42}}}}).status, 400);
+  EXPECT_EQ(act(demo_, id, {{"changePassword", {{"adminPass", "x"}, {"extra", 1}}}}).status, 400);
+  auto r = act(demo_, id, {{"changePassword", {{"adminPass", "s3cret"}}}});
+  EXPECT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(settle(id)["status"], "ACTIVE");
+  auto actions = call(demo_, "GET", "/servers/" + id + "/os-instance-actions").json()["instanceActions"];
+  EXPECT_EQ(actions[0]["action"], "changePassword");
+  EXPECT_EQ(act(demo_, id, {{"os-stop", nullptr}}).status, 202);
+  settle(id);
+  r = act(demo_, id, {{"changePassword", {{"adminPass", "s3cret"}}}});
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.json()["conflictingRequest"]["message"],
+            "Cannot 'changePassword' instance " + id + " while it is in vm_state stopped");
+  remove(id);
+}
+
+TEST_F(ServerActionApiTest, CreateBackupRotatesOldBackups) {
+  std::string id = boot("backed");
+  EXPECT_EQ(act(demo_, id, {{"createBackup", {{"name", "b"}, {"backup_type", "daily"}}}}).status, 400);
+  EXPECT_EQ(act(demo_, id, {{"createBackup", {{"name", "b"}, {"backup_type", "daily"}, {"rotation", -1}}}}).status,
+            400);
+  std::vector<std::string> images;
+  for (const char* name : {"b1", "b2", "b3"}) {
+    auto r = act(demo_, id, {{"createBackup", {{"name", name}, {"backup_type", "daily"}, {"rotation", 2}}}}, "2.45");
+    ASSERT_EQ(r.status, 202) << r.body;
+    images.push_back(r.json()["image_id"]);
+    settle(id);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // created_at orders them (seconds)
+  }
+  auto get = [&](const std::string& image) {
+    return client.request("GET", "/image/v2/images/" + image, "", {{"X-Auth-Token", demo_}});
+  };
+  EXPECT_EQ(get(images[0]).status, 404) << "the oldest backup beyond rotation 2 is deleted";
+  auto newest = get(images[2]).json();
+  EXPECT_EQ(newest["status"], "active");
+  EXPECT_EQ(newest["image_type"], "backup");
+  EXPECT_EQ(newest["backup_type"], "daily");
+  EXPECT_EQ(get(images[1]).status, 200);
+  // Before 2.45: a Location header (rotation > 0), no body.
+  auto r = act(demo_, id, {{"createBackup", {{"name", "b4"}, {"backup_type", "weekly"}, {"rotation", "1"}}}}, "2.44");
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_NE(r.header("location").find("/images/"), std::string::npos);
+  settle(id);
+  remove(id);
+}
+
+TEST_F(ServerActionApiTest, DiagnosticsAreForAdminsInBothShapes) {
+  std::string id = boot("diag");
+  EXPECT_EQ(call(demo_, "GET", "/servers/" + id + "/diagnostics").status, 403);
+  auto r = call(admin_, "GET", "/servers/" + id + "/diagnostics", Json(), "2.48");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["state"], "running");
+  EXPECT_EQ(r.json()["num_disks"], 1);
+  r = call(admin_, "GET", "/servers/" + id + "/diagnostics");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.json().contains("memory"));
+  EXPECT_TRUE(r.json().contains("vda_read"));
+  EXPECT_EQ(call(admin_, "GET", "/servers/00000000-0000-0000-0000-000000000000/diagnostics").status, 404);
+  remove(id);
+}
+
+TEST_F(ServerActionApiTest, ConsoleUrlOpensAPageWithTheBootLog) {
+  std::string id = boot("page");
+  auto r = call(demo_, "POST", "/servers/" + id + "/remote-consoles",
+                {{"remote_console", {{"protocol", "vnc"}, {"type", "novnc"}}}}, "2.6");
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::string url = r.json()["remote_console"]["url"];
+  std::string path = url.substr(url.find("/vnc_auto.html"));
+  auto page = client.request("GET", path, "", {});
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("Connected (unencrypted) to: QEMU (instance-"), std::string::npos);
+  EXPECT_NE(page.body.find("page ("), std::string::npos) << "the server's name in the title";
+  EXPECT_NE(page.body.find("login:"), std::string::npos) << page.body;
+  EXPECT_EQ(client.request("GET", "/vnc_auto.html?path=%3Ftoken%3Dnope", "", {}).status, 404);
+  remove(id);
+}

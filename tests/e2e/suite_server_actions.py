@@ -4,7 +4,9 @@ seconds).
 
 `server pause/unpause`, `server suspend/resume`, `server stop/start`,
 `server reboot --hard --wait`, `server lock` by demo (demo is then refused,
-admin may still act), `console log show`, `console url show`, `server image
+admin may still act), `console log show`, `console url show` (and the page
+it opens), `server set --password`, `server show --diagnostics`, `server
+backup create --rotate`, `server image
 create --wait` (a snapshot image in Glance), `server shelve`/`unshelve`,
 `server resize --flavor m1.micro --wait` + `server resize confirm`, resize
 again + `server resize revert`, `server rebuild --wait`, `server migrate`
@@ -22,7 +24,8 @@ class ServerActionsSuite(Suite):
     name = "server_actions"
 
     def steps(self):
-        return [self.step_create, self.step_power, self.step_lock, self.step_consoles, self.step_image_create,
+        return [self.step_create, self.step_power, self.step_lock, self.step_consoles, self.step_guest,
+                self.step_image_create,
                 self.step_shelve, self.step_resize_confirm, self.step_resize_revert, self.step_rebuild,
                 self.step_migrate, self.step_events, self.step_delete]
 
@@ -99,6 +102,36 @@ class ServerActionsSuite(Suite):
         self.check("console url show VMA: a noVNC URL on our own host with a token",
                    url.ok and str(u.get("url", "")).startswith(self.lab.url + "/vnc_auto.html?path=")
                    and u.get("type") == "novnc", url)
+        status, hdrs, page = http("GET", u.get("url", self.lab.url + "/vnc_auto.html")) if url.ok else (0, {}, "")
+        self.check("the console URL opens a page: connected to the guest, its boot log and login prompt",
+                   status == 200 and "text/html" in (hdrs.get("Content-Type", "") if hdrs else "")
+                   and "Connected (unencrypted) to: QEMU" in str(page) and "login:" in str(page),
+                   url, note=f"HTTP {status}")
+
+    def step_guest(self):
+        run = self.demo_cli("server set --password N3wPassw0rd VMA")
+        self.check("server set --password (changePassword, demo): accepted, ACTIVE",
+                   run.ok and self.wait("ACTIVE") == "ACTIVE", run)
+        diag = self.osc(f"server show --diagnostics {self.ids.get('vm')} -f json", self.admin, "admin")
+        d = diag.json() if diag.ok else {}
+        self.check("server show --diagnostics VMA (admin): the hypervisor's counters (memory, vda_read)",
+                   diag.ok and "memory" in d and "vda_read" in d, diag)
+        refused = self.osc(f"server show --diagnostics {self.ids.get('vm')}", self.demo, "demo")
+        self.check("server show --diagnostics (demo): refused by policy (403)",
+                   not refused.ok and "403" in refused.err, refused)
+        for name in ("VMA-daily-1", "VMA-daily-2"):
+            run = self.osc(f"server backup create --name {name} --type daily --rotate 1 --wait VMA", self.demo, "demo")
+            self.wait("ACTIVE")
+            time.sleep(1.1)  # backups are ordered by created_at, in seconds
+        images = self.demo_cli("image list -f json")
+        names = [i.get("Name") for i in (images.json() if images.ok else [])]
+        self.check("server backup create --rotate 1 twice: only the newest backup is kept",
+                   run.ok and "VMA-daily-2" in names and "VMA-daily-1" not in names, run, images)
+        show = self.demo_cli("image show VMA-daily-2 -f json")
+        props = (show.json() if show.ok else {}).get("properties") or {}
+        self.check("the backup image: image_type backup, backup_type daily, of VMA",
+                   props.get("image_type") == "backup" and props.get("backup_type") == "daily"
+                   and props.get("instance_uuid") == self.ids.get("vm"), show)
 
     def step_image_create(self):
         run = self.osc("server image create --name VMA-snap --wait VMA -f json", self.demo, "demo")
