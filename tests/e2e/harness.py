@@ -284,8 +284,9 @@ def free_port():
 
 
 class Stacklab:
-    def __init__(self, binary):
+    def __init__(self, binary, options=()):
         self.binary = os.path.abspath(binary)
+        self.options = list(options)  # more `stacklab up` options (e.g. --hosts 2)
         self.proc = None
         self.port = None
         self.log = tempfile.TemporaryFile(mode="w+")
@@ -307,7 +308,7 @@ class Stacklab:
             self.log.truncate()
             start = time.monotonic()
             self.proc = subprocess.Popen(
-                [self.binary, "up", "--ephemeral", "--listen", f"127.0.0.1:{self.port}", "--quiet"],
+                [self.binary, "up", "--ephemeral", "--listen", f"127.0.0.1:{self.port}", "--quiet"] + self.options,
                 stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             deadline = start + 15
             while time.monotonic() < deadline and self.proc.poll() is None:
@@ -348,6 +349,7 @@ class Suite:
     """One service's e2e checks against its own lab; subclasses list their steps."""
 
     name = "?"
+    up_options = ()  # more `stacklab up` options for this suite's lab
 
     def __init__(self, lab, results, workdir):
         self.lab = lab
@@ -414,7 +416,7 @@ def run_suites(binary, suites):
         for cls in suites:
             results.section(cls.name)
             suite_start = time.monotonic()
-            lab = Stacklab(binary)
+            lab = Stacklab(binary, cls.up_options)
             current["lab"] = lab
             try:
                 lab.start()
