@@ -218,6 +218,8 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   shelve.shelved_offload_time = static_cast<int>(config.get_int("DEFAULT", "shelved_offload_time", 0));
   cloud->server_actions_ = std::make_unique<compute::ServerActions>(*cloud->server_tasks_, shelve);
   cloud->server_moves_ = std::make_unique<compute::ServerMoves>(*cloud->server_tasks_);
+  registry_ptr->on_compute_up(
+      [moves = cloud->server_moves_.get()](const std::string& host) { moves->clean_evacuated(host); });
   cloud->servers_->on_saved = [log = cloud->instance_actions_.get(), moves = cloud->server_moves_.get()](
                                   const Json& before, const Json& after) {
     log->server_saved(before, after);

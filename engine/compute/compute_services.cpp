@@ -81,10 +81,25 @@ Status ServiceRegistry::start() {
   for (const auto& n : nodes_)
     if (Status st = ensure("nova-compute", n.host, "compute"); !st.ok()) return st;
   update_resources();
+  compute_was_up_.clear();  // a (re)start: every nova-compute that reports is coming up
   report_states();
   schedule_report();
   schedule_resources();
   return {};
+}
+
+void ServiceRegistry::notice_compute_states() {
+  std::vector<std::string> came_up;
+  for (const Json* s : store_.list(kKind)) {
+    if ((*s)["binary"] != "nova-compute") continue;
+    const std::string host = (*s)["host"];
+    bool up = is_up(*s);
+    bool was = compute_was_up_[host];
+    compute_was_up_[host] = up;
+    if (up && !was) came_up.push_back(host);
+  }
+  if (compute_up_)
+    for (const auto& host : came_up) compute_up_(host);
 }
 
 void ServiceRegistry::stop() {
@@ -125,6 +140,7 @@ void ServiceRegistry::report_states() {
     }
     heartbeat_[(*s)["id"].get<std::string>()] = now;
   }
+  notice_compute_states();
 }
 
 void ServiceRegistry::update_resources() {
@@ -191,6 +207,7 @@ Result<Json> ServiceRegistry::apply(const Credentials& caller, Json s, const Ser
   (void)caller;
   std::string id = s["id"];
   if (Status st = store_.put(kKind, id, s); !st.ok()) return st;
+  notice_compute_states();
   return view(s);
 }
 

@@ -113,6 +113,11 @@ class ServiceRegistry {
   // Called after a nova-compute record is deleted (e.g. to take the host out of its aggregates).
   void on_compute_deleted(std::function<void(const std::string& host)> hook) { compute_deleted_ = std::move(hook); }
 
+  // Called when a host's nova-compute comes up: for every node at start()
+  // (Nova's init_host) and when a down one reports again or is no longer
+  // forced down (e.g. to clean up what was evacuated off it meanwhile).
+  void on_compute_up(std::function<void(const std::string& host)> hook) { compute_up_ = std::move(hook); }
+
   // Service status for the scheduler: sets every node's ServiceStatus.
   void apply_to(scheduler::HostStateSources& sources) const;
 
@@ -122,6 +127,9 @@ class ServiceRegistry {
   void schedule_report();
   void schedule_resources();
   const Json* find(const std::string& host, const std::string& binary) const;
+  // Calls compute_up_ for each nova-compute that is up now and was not at
+  // the last look (start() forgets what it saw: every one comes up).
+  void notice_compute_states();
 
   Store& store_;
   Clock& clock_;
@@ -132,7 +140,8 @@ class ServiceRegistry {
   ServiceGroupOptions options_;
   std::map<std::string, TimePoint> heartbeat_;  // service uuid -> last report
   std::optional<TimerId> report_timer_, resources_timer_;
-  std::function<void(const std::string&)> compute_deleted_;
+  std::function<void(const std::string&)> compute_deleted_, compute_up_;
+  std::map<std::string, bool> compute_was_up_;  // host -> nova-compute up at the last look
 };
 
 }  // namespace stacklab::compute

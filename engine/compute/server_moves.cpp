@@ -490,9 +490,8 @@ Result<std::string> ServerMoves::evacuate(const RequestContext& ctx, const std::
   t_.d.clock.schedule(Duration(0), [this, rid = ctx.request_id, uuid, mid = m["id"].get<std::string>(), was_stopped] {
     Json s, m;
     if (!conduct(rid, uuid, mid, "conductor_rebuild_server", s, m)) return;
-    // The dead source's claim is dropped with the move (Nova keeps it until
-    // the source comes back and cleans up; this lab has nobody to clean it).
-    (void)t_.d.placement.delete_allocations(mid);
+    // The dead source's claim stays with the migration until the source
+    // comes back and cleans up (clean_evacuated), as Nova's does.
     (void)save_migration(m, "pre-migrating");
     s["host"] = m["dest_compute"];
     s["node"] = m["dest_node"];
@@ -518,6 +517,22 @@ Result<std::string> ServerMoves::evacuate(const RequestContext& ctx, const std::
         });
   });
   return pass;
+}
+
+void ServerMoves::clean_evacuated(const std::string& host) {
+  std::vector<Json> done;  // copied: destroying and saving change the store
+  for (const Json* m : t_.d.store.list(kMigration))
+    if ((*m)["migration_type"] == "evacuation" && (*m)["source_compute"] == host && (*m)["status"] == "done")
+      done.push_back(*m);
+  ComputeDriver* source = t_.driver_on(host);
+  for (Json& m : done) {
+    const std::string uuid = m["instance_uuid"], mid = m["id"];
+    auto server = t_.load(uuid);
+    bool back_here = server && str((*server)["host"]) == host;  // moved back since: that guest is live
+    if (source && !back_here) source->destroy(uuid, [](Status) {});  // the guest left behind, if any
+    (void)t_.d.placement.delete_allocations(mid);
+    (void)save_migration(m, "completed");
+  }
 }
 
 }  // namespace stacklab::compute

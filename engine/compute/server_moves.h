@@ -45,9 +45,16 @@ class ServerMoves {
   Status migrate(const RequestContext& ctx, const std::string& id, std::optional<std::string> host);
   Status live_migrate(const RequestContext& ctx, const std::string& id, const LiveMigrateRequest& request);
   // Admin; only when the server's host's compute service is down (400
-  // otherwise). Returns the admin password of the rebuilt server.
+  // otherwise). Returns the admin password of the rebuilt server. The
+  // source's allocation stays (held by the migration) until the source
+  // comes back: see clean_evacuated.
   Result<std::string> evacuate(const RequestContext& ctx, const std::string& id, std::optional<std::string> host,
                                std::optional<std::string> admin_pass);
+  // What a nova-compute does when it comes (back) up (Nova's
+  // _destroy_evacuated_instances): for each evacuation off `host`, the
+  // guest left there is destroyed, the source allocation dropped, and the
+  // migration "completed".
+  void clean_evacuated(const std::string& host);
 
   // Admin: every migration, newest first; filters as GET /os-migrations.
   struct MigrationFilter {

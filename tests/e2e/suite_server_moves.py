@@ -5,7 +5,8 @@ compute-1 and compute-2). demo boots VMM; the admin cold-migrates it to the
 other host (`server migrate --wait`, VERIFY_RESIZE, `server resize
 confirm`), live-migrates it back (`server migrate --live-migration`),
 forces its host's nova-compute down (`compute service set --down`, 2.11)
-and evacuates it (`server evacuate`), then reads the migration records
+and evacuates it (`server evacuate`; placement keeps the source's claim until that host's
+nova-compute is up again and cleans up), then reads the migration records
 (`server migration list`). Each move is checked on the server (host,
 status) and on the ports it keeps.
 """
@@ -36,6 +37,14 @@ class ServerMovesSuite(ServerActionsSuite):
                                token=self.ids["token"])
         ports = body.get("ports", []) if status == 200 else []
         return ports[0].get("binding:host_id") if ports else None
+
+    def vcpus_used(self, host):
+        """VCPU placement holds on `host`'s resource provider (admin's view)."""
+        base = f"{self.lab.url}/placement"
+        _, _, rps = http("GET", f"{base}/resource_providers?name={host}", token=self.ids["token"])
+        rp = (rps or {}).get("resource_providers", [{}])[0].get("uuid")
+        _, _, usages = http("GET", f"{base}/resource_providers/{rp}/usages", token=self.ids["token"])
+        return (usages or {}).get("usages", {}).get("VCPU")
 
     def admin_cli(self, command):
         return self.osc(command, self.admin, "admin")
@@ -87,15 +96,21 @@ class ServerMovesSuite(ServerActionsSuite):
         self.check("server evacuate (2.29): rebuilt ACTIVE on the surviving host, its port bound there",
                    got == "ACTIVE" and self.host() == self.other(source) and self.port_host() == self.other(source),
                    run, note=f"status {got}, host {self.host()}")
+        held = self.vcpus_used(source)
+        self.check("while the source is down, placement still holds the server's VCPU there (Nova keeps it)",
+                   held == 1, note=f"VCPU used on {source}: {held}")
         up = self.admin_cli(f"--os-compute-api-version 2.11 compute service set --up {source} nova-compute")
-        self.check("compute service set --up: the host is back", up.ok, up)
+        freed = self.vcpus_used(source)
+        self.check("compute service set --up: the source comes back and cleans up (its VCPU freed)",
+                   up.ok and freed == 0 and self.vcpus_used(self.other(source)) == 1, up,
+                   note=f"VCPU used on {source}: {freed}")
 
     def step_migration_list(self):
         run = self.admin_cli(f"--os-compute-api-version 2.59 server migration list --server {self.ids.get('vm')} "
                              "-f json")
         kinds = sorted((m.get("Type"), m.get("Status")) for m in (run.json() if run.ok else []))
         self.check("server migration list --server VMM (2.59): the cold, live and evacuation moves, finished",
-                   run.ok and kinds == [("evacuation", "done"), ("live-migration", "completed"),
+                   run.ok and kinds == [("evacuation", "completed"), ("live-migration", "completed"),
                                         ("migration", "confirmed")], run, note=str(kinds))
 
     def step_delete(self):
