@@ -16,7 +16,7 @@ using Json = nlohmann::json;
 
 Json AuditEntry::to_json() const {
   auto or_null = [](const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); };
-  return {{"time", format_iso_micro(time)},
+  Json entry = {{"time", format_iso_micro(time)},
           {"request_id", request_id},
           {"user_id", or_null(user_id)},
           {"user_name", or_null(user_name)},
@@ -27,6 +27,10 @@ Json AuditEntry::to_json() const {
           {"route", route},
           {"action", action},
           {"status", status}};
+  if (details.is_object())
+    for (const auto& [key, value] : details.items())
+      if (!entry.contains(key)) entry[key] = value;
+  return entry;
 }
 
 Result<std::unique_ptr<AuditLog>> AuditLog::open(const std::string& path) {
