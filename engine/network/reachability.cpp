@@ -236,6 +236,8 @@ class Trace {
     if (subnet_id.empty()) {  // an address the caller chose: the port must own it, else anti-spoofing drops it
       for (const Json& f : port->value("fixed_ips", Json::array()))
         if (same_ip(str(f, "ip_address"), src_ip_)) subnet_id = str(f, "subnet_id");
+      if (const Json* s = view_.subnet_containing(str(*net, "id"), src_ip_); s && subnet_id.empty())
+        subnet_id = str(*s, "id");  // an allowed address pair's address sends as its subnet's host
       const Json* owner_port = view_.holder(str(*net, "id"), src_ip_);
       if (owner_port != port && port->value("port_security_enabled", true) != false)
         return fail("port " + name_of(*port) + " may not send from " + src_ip_ +
@@ -327,7 +329,9 @@ class Trace {
         gateway = p;
         continue;
       }
-      if (const Json* s = view_.subnet_containing(str(*p, "network_id"), dst_ip_)) {
+      for (const Json& f : p->value("fixed_ips", Json::array())) {
+        const Json* s = view_.subnet(str(f, "subnet_id"));
+        if (!s || !cidr_contains(str(*s, "cidr"), dst_ip_)) continue;
         verdict_.hops.back().detail = "forwards onto " + name_of(*s) + " (" + str(*s, "cidr") + ")";
         const Json* net = view_.network(str(*p, "network_id"));
         return net ? on_network(*net) : fail("the router's network is gone");
