@@ -91,7 +91,7 @@ NetworkModel NetworkProbes::model() const {
 Result<ProbeOutcome> NetworkProbes::probe(const Credentials& caller, const Json& body) const {
   if (!body.is_object()) return BadRequest("The request body must be an object with 'from' and 'to'.");
   for (const char* end : {"from", "to"})
-    if (!body.contains(end)) return BadRequest("'" + std::string(end) + "' is a required property.");
+    if (!body.contains(end)) return BadRequest(std::string(end) + " is a required property.");
   ProbeOutcome out;
   out.probe.protocol = body.value("protocol", Json("icmp")).is_string() ? body.value("protocol", "icmp") : "";
   if (out.probe.protocol != "icmp" && out.probe.protocol != "tcp" && out.probe.protocol != "udp")

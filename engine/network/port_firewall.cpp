@@ -84,7 +84,14 @@ std::string describe_rule(const NetworkModel& model, const Json& rule) {
   if (proto.empty()) proto = std::to_string(number(rule, "protocol").value_or(-1));
   out += proto;
   auto lo = number(rule, "port_range_min"), hi = number(rule, "port_range_max");
-  if (lo) out += " " + std::to_string(*lo) + (hi && *hi != *lo ? "-" + std::to_string(*hi) : "");
+  if (lo) {
+    out += ' ';
+    out += std::to_string(*lo);
+    if (hi && *hi != *lo) {
+      out += '-';
+      out += std::to_string(*hi);
+    }
+  }
   out += direction == "ingress" ? " from " : " to ";
   if (!str(rule, "remote_group_id").empty())
     out += "members of " + group_name(model, str(rule, "remote_group_id"));
