@@ -41,6 +41,21 @@ bool same_ip(const std::string& a, const std::string& b) {
   return x && y && *x == *y;
 }
 
+// The next hop of the route (host route, extra route) whose destination
+// holds `ip` with the longest prefix; nullopt when none does.
+std::optional<std::string> longest_match(const Json& routes, const std::string& ip) {
+  std::optional<std::string> best;
+  int best_len = -1;
+  for (const Json& r : routes) {
+    auto dest = parse_cidr(str(r, "destination"));
+    if (dest && cidr_contains(str(r, "destination"), ip) && dest->cidr.prefix > best_len) {
+      best = str(r, "nexthop");
+      best_len = dest->cidr.prefix;
+    }
+  }
+  return best;
+}
+
 // Reads the model: which subnet, port, router or floating IP an address or id belongs to.
 class ModelView {
  public:
@@ -132,16 +147,7 @@ class ModelView {
   // Where a host on `subnet` sends a packet for `ip` off its subnet: the
   // longest matching host route's next hop, else the gateway ("" if none).
   std::string next_hop(const Json& subnet, const std::string& ip) const {
-    std::string best;
-    int best_len = -1;
-    for (const Json& r : subnet.value("host_routes", Json::array())) {
-      auto dest = parse_cidr(str(r, "destination"));
-      if (dest && cidr_contains(str(r, "destination"), ip) && dest->cidr.prefix > best_len) {
-        best = str(r, "nexthop");
-        best_len = dest->cidr.prefix;
-      }
-    }
-    return best_len >= 0 ? best : str(subnet, "gateway_ip");
+    return longest_match(subnet.value("host_routes", Json::array()), ip).value_or(str(subnet, "gateway_ip"));
   }
 
   const NetworkModel& model() const { return m_; }
@@ -349,16 +355,7 @@ class Trace {
   }
 
   std::optional<std::string> extra_route(const Json& router) const {
-    std::optional<std::string> best;
-    int best_len = -1;
-    for (const Json& r : router.value("routes", Json::array())) {
-      auto dest = parse_cidr(str(r, "destination"));
-      if (dest && cidr_contains(str(r, "destination"), dst_ip_) && dest->cidr.prefix > best_len) {
-        best = str(r, "nexthop");
-        best_len = dest->cidr.prefix;
-      }
-    }
-    return best;
+    return longest_match(router.value("routes", Json::array()), dst_ip_);
   }
 
   bool follow_extra_route(const Json& router, const std::string& via) {
