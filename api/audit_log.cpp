@@ -17,16 +17,16 @@ using Json = nlohmann::json;
 Json AuditEntry::to_json() const {
   auto or_null = [](const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); };
   Json entry = {{"time", format_iso_micro(time)},
-          {"request_id", request_id},
-          {"user_id", or_null(user_id)},
-          {"user_name", or_null(user_name)},
-          {"project_id", or_null(project_id)},
-          {"service", service},
-          {"method", method},
-          {"path", path},
-          {"route", route},
-          {"action", action},
-          {"status", status}};
+                {"request_id", request_id},
+                {"user_id", or_null(user_id)},
+                {"user_name", or_null(user_name)},
+                {"project_id", or_null(project_id)},
+                {"service", service},
+                {"method", method},
+                {"path", path},
+                {"route", route},
+                {"action", action},
+                {"status", status}};
   if (details.is_object())
     for (const auto& [key, value] : details.items())
       if (!entry.contains(key)) entry[key] = value;

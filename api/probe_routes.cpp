@@ -30,8 +30,10 @@ AuditEntry guest_event(const Request& req, TimePoint now, const network::ProbeOu
   e.action = "guest." + outcome.tool();
   e.status = 200;
   Json result = outcome.to_json();
-  e.details = {{"from", result["from"]},         {"to", result["to"]},
-               {"protocol", result["protocol"]}, {"port", result["port"]},
+  e.details = {{"from", result["from"]},
+               {"to", result["to"]},
+               {"protocol", result["protocol"]},
+               {"port", result["port"]},
                {"result", outcome.verdict.reachable ? "success" : "failure"},
                {"reason", result["reason"]}};
   return e;
@@ -43,8 +45,7 @@ void add_probe_routes(Router& r, ProbeDeps deps) {
   auto policy = std::make_shared<Policy>();
   policy->register_default("stacklab:network:probe", "role:admin or role:member");
   r.add_sync("POST", kProbeRoute, [policy, deps](Request& req) {
-    if (Status st = policy->enforce("stacklab:network:probe", req.auth->credentials()); !st.ok())
-      return error(req, st);
+    if (Status st = policy->enforce("stacklab:network:probe", req.auth->credentials()); !st.ok()) return error(req, st);
     auto body = req.json();
     if (!body.ok()) return error(req, body.status());
     auto outcome = deps.probes.probe(req.auth->credentials(), *body);

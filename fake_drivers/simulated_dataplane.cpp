@@ -4,8 +4,7 @@
 
 namespace stacklab::fake {
 
-network::ProbeVerdict SimulatedDataplane::probe(const network::NetworkModel& model,
-                                                const network::Probe& probe) const {
+network::ProbeVerdict SimulatedDataplane::probe(const network::NetworkModel& model, const network::Probe& probe) const {
   return network::evaluate_probe(model, probe);
 }
 

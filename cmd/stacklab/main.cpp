@@ -72,8 +72,11 @@ int main(int argc, char** argv) {
   auto* probe_cmd = app.add_subcommand("probe", "would a ping (or SSH with --tcp 22) from FROM reach TO, and why not");
   probe_cmd->add_option("from", probe.from, "host | internet | IP | port:ID | server name or id")->required();
   probe_cmd->add_option("to", probe.to, "host | internet | IP | port:ID | server name or id")->required();
-  auto* tcp_opt = probe_cmd->add_option("--tcp", probe.tcp_port, "TCP destination port (22: SSH)")->check(CLI::Range(1, 65535));
-  probe_cmd->add_option("--udp", probe.udp_port, "UDP destination port")->check(CLI::Range(1, 65535))->excludes(tcp_opt);
+  auto* tcp_opt =
+      probe_cmd->add_option("--tcp", probe.tcp_port, "TCP destination port (22: SSH)")->check(CLI::Range(1, 65535));
+  probe_cmd->add_option("--udp", probe.udp_port, "UDP destination port")
+      ->check(CLI::Range(1, 65535))
+      ->excludes(tcp_opt);
   probe_cmd->add_flag("--json", probe.json, "print the verdict as JSON");
   add_target(probe_cmd);
 

@@ -181,17 +181,19 @@ Result<ResolvedEnd> NetworkProbes::resolve(const Credentials& caller, const Netw
 
 Result<ResolvedEnd> NetworkProbes::resolve_port(const Credentials& caller, const Json& port,
                                                 const std::string& ip) const {
-  if (!may_see(caller, str(port, "project_id")))
-    return NotFound("Port " + str(port, "id") + " could not be found.");
+  if (!may_see(caller, str(port, "project_id"))) return NotFound("Port " + str(port, "id") + " could not be found.");
   ResolvedEnd r;
   r.endpoint = {ProbeEndpoint::Kind::kPort, str(port, "id"), ip};
   std::string address = ip.empty() ? first_ipv4(port) : ip;
-  r.description = {{"type", "port"}, {"id", str(port, "id")}, {"name", str(port, "name")},
-                   {"port_id", str(port, "id")}, {"ip", address}};
+  r.description = {{"type", "port"},
+                   {"id", str(port, "id")},
+                   {"name", str(port, "name")},
+                   {"port_id", str(port, "id")},
+                   {"ip", address}};
   if (is_compute_port(port))
     if (auto g = guests_.guest(str(port, "device_id")))
-      r.description = {{"type", "server"}, {"id", g->id}, {"name", g->name}, {"port_id", str(port, "id")},
-                       {"ip", address}};
+      r.description = {
+          {"type", "server"}, {"id", g->id}, {"name", g->name}, {"port_id", str(port, "id")}, {"ip", address}};
   return r;
 }
 

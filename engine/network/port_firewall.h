@@ -17,9 +17,9 @@ namespace stacklab::network {
 
 // What is sent: ICMP is an echo request (type 8, code 0: ping).
 struct Packet {
-  int version = 4;    // 4 or 6
-  int protocol = 1;   // IP protocol number: 1 icmp, 6 tcp, 17 udp
-  int port = 0;       // tcp/udp destination port
+  int version = 4;           // 4 or 6
+  int protocol = 1;          // IP protocol number: 1 icmp, 6 tcp, 17 udp
+  int port = 0;              // tcp/udp destination port
   std::string text() const;  // "icmp", "tcp/22"
 };
 

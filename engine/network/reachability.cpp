@@ -164,9 +164,15 @@ class Trace {
     if (!set_packet() || !set_destination()) return std::move(verdict_);
     bool ok = false;
     switch (probe_.from.kind) {
-      case ProbeEndpoint::Kind::kPort: ok = leave_port(); break;
-      case ProbeEndpoint::Kind::kHost: ok = leave_host(); break;
-      case ProbeEndpoint::Kind::kIp: ok = leave_internet(); break;
+      case ProbeEndpoint::Kind::kPort:
+        ok = leave_port();
+        break;
+      case ProbeEndpoint::Kind::kHost:
+        ok = leave_host();
+        break;
+      case ProbeEndpoint::Kind::kIp:
+        ok = leave_internet();
+        break;
     }
     verdict_.reachable = ok;
     if (ok) verdict_.reason.clear();
@@ -179,8 +185,7 @@ class Trace {
     return false;
   }
   void hop(std::string type, const Json* doc, std::string address, std::string detail) {
-    Hop h{std::move(type), doc ? str(*doc, "id") : "", doc ? name_of(*doc) : "", std::move(address),
-          std::move(detail)};
+    Hop h{std::move(type), doc ? str(*doc, "id") : "", doc ? name_of(*doc) : "", std::move(address), std::move(detail)};
     verdict_.hops.push_back(std::move(h));
   }
   void hop_named(std::string type, std::string name, std::string address, std::string detail) {
@@ -189,10 +194,14 @@ class Trace {
   const std::string& host_name() const { return view_.model().host.name; }
 
   bool set_packet() {
-    if (probe_.protocol == "icmp") packet_.protocol = 1;
-    else if (probe_.protocol == "tcp") packet_.protocol = 6;
-    else if (probe_.protocol == "udp") packet_.protocol = 17;
-    else return fail("unknown protocol " + probe_.protocol + ": icmp, tcp or udp");
+    if (probe_.protocol == "icmp")
+      packet_.protocol = 1;
+    else if (probe_.protocol == "tcp")
+      packet_.protocol = 6;
+    else if (probe_.protocol == "udp")
+      packet_.protocol = 17;
+    else
+      return fail("unknown protocol " + probe_.protocol + ": icmp, tcp or udp");
     packet_.port = probe_.port;
     return true;
   }
@@ -316,15 +325,16 @@ class Trace {
       return fail("no router connects " + cidr + " to " + destination_words() + ": nothing holds " + via +
                   ", the gateway of subnet " + name_of(*subnet));
     }
-    const Json* router = str(*next, "device_owner") == kInterfaceOwner ? view_.router(str(*next, "device_id")) : nullptr;
+    const Json* router =
+        str(*next, "device_owner") == kInterfaceOwner ? view_.router(str(*next, "device_id")) : nullptr;
     if (!router) return fail("the next hop " + via + " of subnet " + name_of(*subnet) + " is not a router");
     return at_router(*router, via);
   }
 
   // A router forwards: to a subnet it is on, by an extra route, or out of its gateway.
   bool at_router(const Json& router, const std::string& arrived_at) {
-    if (++routers_seen_ > kMaxRouters) return fail("routing loop: the packet crossed " +
-                                                   std::to_string(kMaxRouters) + " routers");
+    if (++routers_seen_ > kMaxRouters)
+      return fail("routing loop: the packet crossed " + std::to_string(kMaxRouters) + " routers");
     hop("router", &router, arrived_at, "");
     if (!admin_up(router))
       return fail("router " + name_of(router) + " is administratively down (admin_state_up false)");
@@ -453,8 +463,8 @@ class Trace {
         return fail("router " + name_of(*router) + " is administratively down (admin_state_up false)");
       bool dhcp_service = owner == "network:dhcp" && packet_.protocol == 17 && (probe_.port == 53 || probe_.port == 67);
       if (packet_.protocol != 1 && !dhcp_service)
-        return fail("nothing listens on " + packet_.text() + " at " + dst_ip_ + " (" + name_of(router ? *router : port) +
-                    " only answers ping)");
+        return fail("nothing listens on " + packet_.text() + " at " + dst_ip_ + " (" +
+                    name_of(router ? *router : port) + " only answers ping)");
       return true;
     }
     hop("port", &port, dst_ip_, "the VM's interface on " + (net ? name_of(*net) : std::string("?")));

@@ -64,9 +64,9 @@ TEST_F(ProbeApiTest, LabServersPingEachOtherAndTheInternetButNotTheHostsFixedAdd
 TEST_F(ProbeApiTest, SshToAFloatingIpFlipsWithTheSecurityGroupRule) {
   std::string id = active_server("vm-ssh");
   Json port = neutron(demo_, "GET", "/ports?device_id=" + id).json()["ports"][0];
-  auto fip = neutron(demo_, "POST", "/floatingips",
-                     {{"floatingip", {{"floating_network_id", "c1284c1e-1bad-4e3c-990d-eb05fd2ad2c4"},
-                                      {"port_id", port["id"]}}}});
+  auto fip = neutron(
+      demo_, "POST", "/floatingips",
+      {{"floatingip", {{"floating_network_id", "c1284c1e-1bad-4e3c-990d-eb05fd2ad2c4"}, {"port_id", port["id"]}}}});
   ASSERT_EQ(fip.status, 201) << fip.body;
   std::string address = fip.json()["floatingip"]["floating_ip_address"];
 
@@ -74,12 +74,13 @@ TEST_F(ProbeApiTest, SshToAFloatingIpFlipsWithTheSecurityGroupRule) {
   EXPECT_EQ(v["reachable"], false);
   EXPECT_EQ(v["reason"], "no ingress rule in security group default allows tcp/22 from 172.24.4.1");
   auto rule = neutron(demo_, "POST", "/security-group-rules",
-                      {{"security_group_rule", {{"security_group_id", default_group(demo_)},
-                                                {"direction", "ingress"},
-                                                {"protocol", "tcp"},
-                                                {"port_range_min", 22},
-                                                {"port_range_max", 22},
-                                                {"remote_ip_prefix", "0.0.0.0/0"}}}});
+                      {{"security_group_rule",
+                        {{"security_group_id", default_group(demo_)},
+                         {"direction", "ingress"},
+                         {"protocol", "tcp"},
+                         {"port_range_min", 22},
+                         {"port_range_max", 22},
+                         {"remote_ip_prefix", "0.0.0.0/0"}}}});
   ASSERT_EQ(rule.status, 201) << rule.body;
   v = verdict("host", {{"ip", address}}, "tcp", 22);
   EXPECT_EQ(v["reachable"], true) << v.dump();

@@ -90,7 +90,9 @@ class DataplaneTest : public stacklab::testing::NetworkTest {
   Json public_, net_, subnet_, vm1_, vm2_;
 };
 
-std::string reason(const Json& verdict) { return verdict["reason"].is_string() ? verdict["reason"].get<std::string>() : ""; }
+std::string reason(const Json& verdict) {
+  return verdict["reason"].is_string() ? verdict["reason"].get<std::string>() : "";
+}
 
 bool has_hop(const Json& verdict, const std::string& type) {
   for (const Json& h : verdict["hops"])
@@ -131,7 +133,8 @@ TEST_F(DataplaneTest, InternetNeedsARouterWithAGatewayThatSnats) {
   EXPECT_FALSE(v["reachable"]);
   EXPECT_NE(reason(v).find("router R_bootcamp_01 has no external gateway"), std::string::npos) << reason(v);
 
-  ASSERT_TRUE(service_->update_router(demo_, r["id"], {{"external_gateway_info", {{"network_id", public_["id"]}}}}).ok());
+  ASSERT_TRUE(
+      service_->update_router(demo_, r["id"], {{"external_gateway_info", {{"network_id", public_["id"]}}}}).ok());
   v = probe(server_end("bootcampVM-2"), "internet");
   EXPECT_TRUE(v["reachable"]) << v.dump();
   EXPECT_TRUE(has_hop(v, "snat"));
@@ -164,8 +167,8 @@ TEST_F(DataplaneTest, HostReachesAFloatingIpOnlyWhenTheGroupAllowsIt) {
   EXPECT_EQ(reason(v), "no ingress rule in security group default allows tcp/22 from 172.24.4.1");
   EXPECT_TRUE(has_hop(v, "dnat"));
 
-  allow(default_group(), {{"protocol", "tcp"}, {"port_range_min", 22}, {"port_range_max", 22},
-                          {"remote_ip_prefix", "0.0.0.0/0"}});
+  allow(default_group(),
+        {{"protocol", "tcp"}, {"port_range_min", 22}, {"port_range_max", 22}, {"remote_ip_prefix", "0.0.0.0/0"}});
   v = probe("host", ip_end(fip), "tcp", 22);
   EXPECT_TRUE(v["reachable"]) << v.dump();
   EXPECT_EQ(v["tool"], "ssh");
@@ -238,8 +241,11 @@ TEST_F(DataplaneTest, RemoteIpPrefixAndIcmpTypeAreMatched) {
 
 TEST_F(DataplaneTest, TheSourceNeedsAnEgressRule) {
   Json mute = *service_->create_security_group(demo_, {{"name", "mute"}});
-  for (const Json& rule : service_->list_security_group_rules(admin_))
-    if (rule["security_group_id"] == mute["id"]) ASSERT_TRUE(service_->delete_security_group_rule(demo_, rule["id"]).ok());
+  for (const Json& rule : service_->list_security_group_rules(admin_)) {
+    if (rule["security_group_id"] == mute["id"]) {
+      ASSERT_TRUE(service_->delete_security_group_rule(demo_, rule["id"]).ok());
+    }
+  }
   ASSERT_TRUE(service_->update_port(demo_, vm2_["id"], {{"security_groups", {mute["id"]}}}).ok());
   Json v = probe(server_end("bootcampVM-2"), server_end("bootcampVM-1"));
   EXPECT_EQ(reason(v), "no egress rule in security group mute allows icmp to " + ip(vm1_));
@@ -294,18 +300,21 @@ TEST_F(DataplaneTest, ExtraRoutesCarryTrafficThroughASecondRouter) {
   Json far_subnet = subnet(demo_, far, {{"cidr", "10.30.0.0/24"}});
   server("faraway", far);
   Json r1 = router(false);
-  auto r1_port = *service_->create_port(demo_, {{"network_id", transit["id"]}, {"fixed_ips", {{{"ip_address", "10.20.0.11"}}}}});
+  auto r1_port =
+      *service_->create_port(demo_, {{"network_id", transit["id"]}, {"fixed_ips", {{{"ip_address", "10.20.0.11"}}}}});
   ASSERT_TRUE(service_->add_router_interface(demo_, r1["id"], {{"port_id", r1_port["id"]}}).ok());
   Json r2 = *service_->create_router(demo_, {{"name", "R2"}});
   ASSERT_TRUE(service_->add_router_interface(demo_, r2["id"], {{"subnet_id", far_subnet["id"]}}).ok());
-  auto r2_port = *service_->create_port(demo_, {{"network_id", transit["id"]}, {"fixed_ips", {{{"ip_address", "10.20.0.12"}}}}});
+  auto r2_port =
+      *service_->create_port(demo_, {{"network_id", transit["id"]}, {"fixed_ips", {{{"ip_address", "10.20.0.12"}}}}});
   ASSERT_TRUE(service_->add_router_interface(demo_, r2["id"], {{"port_id", r2_port["id"]}}).ok());
 
   Json v = probe(server_end("bootcampVM-1"), server_end("faraway"));
   EXPECT_FALSE(v["reachable"]);
-  ASSERT_TRUE(service_->update_router(demo_, r1["id"],
-                                      {{"routes", {{{"destination", "10.30.0.0/24"}, {"nexthop", "10.20.0.12"}}}}})
-                  .ok());
+  ASSERT_TRUE(
+      service_
+          ->update_router(demo_, r1["id"], {{"routes", {{{"destination", "10.30.0.0/24"}, {"nexthop", "10.20.0.12"}}}}})
+          .ok());
   v = probe(server_end("bootcampVM-1"), server_end("faraway"));
   EXPECT_TRUE(v["reachable"]) << v.dump();
   EXPECT_EQ(v["hops"][2]["name"], "R2");
@@ -374,4 +383,42 @@ TEST_F(DataplaneTest, MalformedProbesAreRefused) {
   bad({{"from", "host"}, {"to", "internet"}, {"protocol", "icmp"}, {"port", 22}});
   bad({{"from", "host"}, {"to", {{"ip", "not-an-ip"}}}});
   bad({{"from", "somewhere"}, {"to", "host"}});
+}
+
+TEST_F(DataplaneTest, AVmSendsOnlyFromItsOwnAddressesUnlessPortSecurityIsOff) {
+  Json from = {{"port", vm2_["id"]}, {"ip", "192.168.23.250"}};
+  Json v = probe(from, server_end("bootcampVM-1"));
+  EXPECT_FALSE(v["reachable"]);
+  EXPECT_NE(reason(v).find("neither its fixed IP nor an allowed address pair (anti-spoofing)"), std::string::npos)
+      << reason(v);
+  ASSERT_TRUE(
+      service_->update_port(demo_, vm2_["id"], {{"allowed_address_pairs", {{{"ip_address", "192.168.23.240/28"}}}}})
+          .ok());
+  v = probe(from, server_end("bootcampVM-1"));
+  // Sent, but 192.168.23.250 is an address of a member of default (vm2's pair), so vm1 lets it in.
+  EXPECT_TRUE(v["reachable"]) << v.dump();
+}
+
+TEST_F(DataplaneTest, ARepliesMustReturnThroughTheRouterTheRequestCrossed) {
+  // backend's gateway 10.5.0.1 is R2's; R1 reaches backend through a port at 10.5.0.50.
+  Json backend = network(demo_, {{"name", "backend"}});
+  Json backend_subnet = subnet(demo_, backend, {{"cidr", "10.5.0.0/24"}});
+  server("db", backend);
+  Json r1 = router(false);
+  auto side =
+      *service_->create_port(demo_, {{"network_id", backend["id"]}, {"fixed_ips", {{{"ip_address", "10.5.0.50"}}}}});
+  ASSERT_TRUE(service_->add_router_interface(demo_, r1["id"], {{"port_id", side["id"]}}).ok());
+  Json r2 = *service_->create_router(demo_, {{"name", "R2"}});
+  ASSERT_TRUE(service_->add_router_interface(demo_, r2["id"], {{"subnet_id", backend_subnet["id"]}}).ok());
+  Json v = probe(server_end("bootcampVM-1"), server_end("db"));
+  EXPECT_FALSE(v["reachable"]);
+  EXPECT_NE(reason(v).find("the reply cannot come back"), std::string::npos) << reason(v);
+  EXPECT_NE(reason(v).find("answers through 10.5.0.1"), std::string::npos) << reason(v);
+  // A host route on backend sends replies for 192.168.23.0/24 back through R1.
+  ASSERT_TRUE(service_
+                  ->update_subnet(demo_, backend_subnet["id"],
+                                  {{"host_routes", {{{"destination", "192.168.23.0/24"}, {"nexthop", "10.5.0.50"}}}}})
+                  .ok());
+  v = probe(server_end("bootcampVM-1"), server_end("db"));
+  EXPECT_TRUE(v["reachable"]) << v.dump();
 }
