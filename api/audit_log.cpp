@@ -16,17 +16,21 @@ using Json = nlohmann::json;
 
 Json AuditEntry::to_json() const {
   auto or_null = [](const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); };
-  return {{"time", format_iso_micro(time)},
-          {"request_id", request_id},
-          {"user_id", or_null(user_id)},
-          {"user_name", or_null(user_name)},
-          {"project_id", or_null(project_id)},
-          {"service", service},
-          {"method", method},
-          {"path", path},
-          {"route", route},
-          {"action", action},
-          {"status", status}};
+  Json entry = {{"time", format_iso_micro(time)},
+                {"request_id", request_id},
+                {"user_id", or_null(user_id)},
+                {"user_name", or_null(user_name)},
+                {"project_id", or_null(project_id)},
+                {"service", service},
+                {"method", method},
+                {"path", path},
+                {"route", route},
+                {"action", action},
+                {"status", status}};
+  if (details.is_object())
+    for (const auto& [key, value] : details.items())
+      if (!entry.contains(key)) entry[key] = value;
+  return entry;
 }
 
 Result<std::unique_ptr<AuditLog>> AuditLog::open(const std::string& path) {

@@ -1,7 +1,8 @@
 // AuditLog: who called which API, and what the cloud answered.
 //
 // CloudApp appends one entry per answered request (allowed or refused),
-// after the reply is decided. Entries are history: they live outside the
+// after the reply is decided; handlers may add events of their own (the
+// guest events of network probes: service "guest", action "guest.ping"). Entries are history: they live outside the
 // Store, in an append-only file of JSON lines (<state>/audit.log), so a
 // snapshot restore does not roll them back and a restart keeps them; an
 // ephemeral cloud keeps the latest kMemoryEntries in memory. An append is
@@ -32,6 +33,9 @@ struct AuditEntry {
   std::string route;                           // the matched route pattern, "unmatched" if none
   std::string action;                          // "compute:servers:create" (see audit_action)
   int status = 0;
+  // Fields of an event that is not an API call (guest events: "from", "to",
+  // "result"), added to the entry as they are.
+  nlohmann::json details = nullptr;
   nlohmann::json to_json() const;
 };
 

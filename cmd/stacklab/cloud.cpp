@@ -13,6 +13,7 @@
 #include "api/network/network_routes.h"
 #include "api/ops_routes.h"
 #include "api/placement/placement_routes.h"
+#include "api/probe_routes.h"
 #include "api/versions/version_documents.h"
 #include "api/volume/volume_api.h"
 #include "engine/compute/compute_policy.h"
@@ -20,6 +21,7 @@
 #include "engine/network/network_policy.h"
 #include "engine/volume/volume_policy.h"
 #include "fake_drivers/fake_volume_driver.h"
+#include "fake_drivers/simulated_dataplane.h"
 #include "fake_drivers/simulated_fleet.h"
 #include "real_drivers/file_image_store.h"
 #include "scenarios/lab/lab_flavors.h"
@@ -226,6 +228,12 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
     moves->server_saved(before, after);
   };
 
+  // The data plane behind Neutron: which pings and SSH sessions would work.
+  cloud->dataplane_ = std::make_unique<fake::SimulatedDataplane>();
+  cloud->guests_ = std::make_unique<compute::ComputeGuestDirectory>(*cloud->servers_);
+  cloud->probes_ = std::make_unique<network::NetworkProbes>(*cloud->store_, *cloud->dataplane_, *cloud->guests_,
+                                                            network::HostInfo{cloud->networks_->options().host});
+
   // Snapshots of the whole state, and what each service rebuilds after a
   // restore (one line per service keeping state beside the Store).
   cloud->snapshots_ = std::make_unique<StateSnapshots>(
@@ -288,6 +296,7 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
       api::make_ops_router(runtime, *cloud->store_, *cloud->metrics_, {o.profile, o.state_dir, runtime.clock().now()});
   api::add_lab_state_routes(ops_router, {snapshots, *cloud->audit_});
   api::compute_api::add_console_page_route(ops_router, *cloud->server_actions_);
+  api::add_probe_routes(ops_router, {*cloud->probes_, *cloud->audit_, runtime.clock()});
   app.mount("", "stacklab", api::ErrorStyle::kKeystone, std::move(ops_router));
 
   // Bind first (with port 0 the catalog needs the port the kernel chose), but

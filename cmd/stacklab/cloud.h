@@ -13,6 +13,7 @@
 #include "engine/compute/availability_zones.h"
 #include "engine/compute/compute_services.h"
 #include "engine/compute/flavors.h"
+#include "engine/compute/guest_directory.h"
 #include "engine/compute/hypervisors.h"
 #include "engine/compute/instance_actions.h"
 #include "engine/compute/keypairs.h"
@@ -30,6 +31,7 @@
 #include "engine/core/store.h"
 #include "engine/identity/identity_service.h"
 #include "engine/image/image_service.h"
+#include "engine/network/network_probes.h"
 #include "engine/network/network_service.h"
 #include "engine/placement/placement_service.h"
 #include "engine/scheduler/filter_scheduler.h"
@@ -46,6 +48,7 @@ namespace stacklab {
 namespace fake {
 class SimulatedFleet;
 class FakeVolumeDriver;
+class SimulatedDataplane;
 }  // namespace fake
 
 struct CloudOptions {
@@ -89,6 +92,8 @@ class Cloud {
   compute::ServiceRegistry& compute_services() { return *compute_services_; }
   compute::AggregateService& aggregates() { return *aggregates_; }
   network::NetworkService& networks() { return *networks_; }
+  // "Would this ping or SSH work": the simulated data plane over the current state.
+  network::NetworkProbes& probes() { return *probes_; }
   Store& store() { return *store_; }
   StateSnapshots& snapshots() { return *snapshots_; }
   api::AuditLog& audit_log() { return *audit_; }
@@ -131,6 +136,9 @@ class Cloud {
   Policy network_policy_;
   std::unique_ptr<network::NetworkService> networks_;
   std::unique_ptr<compute::NetworkApi> server_network_;  // Nova's side of Neutron (servers' ports)
+  std::unique_ptr<fake::SimulatedDataplane> dataplane_;
+  std::unique_ptr<compute::ComputeGuestDirectory> guests_;
+  std::unique_ptr<network::NetworkProbes> probes_;
   Policy volume_policy_;
   std::unique_ptr<fake::FakeVolumeDriver> volume_driver_;
   std::unique_ptr<volume::VolumeBackends> volume_backends_;

@@ -48,4 +48,14 @@ struct AuditFilter {
 };
 int run_audit(const OpsTarget& target, const AuditFilter& filter);
 
+// `stacklab probe FROM TO`: would a ping (or, with a port, a TCP/UDP
+// connection) get there. FROM/TO: host, internet, an IP address, port:ID,
+// or a server name or id. Exit 0 reachable, 3 not reachable, 1 error.
+struct ProbeOptions {
+  std::string from, to;
+  int tcp_port = 0, udp_port = 0;  // 0: icmp (ping)
+  bool json = false;
+};
+int run_probe(const OpsTarget& target, const ProbeOptions& options);
+
 }  // namespace stacklab::cmd

@@ -15,22 +15,6 @@ namespace stacklab::cmd {
 
 namespace {
 
-AdminCredentials credentials(const OpsTarget& t) {
-  AdminCredentials c = AdminCredentials::from_environment();
-  if (!t.username.empty()) c.username = t.username;
-  if (!t.password.empty()) c.password = t.password;
-  if (!t.project_name.empty()) c.project_name = t.project_name;
-  return c;
-}
-
-// The call, or 1 with the cloud's message on stderr.
-Result<HttpReply> call(const OpsTarget& t, const std::string& method, const std::string& target,
-                       const nlohmann::json& body = nullptr) {
-  auto reply = OpsClient(t.url).admin_call(credentials(t), method, target, body);
-  if (!reply.ok()) std::cerr << "stacklab: " << reply.status().message() << "\n";
-  return reply;
-}
-
 int print_restore(const HttpReply& reply) {
   const auto& r = reply.body["restore"];
   std::cout << "Restored " << r["name"].get<std::string>() << " (" << r["documents"] << " documents in " << std::fixed

@@ -68,11 +68,24 @@ int main(int argc, char** argv) {
   audit_cmd->add_flag("--json", audit.json, "print the entries as JSON");
   add_target(audit_cmd);
 
+  stacklab::cmd::ProbeOptions probe;
+  auto* probe_cmd = app.add_subcommand("probe", "would a ping (or SSH with --tcp 22) from FROM reach TO, and why not");
+  probe_cmd->add_option("from", probe.from, "host | internet | IP | port:ID | server name or id")->required();
+  probe_cmd->add_option("to", probe.to, "host | internet | IP | port:ID | server name or id")->required();
+  auto* tcp_opt =
+      probe_cmd->add_option("--tcp", probe.tcp_port, "TCP destination port (22: SSH)")->check(CLI::Range(1, 65535));
+  probe_cmd->add_option("--udp", probe.udp_port, "UDP destination port")
+      ->check(CLI::Range(1, 65535))
+      ->excludes(tcp_opt);
+  probe_cmd->add_flag("--json", probe.json, "print the verdict as JSON");
+  add_target(probe_cmd);
+
   CLI11_PARSE(app, argc, argv);
   if (*fetch_cmd) return stacklab::cmd::run_fetch_image(image_name, image_dir);
   if (*snapshot_cmd) return stacklab::cmd::run_snapshot(ops, snapshot_verb, snapshot_name);
   if (*reset_cmd) return stacklab::cmd::run_lab_reset(ops, reset_name);
   if (*audit_cmd) return stacklab::cmd::run_audit(ops, audit);
+  if (*probe_cmd) return stacklab::cmd::run_probe(ops, probe);
   if (*up_cmd) return stacklab::cmd::run_up(up);
   if (*status_cmd) return stacklab::cmd::run_status(status_url, status_json);
   return 2;

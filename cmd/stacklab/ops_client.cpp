@@ -5,6 +5,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cstdlib>
+#include <iostream>
+
+#include "cmd/stacklab/commands.h"
 
 namespace stacklab::cmd {
 
@@ -104,6 +107,17 @@ std::string error_message(const HttpReply& reply) {
     if (inner.is_object() && inner.contains("message") && inner["message"].is_string()) return inner["message"];
   }
   return reply.text.empty() ? "HTTP " + std::to_string(reply.status) : reply.text;
+}
+
+Result<HttpReply> call(const OpsTarget& t, const std::string& method, const std::string& target,
+                       const nlohmann::json& body) {
+  AdminCredentials who = AdminCredentials::from_environment();
+  if (!t.username.empty()) who.username = t.username;
+  if (!t.password.empty()) who.password = t.password;
+  if (!t.project_name.empty()) who.project_name = t.project_name;
+  auto reply = OpsClient(t.url).admin_call(who, method, target, body);
+  if (!reply.ok()) std::cerr << "stacklab: " << reply.status().message() << "\n";
+  return reply;
 }
 
 }  // namespace stacklab::cmd

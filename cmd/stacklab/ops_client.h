@@ -43,6 +43,13 @@ class OpsClient {
   std::string url_;
 };
 
+struct OpsTarget;  // commands.h
+
+// OpsClient::admin_call() as `target`'s user (its --os-* options over the
+// OS_* variables); a failure's message is printed to stderr.
+Result<HttpReply> call(const OpsTarget& target, const std::string& method, const std::string& path,
+                       const nlohmann::json& body = nullptr);
+
 // The message of an error body in any service's shape (Keystone's {"error": {"message"}} and the like).
 std::string error_message(const HttpReply& reply);
 

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "engine/network/attributes.h"
+#include "engine/network/ip_protocols.h"
 #include "engine/network/network_errors.h"
 #include "engine/network/network_policy.h"
 #include "engine/network/network_service.h"
@@ -38,6 +39,12 @@ const std::set<std::string> kGroupFields =
 const std::set<std::string> kRuleFields =
     attribute_set(kSecurityGroupRuleFilters, {"remote_address_group_id", "normalized_cidr", "belongs_to_default_sg"});
 
+Status group_not_found(const std::string& id) {
+  return neutron_error(Code::kNotFound, "SecurityGroupNotFound", "Security group " + id + " does not exist");
+}
+
+}  // namespace
+
 // neutron_lib.constants.IP_PROTOCOL_MAP
 const std::map<std::string, int>& protocol_numbers() {
   static const std::map<std::string, int> m = {
@@ -48,11 +55,6 @@ const std::map<std::string, int>& protocol_numbers() {
   return m;
 }
 
-Status group_not_found(const std::string& id) {
-  return neutron_error(Code::kNotFound, "SecurityGroupNotFound", "Security group " + id + " does not exist");
-}
-
-// -1 for "any protocol".
 Result<int> protocol_number(const Json& p) {
   if (p.is_null()) return -1;
   std::string s = text_of(p);
@@ -69,6 +71,8 @@ Result<int> protocol_number(const Json& p) {
                        "Security group rule protocol " + text_of(p) + " not supported. Only protocol values [" + names +
                            "] and integer representations [0 to 255] are supported.");
 }
+
+namespace {
 
 Result<std::optional<long long>> port_value(const Json& body, const char* field) {
   if (!body.contains(field) || body[field].is_null()) return std::optional<long long>();

@@ -1,0 +1,49 @@
+#include "engine/compute/guest_directory.h"
+
+namespace stacklab::compute {
+
+namespace {
+
+network::GuestState state_of(const Json& server) {
+  network::GuestState g;
+  g.id = server.value("id", "");
+  g.name = server.value("name", "");
+  g.project_id = server.value("project_id", "");
+  g.status = server_status(server);
+  g.power_state = server.value("power_state", 0);
+  return g;
+}
+
+// The compute service reading for the network service, as Nova's own admin context.
+Credentials system_reader() {
+  Credentials c;
+  c.roles = {"admin", "reader"};
+  return c;
+}
+
+}  // namespace
+
+std::optional<network::GuestState> ComputeGuestDirectory::guest(const std::string& id) const {
+  auto server = servers_.get(system_reader(), id);
+  if (!server.ok()) return std::nullopt;
+  return state_of(*server);
+}
+
+Result<network::GuestState> ComputeGuestDirectory::find_server(const Credentials& caller,
+                                                               const std::string& name_or_id) const {
+  if (auto by_id = servers_.get(caller, name_or_id); by_id.ok()) return state_of(*by_id);
+  ServerFilter filter;
+  filter.all_tenants = caller.is_admin();
+  auto visible = servers_.list_refs(caller, filter);
+  if (!visible.ok()) return visible.status();
+  const Json* found = nullptr;
+  for (const Json* s : *visible) {
+    if (s->value("name", "") != name_or_id) continue;
+    if (found) return Conflict("More than one server exists with the name '" + name_or_id + "'.");
+    found = s;
+  }
+  if (!found) return NotFound("No server with a name or ID of '" + name_or_id + "' exists.");
+  return state_of(*found);
+}
+
+}  // namespace stacklab::compute
