@@ -22,22 +22,4 @@ bool name_matches(const std::string& name, const NamePattern& pattern) {
   return false;
 }
 
-namespace names {
-
-NamePattern exact(const std::string& canonical) { return {canonical, {}}; }
-
-const NamePattern kHelloworldServer{"helloworld", {"hellovinoth"}};
-const NamePattern kHelloworldOscServer{
-    "VM_helloworld_OSC", {"VM_heliovinoth_OSC", "VM_helloworld_0SC", "VM_helloworld_ESC", "VM_hellovinoth_OSC"}};
-const NamePattern kKeypairHellovinoth{"KP_hellovinoth", {"KP_helloworld", "KP_heliovinoth"}};
-const NamePattern kVolumeHelloworld{"VL_helloworld_1GB",
-                                    {"VL_helloinloth_1GB", "VL_helovingnoth_1GB", "VL_heliovinoth_1GB",
-                                     "VL_hellovinoth_1GB", "VL_helloworldvinoth_1GB"}};
-const NamePattern kProjectHelloworld{
-    "helloworld.com", {"helloworldin0th.com", "hellovinot.com", "helloworldvinoth.com", "hellovinoth.com"}};
-const NamePattern kImageCentos{"CentOS7", {"Cent057", "CentOS 7"}};
-const NamePattern kMemberRole{"member", {"_member_"}};
-
-}  // namespace names
-
 }  // namespace stacklab::lab

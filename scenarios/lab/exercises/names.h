@@ -23,14 +23,19 @@ bool name_matches(const std::string& name, const NamePattern& pattern);
 
 // The lab's names with the variants exercises.md §0 lists.
 namespace names {
-NamePattern exact(const std::string& canonical);  // no variants, still case/separator tolerant
-extern const NamePattern kHelloworldServer;       // helloworld (Horizon form: hellovinoth)
-extern const NamePattern kHelloworldOscServer;    // VM_helloworld_OSC
-extern const NamePattern kKeypairHellovinoth;     // KP_hellovinoth
-extern const NamePattern kVolumeHelloworld;       // VL_helloworld_1GB
-extern const NamePattern kProjectHelloworld;      // helloworld.com
-extern const NamePattern kImageCentos;            // CentOS7
-extern const NamePattern kMemberRole;             // member (Member, _member_)
+// Inline, so that other files' constants built from them are initialised after them.
+inline NamePattern exact(const std::string& canonical) { return {canonical, {}}; }  // still case/separator tolerant
+inline const NamePattern kHelloworldServer{"helloworld", {"hellovinoth"}};
+inline const NamePattern kHelloworldOscServer{
+    "VM_helloworld_OSC", {"VM_heliovinoth_OSC", "VM_helloworld_0SC", "VM_helloworld_ESC", "VM_hellovinoth_OSC"}};
+inline const NamePattern kKeypairHellovinoth{"KP_hellovinoth", {"KP_helloworld", "KP_heliovinoth"}};
+inline const NamePattern kVolumeHelloworld{"VL_helloworld_1GB",
+                                           {"VL_helloinloth_1GB", "VL_helovingnoth_1GB", "VL_heliovinoth_1GB",
+                                            "VL_hellovinoth_1GB", "VL_helloworldvinoth_1GB"}};
+inline const NamePattern kProjectHelloworld{
+    "helloworld.com", {"helloworldin0th.com", "hellovinot.com", "helloworldvinoth.com", "hellovinoth.com"}};
+inline const NamePattern kImageCentos{"CentOS7", {"Cent057", "CentOS 7"}};
+inline const NamePattern kMemberRole{"member", {"_member_"}};  // Member too, by case
 }  // namespace names
 
 }  // namespace stacklab::lab
