@@ -27,6 +27,8 @@ const ServerSpec kVmOscSpec{kVmOsc,   kProject, "FR_openstackbootcamp_01", "cirr
 // neo's network list shows exactly 3 networks (its own, shared private, public).
 Verdict three_networks_visible(CloudView& view) {
   Verdict v;
+  v.require(view.cloud().sign_in(kNeo).ok(), "neo cannot sign in to openstack_bootcamp");
+  if (!v.done()) return v;
   auto n = view.list("/networking/v2.0/networks", "networks", kNeo).size();
   return v.require(n == 3, "neo sees " + std::to_string(n) +
                                " networks, the book shows 3 (NW_openstackbootcamp_01, shared private, public)");

@@ -198,6 +198,8 @@ Verdict check_floating_ip_on(CloudView& view, const NamePattern& project, const 
 
 Verdict check_keypair(CloudView& view, const Actor& who, const NamePattern& name) {
   Verdict v;
+  v.require(view.cloud().sign_in(who).ok(), "user " + who.user + " cannot sign in to project " + who.project);
+  if (!v.done()) return v;
   bool found = false;
   for (const auto& k : view.keypairs_of(who)) found = found || name_matches(str(k["keypair"], "name"), name);
   return v.require(found, "user " + who.user + " has no key pair " + name.canonical);
