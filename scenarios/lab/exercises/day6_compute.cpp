@@ -11,6 +11,7 @@ namespace stacklab::lab {
 namespace {
 
 const NamePattern kDemoProject = names::exact("demo");
+const char* kBootFromVolume = "boot from a new volume (block_device_mapping_v2 image to volume)";
 
 Verdict by_demo(CloudView& v, const std::string& action, const std::string& missing) {
   Verdict verdict;
@@ -135,14 +136,14 @@ std::vector<Exercise> day6_compute_exercises() {
          {"openstack server create --flavor m1.nano --image cirros-0.3.4-x86_64-uec --boot-from-volume 1 --network "
           "private --security-group default helloworld"},
          "Project > Compute > Instances > Launch Instance (Source: Image, Create New Volume: Yes, 1 GB)",
-         "\"Delete Volume on Instance Delete\" stays No. EX-11 deletes helloworld again.", "",
+         "\"Delete Volume on Instance Delete\" stays No. EX-11 deletes helloworld again.", kBootFromVolume,
          helloworld_launched}},
        [](Replayer& r) {
          return r.ensure_server_from_volume(kDemo, "helloworld", "m1.nano", "cirros-0.3.4-x86_64-uec", "private", 1);
        }});
   out.push_back({"EX-07", "day6", "View the instance's details", "L2600-L2644",
                  {{"EX-07", "Open helloworld's Overview (or server show)", "demo", {"openstack server show helloworld"},
-                   "Project > Compute > Instances > helloworld", "", "",
+                   "Project > Compute > Instances > helloworld", "Any of demo's servers will do.", kBootFromVolume,
                    [](CloudView& v) { return by_demo(v, "compute:servers:show", "demo has not shown a server yet"); }}},
                  [](Replayer& r) {
                    auto id = helloworld_id(r);
@@ -152,7 +153,7 @@ std::vector<Exercise> day6_compute_exercises() {
       {"EX-08", "day6", "Connect with the VNC console", "L2596-L2656",
        {{"EX-08", "Open helloworld's console; log in as cirros / cubswin:)", "demo",
          {"openstack console url show --novnc helloworld"}, "Project > Compute > Instances > helloworld > Console",
-         "Click the grey area if the keyboard does not answer.", "",
+         "Click the grey area if the keyboard does not answer.", kBootFromVolume,
          [](CloudView& v) {
            Verdict verdict;
            bool opened = audited(v, {"demo", "os-getVNCConsole"}) || audited(v, {"demo", "remote-consoles:create"});
@@ -180,7 +181,8 @@ std::vector<Exercise> day6_compute_exercises() {
   out.push_back({"EX-10", "day6", "The instance's Actions menu", "L2702-L2746", action_tasks(), nullptr});
   out.push_back({"EX-11", "day6", "Delete helloworld", "L2748-L2756",
                  {{"EX-11", "Delete helloworld; its boot volume stays, available", "demo",
-                   {"openstack server delete helloworld"}, "Project > Compute > Instances > Delete Instance", "", "",
+                   {"openstack server delete helloworld"}, "Project > Compute > Instances > Delete Instance", "",
+                   kBootFromVolume,
                    helloworld_deleted}},
                  [](Replayer& r) { return r.delete_server(kDemo, "helloworld"); }});
   return out;
