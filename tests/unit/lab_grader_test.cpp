@@ -34,10 +34,10 @@ class CannedCloud : public LabCloud {
     if (method != "GET" || it == answers.end()) return ApiReply{404, nullptr};
     return ApiReply{200, it->second};
   }
-  Status sign_in(const Actor& who) override {
-    return can_sign_in.count(who.user) ? Status::Ok() : Unauthorized("no");
+  Status sign_in(const Actor& who) override { return can_sign_in.count(who.user) ? Status::Ok() : Unauthorized("no"); }
+  Result<ApiReply> upload(const Actor&, const std::string&, const std::string&) override {
+    return ApiReply{204, nullptr};
   }
-  Result<ApiReply> upload(const Actor&, const std::string&, const std::string&) override { return ApiReply{204, nullptr}; }
 };
 
 const std::string kDemoId = "d0000000000000000000000000000001";
@@ -66,8 +66,13 @@ void seed_compute(CannedCloud& c, json servers) {
   c.set("/image/v2/images?limit=1000", {{"images", {{{"id", "img-cirros"}, {"name", "cirros-0.3.4-x86_64-uec"}}}}});
 }
 
-const ServerSpec kOscSpec{names::kHelloworldOscServer, names::exact("demo"), "m1.nano", "cirros-0.3.4-x86_64-uec",
-                          "KP_hellovinoth", "private", "10.0.0.0/26"};
+const ServerSpec kOscSpec{names::kHelloworldOscServer,
+                          names::exact("demo"),
+                          "m1.nano",
+                          "cirros-0.3.4-x86_64-uec",
+                          "KP_hellovinoth",
+                          "private",
+                          "10.0.0.0/26"};
 
 TEST(LabNames, FoldIgnoresCaseAndSeparators) {
   EXPECT_EQ(fold_name("VM_helloworld_OSC"), "vmhelloworldosc");
@@ -154,8 +159,8 @@ json group(const std::string& project, json rules) {
   return {{"id", "sg"}, {"name", "default"}, {"project_id", project}, {"security_group_rules", std::move(rules)}};
 }
 json rule(const std::string& proto, json min, json max, const std::string& prefix = "0.0.0.0/0") {
-  return {{"direction", "ingress"}, {"ethertype", "IPv4"},      {"protocol", proto},
-          {"port_range_min", min},  {"port_range_max", max},   {"remote_ip_prefix", prefix}};
+  return {{"direction", "ingress"}, {"ethertype", "IPv4"},   {"protocol", proto},
+          {"port_range_min", min},  {"port_range_max", max}, {"remote_ip_prefix", prefix}};
 }
 
 TEST(LabChecks, DefaultGroupRulesAndTheirExactCount) {
@@ -182,13 +187,15 @@ TEST(LabChecks, RuleOnAPortRangeIsNotTheSshRule) {
 
 TEST(LabAudit, MatchesUserActionStatusAndPath) {
   CannedCloud c;
-  c.set("/_stacklab/audit?limit=10000",
-        {{"audit",
-          {{{"user_name", "demo"}, {"action", "identity:services:list"}, {"status", 403}, {"path", "/identity/v3/services"}},
-           {{"user_name", nullptr},
-            {"action", "identity:auth:tokens:create"},
-            {"status", 201},
-            {"path", "/identity_admin/v3/auth/tokens"}}}}});
+  c.set("/_stacklab/audit?limit=10000", {{"audit",
+                                          {{{"user_name", "demo"},
+                                            {"action", "identity:services:list"},
+                                            {"status", 403},
+                                            {"path", "/identity/v3/services"}},
+                                           {{"user_name", nullptr},
+                                            {"action", "identity:auth:tokens:create"},
+                                            {"status", 201},
+                                            {"path", "/identity_admin/v3/auth/tokens"}}}}});
   CloudView view(c);
   EXPECT_TRUE(audited(view, {"demo", "identity:services:list", "", 403}));
   EXPECT_FALSE(audited(view, {"demo", "identity:services:list"}));  // refused, not a success
@@ -224,13 +231,12 @@ TEST(LabCatalogue, IdsAreUniqueAndScopesSelect) {
 TEST(LabGrader, StatusesAndTheNextTask) {
   CannedCloud c;
   seed_projects(c);
-  c.set("/identity/v3/projects",
-        {{"projects",
-          {{{"id", kNeoProject},
-            {"name", "openstack_bootcamp"},
-            {"domain_id", "default"},
-            {"enabled", true},
-            {"description", "Project for Collective training"}}}}});
+  c.set("/identity/v3/projects", {{"projects",
+                                   {{{"id", kNeoProject},
+                                     {"name", "openstack_bootcamp"},
+                                     {"domain_id", "default"},
+                                     {"enabled", true},
+                                     {"description", "Project for Collective training"}}}}});
   CloudView view(c);
   auto day7 = select_exercises("day7");
   ASSERT_TRUE(day7.ok());

@@ -11,11 +11,11 @@
 namespace stacklab::lab {
 
 struct AuditMatch {
-  std::string user;         // user name; "" = anyone (calls without a token have none)
-  std::string action;       // the entry's action contains this ("identity:services:list")
+  std::string user;           // user name; "" = anyone (calls without a token have none)
+  std::string action;         // the entry's action contains this ("identity:services:list")
   std::string path_prefix{};  // "" = any path
-  int status = 0;           // 0 = any 2xx
-  std::string project_id{};  // "" = any
+  int status = 0;             // 0 = any 2xx
+  std::string project_id{};   // "" = any
 };
 
 // True when some audit entry matches.

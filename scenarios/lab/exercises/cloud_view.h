@@ -27,7 +27,9 @@ class CloudView {
   // Every list of one kind, admin's view of all projects.
   const Json& projects() { return list("/identity/v3/projects", "projects"); }
   const Json& users() { return list("/identity/v3/users", "users"); }
-  const Json& role_assignments() { return list("/identity/v3/role_assignments?include_names=true", "role_assignments"); }
+  const Json& role_assignments() {
+    return list("/identity/v3/role_assignments?include_names=true", "role_assignments");
+  }
   const Json& flavors() { return list("/compute/v2.1/flavors/detail?is_public=None", "flavors"); }
   const Json& servers() { return list("/compute/v2.1/servers/detail?all_tenants=1", "servers"); }
   const Json& images() { return list("/image/v2/images?limit=1000", "images"); }

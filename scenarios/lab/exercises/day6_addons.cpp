@@ -40,36 +40,66 @@ Verdict volume_transferred(CloudView& v) {
 
 std::vector<Exercise> day6_addon_exercises() {
   std::vector<Exercise> out;
-  out.push_back({"EX-37", "day6", "Make image Ubuntu14_04 public", "L4289-L4343",
-                 {{"EX-37", "As admin, set Ubuntu14_04's visibility to public", "admin",
-                   {"openstack image set --public Ubuntu14_04"}, "Admin > System > Images > Edit Image",
-                   "Only the admin may publicize an image; demo gets 403.", "", ubuntu_public}},
+  out.push_back({"EX-37",
+                 "day6",
+                 "Make image Ubuntu14_04 public",
+                 "L4289-L4343",
+                 {{"EX-37",
+                   "As admin, set Ubuntu14_04's visibility to public",
+                   "admin",
+                   {"openstack image set --public Ubuntu14_04"},
+                   "Admin > System > Images > Edit Image",
+                   "Only the admin may publicize an image; demo gets 403.",
+                   "",
+                   ubuntu_public}},
                  [](Replayer& r) { return r.set_image_public("Ubuntu14_04"); }});
-  out.push_back({"EX-38", "day6", "Share network private between projects", "L4345-L4379",
-                 {{"EX-38", "As admin, share demo's network private; bootcamp then sees it", "admin",
-                   {"openstack network set --share private"}, "Admin > System > Networks > Edit Network > Shared",
-                   "", "", private_shared}},
+  out.push_back({"EX-38",
+                 "day6",
+                 "Share network private between projects",
+                 "L4345-L4379",
+                 {{"EX-38",
+                   "As admin, share demo's network private; bootcamp then sees it",
+                   "admin",
+                   {"openstack network set --share private"},
+                   "Admin > System > Networks > Edit Network > Shared",
+                   "",
+                   "",
+                   private_shared}},
                  [](Replayer& r) { return r.share_network("private"); }});
-  out.push_back({"EX-39", "day6", "Create flavor FR_bootcamp_01", "L4381-L4450",
-                 {{"EX-39", "Flavor FR_bootcamp_01: 1 VCPU, 256 MB RAM, 1 GB root disk, public, ID auto", "admin",
+  out.push_back({"EX-39",
+                 "day6",
+                 "Create flavor FR_bootcamp_01",
+                 "L4381-L4450",
+                 {{"EX-39",
+                   "Flavor FR_bootcamp_01: 1 VCPU, 256 MB RAM, 1 GB root disk, public, ID auto",
+                   "admin",
                    {"openstack flavor create --id auto --vcpus 1 --ram 256 --disk 1 --ephemeral 0 --swap 0 "
                     "--rxtx-factor 1 --public FR_bootcamp_01"},
-                   "Admin > System > Flavors > Create Flavor", "", "",
-                   [](CloudView& v) { return check_flavor(v, {"FR_bootcamp_01", 1, 256, 1}); }}},
+                   "Admin > System > Flavors > Create Flavor",
+                   "",
+                   "",
+                   [](CloudView& v) {
+                     return check_flavor(v, {"FR_bootcamp_01", 1, 256, 1});
+                   }}},
                  [](Replayer& r) { return r.ensure_flavor("FR_bootcamp_01", 1, 256, 1); }});
-  out.push_back(
-      {"EX-40", "day6", "Transfer a volume from helloworld.com to demo", "L4452-L4504",
-       {{"EX-40", "As bootcamp, create a transfer of a 1 GB volume; as demo, accept it with its ID and key",
-         "bootcamp, then demo",
-         {"openstack volume create --size 1 VL_helloworldvinoth_1GB   (as bootcamp, if there is none)",
-          "openstack volume transfer request create --name T1 VL_helloworldvinoth_1GB   (as bootcamp)",
-          "openstack volume transfer request accept --auth-key <KEY> <TRANSFER_ID>   (as demo)"},
-         "Project > Compute > Volumes > Create Transfer, then (as demo) Accept Transfer",
-         "Note the transfer ID and the authorization key: the key is shown once.", "", volume_transferred}},
-       [](Replayer& r) {
-         Status st = r.ensure_volume(kBootcamp, "VL_helloworldvinoth_1GB", 1, "");
-         return st.ok() ? r.transfer_volume(kBootcamp, kDemo, "VL_helloworldvinoth_1GB") : st;
-       }});
+  out.push_back({"EX-40",
+                 "day6",
+                 "Transfer a volume from helloworld.com to demo",
+                 "L4452-L4504",
+                 {{"EX-40",
+                   "As bootcamp, create a transfer of a 1 GB volume; as demo, accept it with its ID and key",
+                   "bootcamp, then demo",
+                   {"openstack volume create --size 1 VL_helloworldvinoth_1GB   (as bootcamp, if there is none)",
+                    "openstack volume transfer request create --name T1 VL_helloworldvinoth_1GB   (as bootcamp)",
+                    "openstack volume transfer request accept --auth-key <KEY> <TRANSFER_ID>   (as demo)"},
+                   "Project > Compute > Volumes > Create Transfer, then (as demo) Accept Transfer",
+                   "Note the transfer ID and the authorization key: the key is shown once.",
+                   "",
+                   volume_transferred}},
+                 [](Replayer& r) {
+                   Status st = r.ensure_volume(kBootcamp, "VL_helloworldvinoth_1GB", 1, "");
+                   return st.ok() ? r.transfer_volume(kBootcamp, kDemo, "VL_helloworldvinoth_1GB") : st;
+                 }});
   return out;
 }
 

@@ -27,8 +27,7 @@ std::vector<Json> boot_volumes(CloudView& v) {
 }
 
 Verdict helloworld_launched(CloudView& v) {
-  Verdict now = check_server(v, {names::kHelloworldServer, kDemoProject, "m1.nano", "-", "", "private",
-                                 "10.0.0.0/26"});
+  Verdict now = check_server(v, {names::kHelloworldServer, kDemoProject, "m1.nano", "-", "", "private", "10.0.0.0/26"});
   Json s = find_server(v, names::kHelloworldServer, v.project_id(kDemoProject));
   if (now.done()) {
     auto attached = s.value("os-extended-volumes:volumes_attached", Json::array());
@@ -57,13 +56,16 @@ struct ServerAction {
   const char* action;
 };
 const ServerAction kActions[] = {
-    {"a", "Create Snapshot", "openstack server image create --name SNAP helloworld", "compute:servers:action:createImage"},
+    {"a", "Create Snapshot", "openstack server image create --name SNAP helloworld",
+     "compute:servers:action:createImage"},
     {"b", "Associate Floating IP", "openstack server add floating ip helloworld <IP>", "network:floatingips:update"},
     {"c", "Attach Interface", "openstack server add network helloworld <net>", "compute:servers:os-interface:create"},
     {"d", "Detach Interface", "openstack server remove port helloworld <port>", "compute:servers:os-interface:delete"},
     {"e", "Edit Instance", "openstack server set --name NEW helloworld", "compute:servers:update"},
-    {"f", "Attach Volume", "openstack server add volume helloworld VOL", "compute:servers:os-volume_attachments:create"},
-    {"g", "Detach Volume", "openstack server remove volume helloworld VOL", "compute:servers:os-volume_attachments:delete"},
+    {"f", "Attach Volume", "openstack server add volume helloworld VOL",
+     "compute:servers:os-volume_attachments:create"},
+    {"g", "Detach Volume", "openstack server remove volume helloworld VOL",
+     "compute:servers:os-volume_attachments:delete"},
     {"h", "Update Metadata", "openstack server set --property k=v helloworld", "compute:servers:metadata"},
     {"i", "Edit Security Groups", "openstack server add security group helloworld SG", "SecurityGroup"},
     {"j", "Console", "openstack console url show --novnc helloworld", "Console"},
@@ -86,9 +88,13 @@ const ServerAction kActions[] = {
 std::vector<Task> action_tasks() {
   std::vector<Task> out;
   for (const auto& a : kActions) {
-    Task t{std::string("EX-10") + a.letter, a.title, "demo", {a.command},
+    Task t{std::string("EX-10") + a.letter,
+           a.title,
+           "demo",
+           {a.command},
            std::string("Project > Compute > Instances > helloworld > ") + a.title,
-           "The book explains this action; doing it is optional.", "",
+           "The book explains this action; doing it is optional.",
+           "",
            [action = std::string(a.action), title = std::string(a.title)](CloudView& v) {
              return by_demo(v, action, "demo has not used " + title + " yet");
            }};
@@ -109,51 +115,95 @@ Result<std::string> helloworld_id(Replayer& r) {
 
 std::vector<Exercise> day6_compute_exercises() {
   std::vector<Exercise> out;
-  out.push_back({"EX-03", "day6", "Explore the lab from the command line", "L2217-L2316",
-                 {{"EX-03", "As admin (source userrc_early), list the services: 9 rows", "admin",
+  out.push_back({"EX-03",
+                 "day6",
+                 "Explore the lab from the command line",
+                 "L2217-L2316",
+                 {{"EX-03",
+                   "As admin (source userrc_early), list the services: 9 rows",
+                   "admin",
                    {"cd /opt/stack/devstack", "source userrc_early", "export | grep OS_", "openstack service list"},
-                   "", "userrc_early holds the admin's credentials.", "",
+                   "",
+                   "userrc_early holds the admin's credentials.",
+                   "",
                    [](CloudView& v) {
                      Verdict verdict;
                      return verdict.require(audited(v, {"admin", "identity:services:list"}),
                                             "admin has not listed the services yet");
                    }}},
                  [](Replayer& r) { return r.call(kAdmin, "GET", "/identity/v3/services").status(); }});
-  out.push_back({"EX-04", "day6", "Explore the lab through the dashboard", "L2320-L2435",
-                 {{"EX-04", "Sign in as admin, then demo, and open every panel", "admin, then demo", {},
-                   "Project, Admin > System, Identity", "Compare the tabs admin and demo see.", "", nullptr}},
+  out.push_back({"EX-04",
+                 "day6",
+                 "Explore the lab through the dashboard",
+                 "L2320-L2435",
+                 {{"EX-04",
+                   "Sign in as admin, then demo, and open every panel",
+                   "admin, then demo",
+                   {},
+                   "Project, Admin > System, Identity",
+                   "Compare the tabs admin and demo see.",
+                   "",
+                   nullptr}},
                  nullptr});
-  out.push_back({"EX-05", "day6", "The images available to project demo", "L2456-L2474",
-                 {{"EX-05", "List demo's images: the three cirros uec images, public", "demo",
-                   {"openstack image list"}, "Project > Compute > Images", "", "",
+  out.push_back({"EX-05",
+                 "day6",
+                 "The images available to project demo",
+                 "L2456-L2474",
+                 {{"EX-05",
+                   "List demo's images: the three cirros uec images, public",
+                   "demo",
+                   {"openstack image list"},
+                   "Project > Compute > Images",
+                   "",
+                   "",
                    [](CloudView& v) { return by_demo(v, "image:images:list", "demo has not listed images yet"); }}},
                  [](Replayer& r) { return r.call(kDemo, "GET", "/image/v2/images").status(); }});
   out.push_back(
-      {"EX-06", "day6", "Launch helloworld from the dashboard", "L2476-L2594",
-       {{"EX-06", "Launch helloworld: m1.nano, cirros-0.3.4-x86_64-uec on a new 1 GB volume (kept on delete), "
-                  "network private",
+      {"EX-06",
+       "day6",
+       "Launch helloworld from the dashboard",
+       "L2476-L2594",
+       {{"EX-06",
+         "Launch helloworld: m1.nano, cirros-0.3.4-x86_64-uec on a new 1 GB volume (kept on delete), "
+         "network private",
          "demo",
          {"openstack server create --flavor m1.nano --image cirros-0.3.4-x86_64-uec --boot-from-volume 1 --network "
           "private --security-group default helloworld"},
          "Project > Compute > Instances > Launch Instance (Source: Image, Create New Volume: Yes, 1 GB)",
-         "\"Delete Volume on Instance Delete\" stays No. EX-11 deletes helloworld again.", kBootFromVolume,
+         "\"Delete Volume on Instance Delete\" stays No. EX-11 deletes helloworld again.",
+         kBootFromVolume,
          helloworld_launched}},
        [](Replayer& r) {
          return r.ensure_server_from_volume(kDemo, "helloworld", "m1.nano", "cirros-0.3.4-x86_64-uec", "private", 1);
        }});
-  out.push_back({"EX-07", "day6", "View the instance's details", "L2600-L2644",
-                 {{"EX-07", "Open helloworld's Overview (or server show)", "demo", {"openstack server show helloworld"},
-                   "Project > Compute > Instances > helloworld", "Any of demo's servers will do.", kBootFromVolume,
+  out.push_back({"EX-07",
+                 "day6",
+                 "View the instance's details",
+                 "L2600-L2644",
+                 {{"EX-07",
+                   "Open helloworld's Overview (or server show)",
+                   "demo",
+                   {"openstack server show helloworld"},
+                   "Project > Compute > Instances > helloworld",
+                   "Any of demo's servers will do.",
+                   kBootFromVolume,
                    [](CloudView& v) { return by_demo(v, "compute:servers:show", "demo has not shown a server yet"); }}},
                  [](Replayer& r) {
                    auto id = helloworld_id(r);
                    return id.ok() ? r.call(kDemo, "GET", "/compute/v2.1/servers/" + *id).status() : id.status();
                  }});
   out.push_back(
-      {"EX-08", "day6", "Connect with the VNC console", "L2596-L2656",
-       {{"EX-08", "Open helloworld's console; log in as cirros / cubswin:)", "demo",
-         {"openstack console url show --novnc helloworld"}, "Project > Compute > Instances > helloworld > Console",
-         "Click the grey area if the keyboard does not answer.", kBootFromVolume,
+      {"EX-08",
+       "day6",
+       "Connect with the VNC console",
+       "L2596-L2656",
+       {{"EX-08",
+         "Open helloworld's console; log in as cirros / cubswin:)",
+         "demo",
+         {"openstack console url show --novnc helloworld"},
+         "Project > Compute > Instances > helloworld > Console",
+         "Click the grey area if the keyboard does not answer.",
+         kBootFromVolume,
          [](CloudView& v) {
            Verdict verdict;
            bool opened = audited(v, {"demo", "os-getVNCConsole"}) || audited(v, {"demo", "remote-consoles:create"});
@@ -162,14 +212,22 @@ std::vector<Exercise> day6_compute_exercises() {
        [](Replayer& r) {
          auto id = helloworld_id(r);
          if (!id.ok()) return id.status();
-         return r.call(kDemo, "POST", "/compute/v2.1/servers/" + *id + "/action",
-                       {{"os-getVNCConsole", {{"type", "novnc"}}}})
+         return r
+             .call(kDemo, "POST", "/compute/v2.1/servers/" + *id + "/action",
+                   {{"os-getVNCConsole", {{"type", "novnc"}}}})
              .status();
        }});
-  out.push_back({"EX-09", "day6", "Track usage for instances", "L2659-L2700",
-                 {{"EX-09", "Look at demo's usage summary for a period", "demo",
+  out.push_back({"EX-09",
+                 "day6",
+                 "Track usage for instances",
+                 "L2659-L2700",
+                 {{"EX-09",
+                   "Look at demo's usage summary for a period",
+                   "demo",
                    {"openstack usage show --start 2017-09-17 --end 2017-09-18", "openstack limits show --absolute"},
-                   "Project > Compute > Overview", "", "",
+                   "Project > Compute > Overview",
+                   "",
+                   "",
                    [](CloudView& v) {
                      return by_demo(v, "compute:os-simple-tenant-usage", "demo has not looked at its usage yet");
                    }}},
@@ -179,9 +237,16 @@ std::vector<Exercise> day6_compute_exercises() {
                                    : pid.status();
                  }});
   out.push_back({"EX-10", "day6", "The instance's Actions menu", "L2702-L2746", action_tasks(), nullptr});
-  out.push_back({"EX-11", "day6", "Delete helloworld", "L2748-L2756",
-                 {{"EX-11", "Delete helloworld; its boot volume stays, available", "demo",
-                   {"openstack server delete helloworld"}, "Project > Compute > Instances > Delete Instance", "",
+  out.push_back({"EX-11",
+                 "day6",
+                 "Delete helloworld",
+                 "L2748-L2756",
+                 {{"EX-11",
+                   "Delete helloworld; its boot volume stays, available",
+                   "demo",
+                   {"openstack server delete helloworld"},
+                   "Project > Compute > Instances > Delete Instance",
+                   "",
                    kBootFromVolume,
                    helloworld_deleted}},
                  [](Replayer& r) { return r.delete_server(kDemo, "helloworld"); }});

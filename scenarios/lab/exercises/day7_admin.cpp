@@ -64,47 +64,75 @@ Verdict image_ubuntu16(CloudView& view) {
 std::vector<Exercise> day7_admin_exercises() {
   std::vector<Exercise> out;
   out.push_back(
-      {"EX-41", "day7", "Task 1: create project openstack_bootcamp", "L4529-L4533",
-       {{"EX-41", "Create project openstack_bootcamp, description \"Project for Collective training\"", "admin",
+      {"EX-41",
+       "day7",
+       "Task 1: create project openstack_bootcamp",
+       "L4529-L4533",
+       {{"EX-41",
+         "Create project openstack_bootcamp, description \"Project for Collective training\"",
+         "admin",
          {"openstack project create --domain default --description \"Project for Collective training\" "
           "openstack_bootcamp"},
          "Identity > Projects > Create Project",
-         "As admin (source userrc_early); the description must match exactly.", "", project_created}},
+         "As admin (source userrc_early); the description must match exactly.",
+         "",
+         project_created}},
        [](Replayer& r) { return r.ensure_project("openstack_bootcamp", "Project for Collective training"); }});
   out.push_back(
-      {"EX-42", "day7", "Task 2: create user neo", "L4535-L4545",
-       {{"EX-42", "Create user neo (neo@helloworld.com, password nomoresecret) with role Member on openstack_bootcamp",
+      {"EX-42",
+       "day7",
+       "Task 2: create user neo",
+       "L4535-L4545",
+       {{"EX-42",
+         "Create user neo (neo@helloworld.com, password nomoresecret) with role Member on openstack_bootcamp",
          "admin",
          {"openstack user create --domain default --project openstack_bootcamp --description \"User for Collective "
           "training\" --email neo@helloworld.com --password nomoresecret neo",
           "openstack role add --project openstack_bootcamp --user neo Member"},
          "Identity > Users > Create User",
-         "--project only sets the primary project; the role needs its own `openstack role add`.", "", user_neo}},
+         "--project only sets the primary project; the role needs its own `openstack role add`.",
+         "",
+         user_neo}},
        [](Replayer& r) {
          Status st = r.ensure_user("neo", "openstack_bootcamp", "neo@helloworld.com", "User for Collective training");
          return st.ok() ? r.grant_role("openstack_bootcamp", "neo", "Member") : st;
        }});
   out.push_back(
-      {"EX-43", "day7", "Task 3: create flavor FR_openstackbootcamp_01", "L4549-L4570",
-       {{"EX-43", "Create flavor FR_openstackbootcamp_01: 1 VCPU, 256 MB RAM, 5 GB root disk, public", "admin",
+      {"EX-43",
+       "day7",
+       "Task 3: create flavor FR_openstackbootcamp_01",
+       "L4549-L4570",
+       {{"EX-43",
+         "Create flavor FR_openstackbootcamp_01: 1 VCPU, 256 MB RAM, 5 GB root disk, public",
+         "admin",
          {"openstack flavor create --id auto --vcpus 1 --ram 256 --disk 5 --ephemeral 0 --swap 0 --rxtx-factor 1 "
           "FR_openstackbootcamp_01"},
-         "Admin > System > Flavors > Create Flavor", "Only the admin can create flavors; members get 403.", "",
-         [](CloudView& v) { return check_flavor(v, {"FR_openstackbootcamp_01", 1, 256, 5}); }}},
+         "Admin > System > Flavors > Create Flavor",
+         "Only the admin can create flavors; members get 403.",
+         "",
+         [](CloudView& v) {
+           return check_flavor(v, {"FR_openstackbootcamp_01", 1, 256, 5});
+         }}},
        [](Replayer& r) { return r.ensure_flavor("FR_openstackbootcamp_01", 1, 256, 5); }});
-  out.push_back(
-      {"EX-44", "day7", "Task 4: create public image Ubuntu_16", "L4572-L4595",
-       {{"EX-44", "Upload Ubuntu_16 (qcow2), public, protected, min disk 1 GB, min RAM 128 MB", "admin",
-         {"stacklab lab fetch-image ubuntu-16.04",
-          "openstack image create --file ubuntu-16.04-server-cloudimg-amd64-disk1.img --disk-format qcow2 "
-          "--container-format bare --public --min-disk 1 --min-ram 128 --protected Ubuntu_16"},
-         "Admin > System > Images > Create Image",
-         "Protected images cannot be deleted; unset --protected first if you must start over.", "",
-         image_ubuntu16}},
-       [](Replayer& r) {
-         return r.ensure_image(kAdmin, "Ubuntu_16", "ubuntu-16.04",
-                               {{"visibility", "public"}, {"protected", true}, {"min_disk", 1}, {"min_ram", 128}});
-       }});
+  out.push_back({"EX-44",
+                 "day7",
+                 "Task 4: create public image Ubuntu_16",
+                 "L4572-L4595",
+                 {{"EX-44",
+                   "Upload Ubuntu_16 (qcow2), public, protected, min disk 1 GB, min RAM 128 MB",
+                   "admin",
+                   {"stacklab lab fetch-image ubuntu-16.04",
+                    "openstack image create --file ubuntu-16.04-server-cloudimg-amd64-disk1.img --disk-format qcow2 "
+                    "--container-format bare --public --min-disk 1 --min-ram 128 --protected Ubuntu_16"},
+                   "Admin > System > Images > Create Image",
+                   "Protected images cannot be deleted; unset --protected first if you must start over.",
+                   "",
+                   image_ubuntu16}},
+                 [](Replayer& r) {
+                   return r.ensure_image(
+                       kAdmin, "Ubuntu_16", "ubuntu-16.04",
+                       {{"visibility", "public"}, {"protected", true}, {"min_disk", 1}, {"min_ram", 128}});
+                 }});
   return out;
 }
 

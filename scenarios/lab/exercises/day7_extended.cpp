@@ -15,8 +15,8 @@ const NamePattern kDemoProject = names::exact("demo");
 
 // VM_activity_01: 1 VCPU / 256 MB / 3 GB, cirros, on private (10.0.0.0/26).
 Verdict activity_01(CloudView& view) {
-  Verdict v = check_server(view, {names::exact("VM_activity_01"), kBootcampProject, "", "cirros-0.3.4-x86_64-uec",
-                                  "", "private", "10.0.0.0/26"});
+  Verdict v = check_server(view, {names::exact("VM_activity_01"), kBootcampProject, "", "cirros-0.3.4-x86_64-uec", "",
+                                  "private", "10.0.0.0/26"});
   if (!v.done()) return v;
   Json s = find_server(view, names::exact("VM_activity_01"), view.project_id(kBootcampProject));
   for (const auto& f : view.flavors())
@@ -43,13 +43,13 @@ Verdict activity_02(CloudView& view) {
   v.require(shared_with(view, "NW_openstackbootcamp_01", view.project_id(kDemoProject)),
             "NW_openstackbootcamp_01 is not shared with project demo");
   if (!v.done()) return v;
-  return check_server(view, {names::exact("VM_activity_02"), kDemoProject, "FR_bootcamp_01",
-                             "cirros-0.3.4-x86_64-uec", "", "NW_openstackbootcamp_01", "192.12.10.0/24"});
+  return check_server(view, {names::exact("VM_activity_02"), kDemoProject, "FR_bootcamp_01", "cirros-0.3.4-x86_64-uec",
+                             "", "NW_openstackbootcamp_01", "192.12.10.0/24"});
 }
 
 Verdict activity_03(CloudView& view) {
-  Verdict v = check_volume(view, {names::exact("VL_activity_03"), kDemoProject, 1, "in-use", "", "VM_activity_02",
-                                  "/dev/vdb"});
+  Verdict v =
+      check_volume(view, {names::exact("VL_activity_03"), kDemoProject, 1, "in-use", "", "VM_activity_02", "/dev/vdb"});
   return v.require(audited(view, {"demo", "volume:os-volume-transfer:accept:create"}),
                    "VL_activity_03 did not reach demo by an accepted volume transfer");
 }
@@ -59,9 +59,13 @@ Verdict activity_03(CloudView& view) {
 std::vector<Exercise> day7_extended_exercises() {
   std::vector<Exercise> out;
   out.push_back(
-      {"EX-59", "day7", "Extended activity 1: VM_activity_01 on network private", "L4872-L4874",
-       {{"EX-59", "In openstack_bootcamp, run VM_activity_01 (1 VCPU, 256 MB, 3 GB root disk, cirros) on network "
-                  "private",
+      {"EX-59",
+       "day7",
+       "Extended activity 1: VM_activity_01 on network private",
+       "L4872-L4874",
+       {{"EX-59",
+         "In openstack_bootcamp, run VM_activity_01 (1 VCPU, 256 MB, 3 GB root disk, cirros) on network "
+         "private",
          "admin, then neo / openstack_bootcamp",
          {"openstack flavor create --vcpus 1 --ram 256 --disk 3 FR_activity_01",
           "openstack server create --flavor FR_activity_01 --image cirros-0.3.4-x86_64-uec --network private "
@@ -69,7 +73,8 @@ std::vector<Exercise> day7_extended_exercises() {
          "",
          "No existing flavor is 1 VCPU / 256 MB / 3 GB: the admin makes one. private belongs to demo: it must be "
          "shared (EX-38).",
-         "", activity_01}},
+         "",
+         activity_01}},
        [](Replayer& r) {
          Status st = r.ensure_flavor("FR_activity_01", 1, 256, 3);
          if (st.ok()) st = r.share_network("private");
@@ -77,15 +82,21 @@ std::vector<Exercise> day7_extended_exercises() {
          return r.ensure_server(kNeo, "VM_activity_01", "FR_activity_01", "cirros-0.3.4-x86_64-uec", "private", "");
        }});
   out.push_back(
-      {"EX-60", "day7", "Extended activity 2: VM_activity_02 in demo on NW_openstackbootcamp_01", "L4876-L4878",
-       {{"EX-60", "In project demo, run cirros VM_activity_02 with flavor FR_bootcamp_01 on NW_openstackbootcamp_01",
+      {"EX-60",
+       "day7",
+       "Extended activity 2: VM_activity_02 in demo on NW_openstackbootcamp_01",
+       "L4876-L4878",
+       {{"EX-60",
+         "In project demo, run cirros VM_activity_02 with flavor FR_bootcamp_01 on NW_openstackbootcamp_01",
          "neo, then demo",
          {"openstack network rbac create --type network --action access_as_shared --target-project demo "
           "NW_openstackbootcamp_01",
           "openstack server create --flavor FR_bootcamp_01 --image cirros-0.3.4-x86_64-uec --network "
           "NW_openstackbootcamp_01 VM_activity_02"},
-         "", "The network belongs to openstack_bootcamp: share it with demo first (RBAC, or the admin's --share).",
-         "", activity_02}},
+         "",
+         "The network belongs to openstack_bootcamp: share it with demo first (RBAC, or the admin's --share).",
+         "",
+         activity_02}},
        [](Replayer& r) {
          auto demo = r.project_id("demo");
          if (!demo.ok()) return demo.status();
@@ -111,17 +122,20 @@ std::vector<Exercise> day7_extended_exercises() {
                                 "NW_openstackbootcamp_01", "");
        }});
   out.push_back(
-      {"EX-61", "day7", "Extended activity 3: VL_activity_03 from openstack_bootcamp on VM_activity_02",
+      {"EX-61",
+       "day7",
+       "Extended activity 3: VL_activity_03 from openstack_bootcamp on VM_activity_02",
        "L4880-L4882",
-       {{"EX-61", "Create VL_activity_03 (1 GB) as neo, transfer it to demo, attach it to VM_activity_02",
+       {{"EX-61",
+         "Create VL_activity_03 (1 GB) as neo, transfer it to demo, attach it to VM_activity_02",
          "neo, then demo",
-         {"openstack volume create --size 1 VL_activity_03",
-          "openstack volume transfer request create VL_activity_03",
+         {"openstack volume create --size 1 VL_activity_03", "openstack volume transfer request create VL_activity_03",
           "openstack volume transfer request accept --auth-key <KEY> <ID>   (as demo)",
           "openstack server add volume VM_activity_02 VL_activity_03   (as demo)"},
          "Project > Compute > Volumes > Create Transfer / Accept Transfer",
          "A server attaches only volumes of its own project: move the volume with a transfer first.",
-         "volume attach (branch attach)", activity_03}},
+         "volume attach (branch attach)",
+         activity_03}},
        [](Replayer& r) {
          Status st = r.ensure_volume(kNeo, "VL_activity_03", 1, "");
          if (st.ok()) st = r.transfer_volume(kNeo, kDemo, "VL_activity_03");

@@ -29,9 +29,9 @@ class Verdict {
 };
 
 struct Task {
-  std::string id;     // "EX-41", or "EX-10l" for a sub-task
-  std::string title;  // in the book's terms
-  std::string actor;  // who does it: "admin", "demo", "neo / openstack_bootcamp"
+  std::string id;                     // "EX-41", or "EX-10l" for a sub-task
+  std::string title;                  // in the book's terms
+  std::string actor;                  // who does it: "admin", "demo", "neo / openstack_bootcamp"
   std::vector<std::string> commands;  // what to type
   std::string dashboard;              // where it is in the dashboard, "" for none
   std::string hint;
@@ -47,8 +47,8 @@ struct Task {
 class Replayer;
 
 struct Exercise {
-  std::string id;     // "EX-41"
-  std::string day;    // "day1", "day6", "day7"
+  std::string id;   // "EX-41"
+  std::string day;  // "day1", "day6", "day7"
   std::string title;
   std::string lines;  // the book's lines, "L4529-L4533"
   std::vector<Task> tasks;

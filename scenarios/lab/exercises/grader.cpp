@@ -6,11 +6,16 @@ namespace stacklab::lab {
 
 const char* status_word(TaskStatus status) {
   switch (status) {
-    case TaskStatus::kDone: return "done";
-    case TaskStatus::kNotYet: return "not yet";
-    case TaskStatus::kNeeds: return "needs";
-    case TaskStatus::kOptional: return "optional";
-    case TaskStatus::kNotGraded: return "not graded";
+    case TaskStatus::kDone:
+      return "done";
+    case TaskStatus::kNotYet:
+      return "not yet";
+    case TaskStatus::kNeeds:
+      return "needs";
+    case TaskStatus::kOptional:
+      return "optional";
+    case TaskStatus::kNotGraded:
+      return "not graded";
   }
   return "?";
 }
@@ -24,10 +29,10 @@ std::vector<TaskResult> grade(const std::vector<const Exercise*>& exercises, Clo
         continue;
       }
       Verdict v = t.check(view);
-      TaskStatus status = v.done()            ? TaskStatus::kDone
-                          : !t.needs.empty()  ? TaskStatus::kNeeds
-                          : t.optional        ? TaskStatus::kOptional
-                                              : TaskStatus::kNotYet;
+      TaskStatus status = v.done()           ? TaskStatus::kDone
+                          : !t.needs.empty() ? TaskStatus::kNeeds
+                          : t.optional       ? TaskStatus::kOptional
+                                             : TaskStatus::kNotYet;
       out.push_back({e, &t, status, v.missing()});
     }
   return out;

@@ -28,7 +28,11 @@ Status Replayer::ensure_network(const Actor& who, const std::string& network, co
   log_ << "  " << who.user << ": subnet create " << subnet << " " << cidr << "\n";
   return call(who, "POST", "/networking/v2.0/subnets",
               {{"subnet",
-                {{"network_id", *net}, {"name", subnet}, {"cidr", cidr}, {"ip_version", 4}, {"gateway_ip", gateway},
+                {{"network_id", *net},
+                 {"name", subnet},
+                 {"cidr", cidr},
+                 {"ip_version", 4},
+                 {"gateway_ip", gateway},
                  {"dns_nameservers", {dns}}}}})
       .status();
 }
@@ -36,12 +40,15 @@ Status Replayer::ensure_network(const Actor& who, const std::string& network, co
 Status Replayer::ensure_default_rule(const Actor& who, const std::string& protocol, int port) {
   auto pid = project_id(who.project);
   if (!pid.ok()) return pid.status();
-  auto group = find_id(who, "/networking/v2.0/security-groups?name=default&project_id=" + *pid, "security_groups",
-                       "default");
+  auto group =
+      find_id(who, "/networking/v2.0/security-groups?name=default&project_id=" + *pid, "security_groups", "default");
   if (!group.ok()) return group.status();
   if (group->empty()) return NotFound("project " + who.project + " has no default security group");
-  Json rule = {{"security_group_id", *group}, {"direction", "ingress"}, {"ethertype", "IPv4"},
-               {"protocol", protocol},        {"remote_ip_prefix", "0.0.0.0/0"}};
+  Json rule = {{"security_group_id", *group},
+               {"direction", "ingress"},
+               {"ethertype", "IPv4"},
+               {"protocol", protocol},
+               {"remote_ip_prefix", "0.0.0.0/0"}};
   if (port) rule.update({{"port_range_min", port}, {"port_range_max", port}});
   auto reply = cloud_.call(who, "POST", "/networking/v2.0/security-group-rules", {{"security_group_rule", rule}});
   if (!reply.ok()) return reply.status();
@@ -128,7 +135,10 @@ Status Replayer::ensure_volume(const Actor& who, const std::string& name, int si
   log_ << "  " << who.user << ": volume create --size " << size << " " << name << "\n";
   auto made = call(who, "POST", *base,
                    {{"volume",
-                     {{"name", name}, {"size", size}, {"description", description}, {"volume_type", "lvmdriver-1"},
+                     {{"name", name},
+                      {"size", size},
+                      {"description", description},
+                      {"volume_type", "lvmdriver-1"},
                       {"availability_zone", "nova"}}}});
   if (!made.ok()) return made.status();
   return wait_volume(who, (*made)["volume"]["id"].get<std::string>(), "available");
@@ -161,7 +171,8 @@ Status Replayer::transfer_volume(const Actor& from, const Actor& to, const std::
   const std::string from_root = from_base->substr(0, from_base->size() - 8);  // without "/volumes"
   const std::string to_root = to_base->substr(0, to_base->size() - 8);
   log_ << "  " << from.user << ": volume transfer request create " << name << "\n";
-  auto transfer = call(from, "POST", from_root + "/os-volume-transfer", {{"transfer", {{"volume_id", *vol}, {"name", "T1"}}}});
+  auto transfer =
+      call(from, "POST", from_root + "/os-volume-transfer", {{"transfer", {{"volume_id", *vol}, {"name", "T1"}}}});
   if (!transfer.ok()) return transfer.status();
   const Json& t = (*transfer)["transfer"];
   log_ << "  " << to.user << ": volume transfer request accept\n";
@@ -170,7 +181,8 @@ Status Replayer::transfer_volume(const Actor& from, const Actor& to, const std::
       .status();
 }
 
-Status Replayer::attach_volume(const Actor& who, const std::string& server, const std::string& volume) {
+Result<Replayer::ServerVolume> Replayer::server_and_volume(const Actor& who, const std::string& server,
+                                                           const std::string& volume) {
   auto sid = server_id(who, server);
   auto base = volume_path(who);
   if (!sid.ok()) return sid.status();
@@ -178,27 +190,30 @@ Status Replayer::attach_volume(const Actor& who, const std::string& server, cons
   auto vid = find_id(who, *base + "?name=" + volume, "volumes", volume);
   if (!vid.ok()) return vid.status();
   if (vid->empty()) return NotFound("no volume " + volume);
-  auto vol = call(who, "GET", *base + "/" + *vid);
+  return ServerVolume{*sid, *vid, *base + "/" + *vid};
+}
+
+Status Replayer::attach_volume(const Actor& who, const std::string& server, const std::string& volume) {
+  auto ids = server_and_volume(who, server, volume);
+  if (!ids.ok()) return ids.status();
+  const std::string &sid = ids->server_id, &vid = ids->volume_id;
+  auto vol = call(who, "GET", ids->volume_path);
   if (!vol.ok()) return vol.status();
   for (const auto& a : (*vol)["volume"].value("attachments", Json::array()))
-    if (a.value("server_id", "") == *sid) return Status::Ok();
+    if (a.value("server_id", "") == sid) return Status::Ok();
   log_ << "  " << who.user << ": server add volume " << server << " " << volume << "\n";
-  auto attached = call(who, "POST", "/compute/v2.1/servers/" + *sid + "/os-volume_attachments",
-                       {{"volumeAttachment", {{"volumeId", *vid}}}});
-  return attached.ok() ? wait_volume(who, *vid, "in-use") : attached.status();
+  auto attached = call(who, "POST", "/compute/v2.1/servers/" + sid + "/os-volume_attachments",
+                       {{"volumeAttachment", {{"volumeId", vid}}}});
+  return attached.ok() ? wait_volume(who, vid, "in-use") : attached.status();
 }
 
 Status Replayer::detach_volume(const Actor& who, const std::string& server, const std::string& volume) {
-  auto sid = server_id(who, server);
-  auto base = volume_path(who);
-  if (!sid.ok()) return sid.status();
-  if (!base.ok()) return base.status();
-  auto vid = find_id(who, *base + "?name=" + volume, "volumes", volume);
-  if (!vid.ok()) return vid.status();
-  if (vid->empty()) return NotFound("no volume " + volume);
+  auto ids = server_and_volume(who, server, volume);
+  if (!ids.ok()) return ids.status();
   log_ << "  " << who.user << ": server remove volume " << server << " " << volume << "\n";
-  auto detached = call(who, "DELETE", "/compute/v2.1/servers/" + *sid + "/os-volume_attachments/" + *vid);
-  return detached.ok() ? wait_volume(who, *vid, "available") : detached.status();
+  auto detached =
+      call(who, "DELETE", "/compute/v2.1/servers/" + ids->server_id + "/os-volume_attachments/" + ids->volume_id);
+  return detached.ok() ? wait_volume(who, ids->volume_id, "available") : detached.status();
 }
 
 }  // namespace stacklab::lab

@@ -70,8 +70,9 @@ Status Replayer::ensure_project(const std::string& name, const std::string& desc
   auto id = find_id(kAdmin, "/identity/v3/projects?name=" + name, "projects", name);
   if (!id.ok() || !id->empty()) return id.status();
   log_ << "  admin: project create " << name << "\n";
-  return call(kAdmin, "POST", "/identity/v3/projects",
-              {{"project", {{"name", name}, {"description", description}, {"domain_id", "default"}, {"enabled", true}}}})
+  return call(
+             kAdmin, "POST", "/identity/v3/projects",
+             {{"project", {{"name", name}, {"description", description}, {"domain_id", "default"}, {"enabled", true}}}})
       .status();
 }
 
@@ -81,7 +82,8 @@ Status Replayer::ensure_user(const std::string& name, const std::string& project
   if (!id.ok() || !id->empty()) return id.status();
   auto pid = project_id(project);
   if (!pid.ok()) return pid.status();
-  Json user = {{"name", name}, {"password", "nomoresecret"}, {"email", email}, {"default_project_id", *pid},
+  Json user = {{"name", name},           {"password", "nomoresecret"},
+               {"email", email},         {"default_project_id", *pid},
                {"domain_id", "default"}, {"enabled", true}};
   if (!description.empty()) user["description"] = description;
   log_ << "  admin: user create " << name << "\n";
@@ -109,8 +111,14 @@ Status Replayer::ensure_flavor(const std::string& name, int vcpus, int ram, int 
   log_ << "  admin: flavor create " << name << "\n";
   return call(kAdmin, "POST", "/compute/v2.1/flavors",
               {{"flavor",
-                {{"name", name}, {"vcpus", vcpus}, {"ram", ram}, {"disk", disk}, {"id", nullptr},
-                 {"OS-FLV-EXT-DATA:ephemeral", 0}, {"swap", 0}, {"rxtx_factor", 1.0},
+                {{"name", name},
+                 {"vcpus", vcpus},
+                 {"ram", ram},
+                 {"disk", disk},
+                 {"id", nullptr},
+                 {"OS-FLV-EXT-DATA:ephemeral", 0},
+                 {"swap", 0},
+                 {"rxtx_factor", 1.0},
                  {"os-flavor-access:is_public", true}}}})
       .status();
 }
@@ -143,12 +151,8 @@ Status Replayer::wait_server(const Actor& who, const std::string& id, const std:
   return Status(Code::kInternal, "server " + id + " is not " + status + " after a minute");
 }
 
-Status Replayer::ensure_server(const Actor& who, const std::string& name, const std::string& flavor,
-                               const std::string& image, const std::string& network, const std::string& key_name,
-                               int count) {
-  const std::string first = count > 1 ? name + "-1" : name;
-  auto existing = find_id(who, "/compute/v2.1/servers?name=" + first, "servers", first);
-  if (!existing.ok() || !existing->empty()) return existing.status();
+Result<Replayer::LaunchInputs> Replayer::launch_inputs(const Actor& who, const std::string& flavor,
+                                                       const std::string& image, const std::string& network) {
   auto flavor_id = find_id(who, "/compute/v2.1/flavors/detail", "flavors", flavor);
   auto image_id = find_id(who, "/image/v2/images?name=" + image, "images", image);
   auto net_id = find_id(who, "/networking/v2.0/networks?name=" + network, "networks", network);
@@ -156,9 +160,24 @@ Status Replayer::ensure_server(const Actor& who, const std::string& name, const 
     if (!r->ok()) return r->status();
   if (flavor_id->empty() || image_id->empty() || net_id->empty())
     return NotFound("flavor " + flavor + ", image " + image + " and network " + network + " must exist");
-  Json server = {{"name", name},           {"flavorRef", *flavor_id}, {"imageRef", *image_id},
-                 {"networks", {{{"uuid", *net_id}}}}, {"security_groups", {{{"name", "default"}}}},
-                 {"min_count", count},     {"max_count", count}};
+  return LaunchInputs{*flavor_id, *image_id, *net_id};
+}
+
+Status Replayer::ensure_server(const Actor& who, const std::string& name, const std::string& flavor,
+                               const std::string& image, const std::string& network, const std::string& key_name,
+                               int count) {
+  const std::string first = count > 1 ? name + "-1" : name;
+  auto existing = find_id(who, "/compute/v2.1/servers?name=" + first, "servers", first);
+  if (!existing.ok() || !existing->empty()) return existing.status();
+  auto in = launch_inputs(who, flavor, image, network);
+  if (!in.ok()) return in.status();
+  Json server = {{"name", name},
+                 {"flavorRef", in->flavor},
+                 {"imageRef", in->image},
+                 {"networks", {{{"uuid", in->network}}}},
+                 {"security_groups", {{{"name", "default"}}}},
+                 {"min_count", count},
+                 {"max_count", count}};
   if (!key_name.empty()) server["key_name"] = key_name;
   log_ << "  " << who.user << ": server create " << name << (count > 1 ? " x" + std::to_string(count) : "") << "\n";
   auto made = call(who, "POST", "/compute/v2.1/servers", {{"server", server}});
@@ -175,20 +194,17 @@ Status Replayer::ensure_server_from_volume(const Actor& who, const std::string& 
                                            const std::string& image, const std::string& network, int size) {
   auto existing = find_id(who, "/compute/v2.1/servers?name=" + name, "servers", name);
   if (!existing.ok() || !existing->empty()) return existing.status();
-  auto flavor_id = find_id(who, "/compute/v2.1/flavors/detail", "flavors", flavor);
-  auto image_id = find_id(who, "/image/v2/images?name=" + image, "images", image);
-  auto net_id = find_id(who, "/networking/v2.0/networks?name=" + network, "networks", network);
-  for (const auto* r : {&flavor_id, &image_id, &net_id})
-    if (!r->ok()) return r->status();
+  auto in = launch_inputs(who, flavor, image, network);
+  if (!in.ok()) return in.status();
   Json server = {{"name", name},
-                 {"flavorRef", *flavor_id},
+                 {"flavorRef", in->flavor},
                  {"imageRef", ""},
                  {"availability_zone", "nova"},
-                 {"networks", {{{"uuid", *net_id}}}},
+                 {"networks", {{{"uuid", in->network}}}},
                  {"security_groups", {{{"name", "default"}}}},
                  {"block_device_mapping_v2",
                   {{{"boot_index", 0},
-                    {"uuid", *image_id},
+                    {"uuid", in->image},
                     {"source_type", "image"},
                     {"destination_type", "volume"},
                     {"volume_size", size},

@@ -22,8 +22,7 @@ class Replayer {
   Replayer(LabCloud& cloud, std::ostream& log) : cloud_(cloud), log_(log) {}
 
   // One call that must answer 2xx; its body.
-  Result<Json> call(const Actor& who, const std::string& method, const std::string& path,
-                    const Json& body = nullptr);
+  Result<Json> call(const Actor& who, const std::string& method, const std::string& path, const Json& body = nullptr);
   // One call that must be refused with `status` (the book's negative steps).
   Status expect_refused(const Actor& who, const std::string& method, const std::string& path, int status,
                         const Json& body = nullptr);
@@ -42,9 +41,8 @@ class Replayer {
   Status ensure_flavor(const std::string& name, int vcpus, int ram, int disk);
   Status ensure_keypair(const Actor& who, const std::string& name, const std::string& public_key = "");
   // Creates (count > 1: NAME-1..NAME-count) and waits until ACTIVE.
-  Status ensure_server(const Actor& who, const std::string& name, const std::string& flavor,
-                       const std::string& image, const std::string& network, const std::string& key_name,
-                       int count = 1);
+  Status ensure_server(const Actor& who, const std::string& name, const std::string& flavor, const std::string& image,
+                       const std::string& network, const std::string& key_name, int count = 1);
   // Boots from a new `size` GB volume made from `image`, kept when the server is deleted (EX-06).
   Status ensure_server_from_volume(const Actor& who, const std::string& name, const std::string& flavor,
                                    const std::string& image, const std::string& network, int size);
@@ -71,6 +69,16 @@ class Replayer {
 
  private:
   Result<std::string> server_id(const Actor& who, const std::string& name);
+  struct ServerVolume {
+    std::string server_id, volume_id, volume_path;
+  };
+  Result<ServerVolume> server_and_volume(const Actor& who, const std::string& server, const std::string& volume);
+  // The ids of what a server create names; NotFound when one does not exist.
+  struct LaunchInputs {
+    std::string flavor, image, network;
+  };
+  Result<LaunchInputs> launch_inputs(const Actor& who, const std::string& flavor, const std::string& image,
+                                     const std::string& network);
   Result<std::string> volume_path(const Actor& who);
   Status wait_server(const Actor& who, const std::string& id, const std::string& status);
   Status wait_volume(const Actor& who, const std::string& id, const std::string& status);

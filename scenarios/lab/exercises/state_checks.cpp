@@ -49,6 +49,18 @@ Verdict require_project(CloudView& view, const NamePattern& project, std::string
   return v.require(!project_id.empty(), "no project " + project.canonical);
 }
 
+// The first of `items` named like `name` in `project` into `found`; otherwise what is missing.
+Verdict require_named_in(CloudView& view, const Json& items, const std::string& kind, const NamePattern& name,
+                         const NamePattern& project, Json& found) {
+  std::string pid;
+  Verdict v = require_project(view, project, pid);
+  if (!v.done()) return v;
+  auto all = view.named_in(items, name, pid);
+  v.require(!all.empty(), "no " + kind + " " + name.canonical + " in project " + project.canonical);
+  if (v.done()) found = all.front();
+  return v;
+}
+
 Json find_server(CloudView& view, const NamePattern& name, const std::string& project_id) {
   auto found = view.named_in(view.servers(), name, project_id);
   for (const auto& s : found)
@@ -63,9 +75,9 @@ Verdict check_server(CloudView& view, const ServerSpec& spec) {
   auto found = view.named_in(view.servers(), spec.name, pid);
   v.require(!found.empty(), "no server " + spec.name.canonical + " in project " + spec.project.canonical);
   if (spec.exact_count > 0)
-    v.require(static_cast<int>(found.size()) == spec.exact_count,
-              std::to_string(found.size()) + " servers " + spec.name.canonical + ", the book has exactly " +
-                  std::to_string(spec.exact_count));
+    v.require(static_cast<int>(found.size()) == spec.exact_count, std::to_string(found.size()) + " servers " +
+                                                                      spec.name.canonical + ", the book has exactly " +
+                                                                      std::to_string(spec.exact_count));
   for (const auto& s : found) {
     const std::string name = str(s, "name");
     v.require(str(s, "status") == "ACTIVE", name + " is " + str(s, "status") + ", not ACTIVE");
@@ -85,7 +97,8 @@ Verdict check_server(CloudView& view, const ServerSpec& spec) {
       auto addrs = ipv4_addresses(s, spec.network);
       v.require(!addrs.empty(), name + " has no IPv4 address on network " + spec.network);
       if (!spec.cidr.empty() && !addrs.empty())
-        v.require(ipv4_in_cidr(addrs.front(), spec.cidr), name + "'s address " + addrs.front() + " is not in " + spec.cidr);
+        v.require(ipv4_in_cidr(addrs.front(), spec.cidr),
+                  name + "'s address " + addrs.front() + " is not in " + spec.cidr);
     }
   }
   return v;
@@ -114,10 +127,12 @@ Verdict check_default_rules(CloudView& view, const NamePattern& project, const s
   if (!v.done()) return v;
   Json group = view.default_security_group(pid);
   v.require(!group.is_null(), "project " + project.canonical + " has no default security group yet");
-  for (const auto& r : rules)
-    v.require(has_ingress_rule(group, r), "the default security group has no ingress IPv4 " + r.protocol +
-                                              (r.port ? " " + std::to_string(r.port) : std::string()) +
-                                              " rule from 0.0.0.0/0");
+  for (const auto& r : rules) {
+    std::string what = r.protocol;
+    if (r.port) what.append(" ").append(std::to_string(r.port));
+    v.require(has_ingress_rule(group, r),
+              "the default security group has no ingress IPv4 " + what + " rule from 0.0.0.0/0");
+  }
   if (exact_rule_count > 0 && group.is_object()) {
     auto n = static_cast<int>(group.value("security_group_rules", Json::array()).size());
     v.require(n == exact_rule_count, "the default security group has " + std::to_string(n) +
@@ -127,20 +142,16 @@ Verdict check_default_rules(CloudView& view, const NamePattern& project, const s
 }
 
 Verdict check_network(CloudView& view, const NetworkSpec& spec) {
-  std::string pid;
-  Verdict v = require_project(view, spec.project, pid);
+  Json net;
+  Verdict v = require_named_in(view, view.networks(), "network", spec.network, spec.project, net);
   if (!v.done()) return v;
-  auto nets = view.named_in(view.networks(), spec.network, pid);
-  v.require(!nets.empty(), "no network " + spec.network.canonical + " in project " + spec.project.canonical);
-  if (!v.done()) return v;
-  const Json& net = nets.front();
   v.require(net.value("admin_state_up", false), spec.network.canonical + " is administratively down");
   v.require(!net.value("router:external", false), spec.network.canonical + " must not be external");
   std::vector<Json> subnets;
   for (const auto& s : view.subnets())
     if (str(s, "network_id") == str(net, "id")) subnets.push_back(s);
-  v.require(subnets.size() == 1, spec.network.canonical + " has " + std::to_string(subnets.size()) +
-                                     " subnets, the book has exactly one");
+  v.require(subnets.size() == 1,
+            spec.network.canonical + " has " + std::to_string(subnets.size()) + " subnets, the book has exactly one");
   if (subnets.empty()) return v;
   const Json& sn = subnets.front();
   v.require(name_matches(str(sn, "name"), spec.subnet), "the subnet is not named " + spec.subnet.canonical);
@@ -156,13 +167,9 @@ Verdict check_network(CloudView& view, const NetworkSpec& spec) {
 
 Verdict check_router(CloudView& view, const NamePattern& project, const NamePattern& name, const NamePattern& subnet,
                      const std::string& interface_ip) {
-  std::string pid;
-  Verdict v = require_project(view, project, pid);
+  Json r;
+  Verdict v = require_named_in(view, view.routers(), "router", name, project, r);
   if (!v.done()) return v;
-  auto routers = view.named_in(view.routers(), name, pid);
-  v.require(!routers.empty(), "no router " + name.canonical + " in project " + project.canonical);
-  if (!v.done()) return v;
-  const Json& r = routers.front();
   v.require(r.value("admin_state_up", false), name.canonical + " is administratively down");
   const Json gw = r.value("external_gateway_info", Json());
   v.require(gw.is_object() && str(gw, "network_id") == view.network_id(names::exact("public")),
@@ -192,8 +199,8 @@ Verdict check_floating_ip_on(CloudView& view, const NamePattern& project, const 
   for (const auto& port : view.ports_of(str(s, "id")))
     for (const auto& fip : CloudView::owned_by(view.floating_ips().get<std::vector<Json>>(), pid))
       associated = associated || str(fip, "port_id") == str(port, "id");
-  return v.require(associated, "no floating IP of project " + project.canonical + " is associated to " +
-                                   server.canonical);
+  return v.require(associated,
+                   "no floating IP of project " + project.canonical + " is associated to " + server.canonical);
 }
 
 Verdict check_keypair(CloudView& view, const Actor& who, const NamePattern& name) {
@@ -223,13 +230,10 @@ Verdict check_flavor(CloudView& view, const FlavorSpec& spec) {
 }
 
 Verdict check_volume(CloudView& view, const VolumeSpec& spec) {
-  std::string pid;
-  Verdict v = require_project(view, spec.project, pid);
+  Json vol;
+  Verdict v = require_named_in(view, view.volumes(), "volume", spec.name, spec.project, vol);
   if (!v.done()) return v;
-  auto found = view.named_in(view.volumes(), spec.name, pid);
-  v.require(!found.empty(), "no volume " + spec.name.canonical + " in project " + spec.project.canonical);
-  if (!v.done()) return v;
-  const Json& vol = found.front();
+  const std::string pid = view.project_id(spec.project);
   v.require(json_int_is(vol["size"], spec.size), spec.name.canonical + " is not " + std::to_string(spec.size) + " GB");
   if (!spec.status.empty())
     v.require(str(vol, "status") == spec.status,

@@ -20,12 +20,12 @@ Verdict require_project(CloudView& view, const NamePattern& project, std::string
 struct ServerSpec {
   NamePattern name;
   NamePattern project;
-  std::string flavor;      // flavor name ("" = any)
-  std::string image;       // image name ("" = any; "-" = boots from a volume)
-  std::string key_name;    // "" = any
-  std::string network;     // network name ("" = any)
-  std::string cidr;        // an IPv4 of the server on `network` is in it ("" = any)
-  int exact_count = 0;     // >0: exactly this many matching servers
+  std::string flavor;    // flavor name ("" = any)
+  std::string image;     // image name ("" = any; "-" = boots from a volume)
+  std::string key_name;  // "" = any
+  std::string network;   // network name ("" = any)
+  std::string cidr;      // an IPv4 of the server on `network` is in it ("" = any)
+  int exact_count = 0;   // >0: exactly this many matching servers
 };
 // The servers named like spec.name in the project, ACTIVE, with the given flavor, image, key and network.
 Verdict check_server(CloudView& view, const ServerSpec& spec);
@@ -69,10 +69,10 @@ struct VolumeSpec {
   NamePattern name;
   NamePattern project;
   int size = 1;
-  std::string status{};        // "available", "in-use"
-  std::string description{};   // "" = any
-  std::string attached_to{};   // server name ("" = not checked)
-  std::string device{};        // the attachment's device ("" = any)
+  std::string status{};       // "available", "in-use"
+  std::string description{};  // "" = any
+  std::string attached_to{};  // server name ("" = not checked)
+  std::string device{};       // the attachment's device ("" = any)
 };
 Verdict check_volume(CloudView& view, const VolumeSpec& spec);
 
