@@ -29,7 +29,8 @@ AdminCredentials AdminCredentials::from_environment() {
 
 Result<HttpReply> OpsClient::request(const std::string& method, const std::string& target, const nlohmann::json& body,
                                      const std::string& token) const {
-  return body.is_null() ? send(method, target, "", "", token) : send(method, target, body.dump(), "application/json", token);
+  return body.is_null() ? send(method, target, "", "", token)
+                        : send(method, target, body.dump(), "application/json", token);
 }
 
 Result<HttpReply> OpsClient::send(const std::string& method, const std::string& target, const std::string& body,

@@ -242,8 +242,8 @@ TEST_F(IdentityTest, LabRoleNamesMatchCaseInsensitivelyOnlyWhenNoExactMatch) {
 
 TEST_F(IdentityTest, DomainNamesMatchCaseInsensitivelyAsUnderMySql) {
   // The book's neo file: OS_USER_DOMAIN_NAME=default, OS_PROJECT_DOMAIN_NAME=default.
-  Json auth = password_auth("demo", "nomoresecret",
-                            {{"project", {{"name", "demo"}, {"domain", {{"name", "default"}}}}}});
+  Json auth =
+      password_auth("demo", "nomoresecret", {{"project", {{"name", "demo"}, {"domain", {{"name", "default"}}}}}});
   auth["identity"]["password"]["user"]["domain"] = {{"name", "DEFAULT"}};
   auto ctx = id_->authenticate(auth);
   ASSERT_TRUE(ctx.ok()) << ctx.status().message();
