@@ -11,7 +11,6 @@ namespace stacklab::lab {
 namespace {
 
 const NamePattern kDemoProject = names::exact("demo");
-const char* kDataPlane = "the data-plane model (guest SSH events, branch dataplane)";
 
 Verdict osc_server_gone(CloudView& v) {
   Verdict verdict;
@@ -186,7 +185,7 @@ std::vector<Exercise> day6_cli_exercises() {
          {"ssh cirros@<floating IP>"},
          "",
          "Needs the SSH rule (EX-16) and the floating IP (EX-18).",
-         kDataPlane,
+         kNeedsDataPlane,
          [](CloudView& v) {
            Verdict now = check_floating_ip_on(v, kDemoProject, names::kHelloworldOscServer);
            now.require(has_ingress_rule(v.default_security_group(v.project_id(kDemoProject)), {"tcp", 22}),

@@ -11,7 +11,6 @@ namespace stacklab::lab {
 namespace {
 
 const NamePattern kDemoProject = names::exact("demo");
-const char* kBootFromVolume = "boot from a new volume (block_device_mapping_v2 image to volume)";
 
 Verdict by_demo(CloudView& v, const std::string& action, const std::string& missing) {
   Verdict verdict;
@@ -99,7 +98,7 @@ std::vector<Task> action_tasks() {
              return by_demo(v, action, "demo has not used " + title + " yet");
            }};
     t.optional = true;
-    if (std::string(a.letter) == "f" || std::string(a.letter) == "g") t.needs = "volume attach (branch attach)";
+    if (std::string(a.letter) == "f" || std::string(a.letter) == "g") t.needs = kNeedsAttach;
     out.push_back(std::move(t));
   }
   return out;
@@ -171,7 +170,7 @@ std::vector<Exercise> day6_compute_exercises() {
           "private --security-group default helloworld"},
          "Project > Compute > Instances > Launch Instance (Source: Image, Create New Volume: Yes, 1 GB)",
          "\"Delete Volume on Instance Delete\" stays No. EX-11 deletes helloworld again.",
-         kBootFromVolume,
+         kNeedsBootFromVolume,
          helloworld_launched}},
        [](Replayer& r) {
          return r.ensure_server_from_volume(kDemo, "helloworld", "m1.nano", "cirros-0.3.4-x86_64-uec", "private", 1);
@@ -186,7 +185,7 @@ std::vector<Exercise> day6_compute_exercises() {
                    {"openstack server show helloworld"},
                    "Project > Compute > Instances > helloworld",
                    "Any of demo's servers will do.",
-                   kBootFromVolume,
+                   kNeedsBootFromVolume,
                    [](CloudView& v) { return by_demo(v, "compute:servers:show", "demo has not shown a server yet"); }}},
                  [](Replayer& r) {
                    auto id = helloworld_id(r);
@@ -203,7 +202,7 @@ std::vector<Exercise> day6_compute_exercises() {
          {"openstack console url show --novnc helloworld"},
          "Project > Compute > Instances > helloworld > Console",
          "Click the grey area if the keyboard does not answer.",
-         kBootFromVolume,
+         kNeedsBootFromVolume,
          [](CloudView& v) {
            Verdict verdict;
            bool opened = audited(v, {"demo", "os-getVNCConsole"}) || audited(v, {"demo", "remote-consoles:create"});
@@ -247,7 +246,7 @@ std::vector<Exercise> day6_compute_exercises() {
                    {"openstack server delete helloworld"},
                    "Project > Compute > Instances > Delete Instance",
                    "",
-                   kBootFromVolume,
+                   kNeedsBootFromVolume,
                    helloworld_deleted}},
                  [](Replayer& r) { return r.delete_server(kDemo, "helloworld"); }});
   return out;

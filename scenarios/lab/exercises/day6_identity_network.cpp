@@ -13,7 +13,6 @@ namespace {
 const NamePattern& kProject = names::kProjectHelloworld;
 const NamePattern kBootcampVms{"bootcampVM-1", {"bootcampVM-2"}};
 const char* kBootcampActor = "bootcamp / helloworld.com";
-const char* kDataPlane = "the data-plane model (guest console pings, branch dataplane)";
 
 Verdict project_helloworld(CloudView& v) {
   Json p = v.project(kProject);
@@ -174,7 +173,7 @@ std::vector<Exercise> day6_identity_network_exercises() {
                    {"ping 192.168.23.3", "ping 8.8.8.8"},
                    "Project > Compute > Instances > bootcampVM-2 > Console",
                    "The default group already admits traffic from its own members.",
-                   kDataPlane,
+                   kNeedsDataPlane,
                    bootcamp_vms}},
                  nullptr});
   out.push_back(
@@ -202,7 +201,7 @@ std::vector<Exercise> day6_identity_network_exercises() {
                    {"ping 8.8.8.8"},
                    "Project > Compute > Instances > bootcampVM-2 > Console",
                    "",
-                   kDataPlane,
+                   kNeedsDataPlane,
                    bootcamp_router}},
                  nullptr});
   return out;

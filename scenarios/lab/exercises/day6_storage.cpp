@@ -10,7 +10,6 @@ namespace stacklab::lab {
 namespace {
 
 const NamePattern kDemoProject = names::exact("demo");
-const char* kAttach = "volume attach (branch attach)";
 
 // An image of demo's, active, of `format`, bare, with data. Visibility is not checked: EX-37 makes
 // Ubuntu14_04 public later, and "shared" and "private" both count before (exercises.md §1.5).
@@ -120,7 +119,7 @@ std::vector<Exercise> day6_storage_exercises() {
                    {"openstack server add volume VM_Ubuntu_OSC VL_helloworld_1GB"},
                    "Project > Compute > Volumes > Manage Attachments",
                    "EX-27 detaches it again.",
-                   kAttach,
+                   kNeedsAttach,
                    [](CloudView& v) {
                      VolumeSpec attached = kVolume;
                      attached.status = "in-use";
@@ -141,7 +140,7 @@ std::vector<Exercise> day6_storage_exercises() {
                    {"openstack server remove volume VM_Ubuntu_OSC VL_helloworld_1GB"},
                    "Project > Compute > Volumes > Manage Attachments > Detach Volume",
                    "",
-                   kAttach,
+                   kNeedsAttach,
                    [](CloudView& v) {
                      VolumeSpec detached = kVolume;
                      detached.status = "available";

@@ -16,8 +16,6 @@ const NamePattern kRouter = names::exact("R_openstackbootcamp_01");
 const NamePattern kVm = names::exact("VM_openstackbootcamp_01");
 const NamePattern kVmOsc = names::exact("VM_OSC_01");
 const char* kNeoActor = "neo / openstack_bootcamp";
-const char* kDataPlane = "the data-plane model (guest ping and SSH events, branch dataplane)";
-const char* kAttach = "volume attach (branch attach)";
 
 const ServerSpec kVmSpec{kVm,
                          kProject,
@@ -196,7 +194,7 @@ std::vector<Exercise> day7_project_exercises() {
          "Project > Compute > Volumes > Manage Attachments",
          "Task 14 deletes the server: the volume is then "
          "available again, so grade this before task 14.",
-         kAttach,
+         kNeedsAttach,
          [](CloudView& v) {
            return done_or_undone(check_volume(v, {names::exact("VL_openstackbootcamp_01"), kProject, 1, "in-use", "",
                                                   "VM_openstackbootcamp_01", "/dev/vdb"}),
@@ -319,7 +317,7 @@ std::vector<Exercise> day7_project_exercises() {
                    {"ssh -i KP_openstackbootcamp_01.pem cirros@<floating IP>"},
                    "",
                    "Needs the SSH rule (task 6), the router (task 8) and the floating IP (task 16).",
-                   kDataPlane,
+                   kNeedsDataPlane,
                    [](CloudView& v) {
                      Verdict verdict = check_floating_ip_on(v, kProject, kVmOsc);
                      return verdict.require(
@@ -337,7 +335,7 @@ std::vector<Exercise> day7_project_exercises() {
                    {"ping -c 3 8.8.8.8"},
                    "",
                    "The subnet needs a router with a gateway on public (task 8).",
-                   kDataPlane,
+                   kNeedsDataPlane,
                    router_reaches_public}},
                  nullptr});
   return out;
