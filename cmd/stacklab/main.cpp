@@ -58,6 +58,26 @@ int main(int argc, char** argv) {
   auto* reset_cmd = lab_cmd->add_subcommand("reset", "restore the pristine lab (or a snapshot NAME)");
   reset_cmd->add_option("name", reset_name, "pristine (default) or a snapshot name");
   add_target(reset_cmd);
+  // The exercise catalogue: grade or replay against the running cloud.
+  stacklab::cmd::LabGraderOptions grader;
+  std::vector<CLI::App*> grader_cmds;
+  const std::vector<std::pair<std::string, std::string>> grader_verbs = {
+      {"list", "the exercises by day, with the status of their tasks"},
+      {"show", "what an exercise asks, the commands to type, the dashboard path, its status"},
+      {"hint", "the next task not done yet: its hint and commands"},
+      {"check", "grade tasks against the live cloud (exit 1 while one is not yet done)"},
+      {"replay", "do the exercises through the REST API, as the book's users"}};
+  for (const auto& [verb, help] : grader_verbs) {
+    auto* cmd = lab_cmd->add_subcommand(verb, help);
+    cmd->add_option("scope", grader.scope, "all, day1, day6, day7 or an exercise (EX-17)");
+    if (verb != "replay") cmd->add_flag("--json", grader.json, "print the results as JSON");
+    cmd->add_option("--url", ops.url, "where the cloud listens")->capture_default_str();
+    cmd->add_option("--os-username", ops.username, "admin user (default: the lab's admin)");
+    cmd->add_option("--os-password", ops.password, "its password (default: the lab's)");
+    cmd->add_option("--os-project-name", ops.project_name, "its project (default: admin)");
+    cmd->callback([&grader, verb = verb] { grader.verb = verb; });
+    grader_cmds.push_back(cmd);
+  }
   stacklab::cmd::AuditFilter audit;
   auto* audit_cmd = app.add_subcommand("audit", "who called which API, and the answer");
   audit_cmd->add_option("--user", audit.user, "user name or id");
@@ -86,6 +106,7 @@ int main(int argc, char** argv) {
   if (*reset_cmd) return stacklab::cmd::run_lab_reset(ops, reset_name);
   if (*audit_cmd) return stacklab::cmd::run_audit(ops, audit);
   if (*probe_cmd) return stacklab::cmd::run_probe(ops, probe);
+  if (!grader.verb.empty()) return stacklab::cmd::run_lab_grader(ops, grader);
   if (*up_cmd) return stacklab::cmd::run_up(up);
   if (*status_cmd) return stacklab::cmd::run_status(status_url, status_json);
   return 2;

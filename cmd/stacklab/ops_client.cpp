@@ -32,6 +32,12 @@ AdminCredentials AdminCredentials::from_environment() {
 
 Result<HttpReply> OpsClient::request(const std::string& method, const std::string& target, const nlohmann::json& body,
                                      const std::string& token) const {
+  return body.is_null() ? send(method, target, "", "", token)
+                        : send(method, target, body.dump(), "application/json", token);
+}
+
+Result<HttpReply> OpsClient::send(const std::string& method, const std::string& target, const std::string& body,
+                                  const std::string& content_type, const std::string& token) const {
   namespace beast = boost::beast;
   namespace http = beast::http;
   namespace net = boost::asio;
@@ -51,9 +57,9 @@ Result<HttpReply> OpsClient::request(const std::string& method, const std::strin
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, hostport);
     if (!token.empty()) req.set("X-Auth-Token", token);
-    if (!body.is_null()) {
-      req.set(http::field::content_type, "application/json");
-      req.body() = body.dump();
+    if (!content_type.empty()) {
+      req.set(http::field::content_type, content_type);
+      req.body() = body;
     }
     req.prepare_payload();
     http::write(stream, req);

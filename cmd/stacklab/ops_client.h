@@ -31,6 +31,9 @@ class OpsClient {
   // One request; `token` "" sends none. Fails only when the cloud cannot be reached.
   Result<HttpReply> request(const std::string& method, const std::string& target, const nlohmann::json& body = nullptr,
                             const std::string& token = "") const;
+  // The same with a body of any type (`content_type` "" sends none): image data, JSON patches.
+  Result<HttpReply> send(const std::string& method, const std::string& target, const std::string& body,
+                         const std::string& content_type, const std::string& token) const;
   // A project-scoped token of `who` (POST /identity/v3/auth/tokens).
   Result<std::string> token(const AdminCredentials& who) const;
   // request() with a token of `who`; a non-2xx answer becomes an error with the cloud's message.

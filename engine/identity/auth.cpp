@@ -17,6 +17,11 @@ Status bad_auth(const std::string& what) { return BadRequest("Invalid auth reque
 long long micros(TimePoint t) { return t.time_since_epoch().count(); }
 TimePoint from_micros(long long us) { return TimePoint(std::chrono::microseconds(us)); }
 
+std::string folded(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 // {"id"} or {"name", "domain": {"id"|"name"}} -> the referenced document.
 Result<Json> resolve_named(const Store& store, const char* kind, const Json& ref, const char* what) {
   if (!ref.is_object()) return bad_auth(std::string(what) + " must be an object");
@@ -38,6 +43,11 @@ Result<Json> resolve_named(const Store& store, const char* kind, const Json& ref
   }
   for (const Json* d : store.find(kind, "name", ref["name"]))
     if (domain_id.empty() || (*d)["domain_id"] == Json(domain_id)) return *d;
+  // Keystone under MySQL matches names case-insensitively: the book's neo
+  // file says OS_USER_DOMAIN_NAME=default for the domain named Default.
+  if (std::string(kind) == "domain")
+    for (const Json* d : store.list(kind))
+      if (folded((*d)["name"]) == folded(ref["name"])) return *d;
   return Unauthorized(kAuthRequired);
 }
 

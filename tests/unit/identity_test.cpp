@@ -240,6 +240,18 @@ TEST_F(IdentityTest, LabRoleNamesMatchCaseInsensitivelyOnlyWhenNoExactMatch) {
   EXPECT_EQ(id_->find_role("ANOTHERROLE").value()["name"], "anotherrole");
 }
 
+TEST_F(IdentityTest, DomainNamesMatchCaseInsensitivelyAsUnderMySql) {
+  // The book's neo file: OS_USER_DOMAIN_NAME=default, OS_PROJECT_DOMAIN_NAME=default.
+  Json auth =
+      password_auth("demo", "nomoresecret", {{"project", {{"name", "demo"}, {"domain", {{"name", "default"}}}}}});
+  auth["identity"]["password"]["user"]["domain"] = {{"name", "DEFAULT"}};
+  auto ctx = id_->authenticate(auth);
+  ASSERT_TRUE(ctx.ok()) << ctx.status().message();
+  EXPECT_EQ(ctx->project_id, kDemoProject);
+  auth["identity"]["password"]["user"]["domain"] = {{"name", "nodomain"}};
+  EXPECT_EQ(id_->authenticate(auth).status().code(), Code::kUnauthorized);
+}
+
 TEST_F(IdentityTest, ReseedingKeepsWhatUsersChanged) {
   ASSERT_TRUE(id_->delete_user("a069cf681b804438b47dab617f52925b").ok());  // alt_demo
   ASSERT_TRUE(scenarios::seed_lab_identity(*id_, *store_, {"http://10.0.0.5"}).ok());

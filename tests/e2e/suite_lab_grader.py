@@ -1,0 +1,103 @@
+"""The exercise grader, `stacklab lab list|show|hint|check|replay`, with
+Debian's real `openstack` CLI doing the student's part.
+
+A pristine lab has Day 7 not done (`lab check day7` exits 1 and says what is
+missing); the admin's first three tasks typed with the CLI become "done";
+demo's refused `openstack service list` is the negative step the book asks
+for; `lab replay day7` then `lab check day7` passes for everything the API
+supports today, and so does Day 6 after `lab replay day6`.
+"""
+
+import json
+
+from harness import Suite
+from suite_lab_state import StacklabCommand
+
+
+class LabGraderSuite(Suite):
+    name = "lab_grader"
+
+    def steps(self):
+        return [self.step_pristine_day7_not_done, self.step_admin_tasks_with_cli, self.step_hint_and_show,
+                self.step_demo_refused_service_list, self.step_list, self.step_replay_day7,
+                self.step_replay_day6, self.step_unknown_scope]
+
+    def stacklab(self, *args):
+        return StacklabCommand(self.lab.binary, self.lab.url, list(args))
+
+    def check_json(self, scope):
+        run = self.stacklab("lab", "check", scope, "--json")
+        try:
+            return run, {t["id"]: t for t in json.loads(run.out)["tasks"]}
+        except (ValueError, KeyError):
+            return run, {}
+
+    def step_pristine_day7_not_done(self):
+        run = self.stacklab("lab", "check", "day7")
+        self.check("lab check day7 on the pristine lab: exit 1, EX-41 'not yet' with 'no project openstack_bootcamp'",
+                   run.rc == 1 and "not yet" in run.out and "no project openstack_bootcamp" in run.out, run)
+        run, tasks = self.check_json("day7")
+        self.check("lab check day7 --json: 21+ tasks, none done, EX-51 (volume attach) reported as 'needs'",
+                   len(tasks) >= 21 and all(t["status"] != "done" for t in tasks.values())
+                   and tasks.get("EX-51", {}).get("status") == "needs", run)
+
+    def step_admin_tasks_with_cli(self):
+        runs = [
+            self.osc('project create --domain default --description "Project for Collective training" '
+                     'openstack_bootcamp', self.admin, "admin"),
+            self.osc('user create --domain default --project openstack_bootcamp --description "User for Collective '
+                     'training" --email neo@helloworld.com --password nomoresecret neo', self.admin, "admin"),
+            self.osc("role add --project openstack_bootcamp --user neo Member", self.admin, "admin"),
+            self.osc("flavor create --id auto --vcpus 1 --ram 256 --disk 5 --ephemeral 0 --swap 0 --rxtx-factor 1 "
+                     "FR_openstackbootcamp_01", self.admin, "admin"),
+        ]
+        check, tasks = self.check_json("day7")
+        done = {i for i, t in tasks.items() if t["status"] == "done"}
+        self.check("EX-41 project, EX-42 user neo + role Member, EX-43 flavor with the openstack CLI: "
+                   "lab check reports exactly those three done",
+                   all(r.ok for r in runs) and {"EX-41", "EX-42", "EX-43"} <= done
+                   and "EX-44" not in done, *runs, check)
+        one = self.stacklab("lab", "check", "EX-42")
+        self.check("lab check EX-42: exit 0, one task done", one.ok and "1 tasks: 1 done" in one.out, one)
+
+    def step_hint_and_show(self):
+        hint = self.stacklab("lab", "hint", "day7")
+        self.check("lab hint day7: the next task is EX-44 (image Ubuntu_16) with its openstack command",
+                   hint.ok and "Next: EX-44" in hint.out and "openstack image create" in hint.out, hint)
+        show = self.stacklab("lab", "show", "EX-17")
+        self.check("lab show EX-17: the commands to type, the hint, status 'not yet'",
+                   show.ok and "openstack server create --flavor m1.nano" in show.out
+                   and "status:    not yet" in show.out, show)
+
+    def step_demo_refused_service_list(self):
+        refused = self.osc("service list", self.demo, "demo")
+        run, tasks = self.check_json("EX-13")
+        self.check("openstack service list as demo is refused (403); lab check EX-13 grades that refusal done",
+                   not refused.ok and "403" in refused.err and tasks.get("EX-13", {}).get("status") == "done",
+                   refused, run)
+
+    def step_list(self):
+        run = self.stacklab("lab", "list")
+        self.check("lab list: days 1, 6 and 7 with their exercises; EX-41 done",
+                   run.ok and "day1" in run.out and "day6" in run.out and "day7" in run.out
+                   and any(line.split()[:2] == ["EX-41", "done"] for line in run.out.splitlines()), run)
+
+    def step_replay_day7(self):
+        replay = self.stacklab("lab", "replay", "day7")
+        check = self.stacklab("lab", "check", "day7")
+        self.check("lab replay day7, then lab check day7: exit 0, no task 'not yet' (attach and guest tasks: needs)",
+                   replay.ok and check.ok and "0 not yet" in check.out, replay, check)
+        servers = self.osc("server list -f json", self.osc.creds("neo", project="openstack_bootcamp"), "neo")
+        self.check("as neo: server list shows VM_OSC_01 ACTIVE and not VM_openstackbootcamp_01 (task 14 deleted it)",
+                   servers.ok and {"VM_OSC_01", "VM_activity_01"} <= self.names(servers.json())
+                   and "VM_openstackbootcamp_01" not in self.names(servers.json()), servers)
+
+    def step_replay_day6(self):
+        replay = self.stacklab("lab", "replay", "day6")
+        check = self.stacklab("lab", "check", "day6")
+        self.check("lab replay day6, then lab check day6: exit 0, no task 'not yet'",
+                   replay.ok and check.ok and "0 not yet" in check.out, replay, check)
+
+    def step_unknown_scope(self):
+        run = self.stacklab("lab", "check", "day9")
+        self.check("lab check day9: exit 2, names the scopes", run.rc == 2 and "day7" in run.err, run)
