@@ -57,12 +57,15 @@ struct ProbeOptions {
   bool json = false;
 };
 int run_probe(const OpsTarget& target, const ProbeOptions& options);
+
 // `stacklab lab list|show|hint|check|replay [SCOPE]`: the bootcamp's exercises
 // against a running cloud. SCOPE: all, day1, day6, day7 or an exercise (EX-17).
 // check exits 1 while a task is not yet done; replay exits 1 when an exercise failed.
 struct LabGraderOptions {
   std::string verb;   // list | show | hint | check | replay
   std::string scope;  // "" = all (show: required)
+  bool json = false;
+};
 int run_lab_grader(const OpsTarget& target, const LabGraderOptions& options);
 
 }  // namespace stacklab::cmd
