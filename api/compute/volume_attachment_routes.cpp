@@ -4,12 +4,21 @@
 #include "api/compute/block_device_params.h"
 #include "api/compute/compute_routes.h"
 #include "api/query.h"
+#include "engine/compute/instance_state.h"
 
 namespace stacklab::api::compute_api {
 
 namespace {
 
-const Microversion k249{2, 49}, k260{2, 60}, k270{2, 70}, k279{2, 79}, k289{2, 89};
+const Microversion k220{2, 20}, k249{2, 49}, k260{2, 60}, k270{2, 70}, k279{2, 79}, k289{2, 89};
+
+// Attaching to (or detaching from) a shelved server came with 2.20: below,
+// Nova answers as for a state that forbids it.
+Status shelved_before_220(const Json& server, const Microversion& v, const std::string& action) {
+  const std::string vm = server.value("vm_state", "");
+  if (v >= k220 || (vm != "shelved" && vm != "shelved_offloaded")) return {};
+  return compute::check_state(server, action, {});
+}
 
 // The server as the caller may see it, then the policy rule on it (404, then 403).
 Result<Json> authorized_server(Request& req, const Ctx& ctx, const std::string& action) {
@@ -95,15 +104,17 @@ Response attach_volume(Request& req, const Ctx& ctx, const Microversion& v) {
   r.multiattach_allowed = v >= k260;
   auto s = authorized_server(req, ctx, "create");
   if (!s.ok()) return fail(s.status());
+  if (Status st = shelved_before_220(*s, v, "attach_volume"); !st.ok()) return fail(st);
   auto bdm = ctx.servers.volumes()->attach(caller(req), *s, r);
   if (!bdm.ok()) return fail(bdm.status());
   record_action(req, ctx, *s, "attach_volume");
   return json_response(200, {{"volumeAttachment", attachment_view(*bdm, v, true)}});
 }
 
-Response detach_volume(Request& req, const Ctx& ctx) {
+Response detach_volume(Request& req, const Ctx& ctx, const Microversion& v) {
   auto s = authorized_server(req, ctx, "delete");
   if (!s.ok()) return fail(s.status());
+  if (Status st = shelved_before_220(*s, v, "detach_volume"); !st.ok()) return fail(st);
   Status st = ctx.servers.volumes()->detach(caller(req), *s, req.params["volume_id"]);
   if (!st.ok()) return fail(st);
   record_action(req, ctx, *s, "detach_volume");
@@ -124,7 +135,7 @@ void add_volume_attachment_routes(Router& r, Ctx ctx) {
     return versioned(req, [&](const Microversion& v) { return attach_volume(req, ctx, v); });
   });
   r.add_sync("DELETE", base + "/{volume_id}", [ctx](Request& req) {
-    return versioned(req, [&](const Microversion&) { return detach_volume(req, ctx); });
+    return versioned(req, [&](const Microversion& v) { return detach_volume(req, ctx, v); });
   });
 }
 

@@ -13,6 +13,7 @@
 
 using namespace stacklab;
 using stacklab::testing::ComputeCloudTest;
+using stacklab::testing::HttpClient;
 using stacklab::testing::HttpResult;
 using Json = nlohmann::json;
 
@@ -343,4 +344,39 @@ TEST_F(ServerVolumeApiTest, OsVolumesProxyUpTo235) {
   EXPECT_EQ(call(demo_, "DELETE", "/os-volumes/" + id).status, 202);
   EXPECT_TRUE(volume_gone(id));
   EXPECT_EQ(call(demo_, "DELETE", "/os-volumes/" + id).status, 404);
+}
+
+TEST_F(ServerVolumeApiTest, ShelvedServersTakeVolumesFrom220AndKeepThemThroughUnshelveAndResize) {
+  std::string server = active_server("vm-shelve");
+  std::string vol = volume();
+  ASSERT_EQ(call(demo_, "POST", "/servers/" + server + "/action", {{"shelve", nullptr}}).status, 202);
+  ASSERT_EQ(poll_server(server, [](const Json& s) { return s["status"] == "SHELVED_OFFLOADED"; })["status"],
+            "SHELVED_OFFLOADED");
+  auto old = attach(server, vol);
+  EXPECT_EQ(old.status, 409);
+  EXPECT_EQ(message(old), "Cannot 'attach_volume' instance " + server + " while it is in vm_state shelved_offloaded");
+  auto r = attach(server, vol, "2.20");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["volumeAttachment"]["device"], "/dev/vdb");
+  Json v = wait_status(vol, "in-use");
+  EXPECT_EQ(v["attachments"][0]["server_id"], server);
+
+  ASSERT_EQ(call(demo_, "POST", "/servers/" + server + "/action", {{"unshelve", nullptr}}).status, 202);
+  ASSERT_EQ(poll_server(server, [](const Json& s) { return s["status"] == "ACTIVE"; })["status"], "ACTIVE");
+  Json list = call(demo_, "GET", "/servers/" + server + "/os-volume_attachments").json()["volumeAttachments"];
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["volumeId"], vol);
+  ASSERT_EQ(call(demo_, "POST", "/servers/" + server + "/action", {{"resize", {{"flavorRef", "84"}}}}).status, 202);
+  ASSERT_EQ(poll_server(server, [](const Json& s) { return s["status"] == "VERIFY_RESIZE"; })["status"],
+            "VERIFY_RESIZE");
+  ASSERT_EQ(call(demo_, "POST", "/servers/" + server + "/action", {{"confirmResize", nullptr}}).status, 204);
+  ASSERT_EQ(poll_server(server, [](const Json& s) { return s["status"] == "ACTIVE"; })["status"], "ACTIVE");
+  EXPECT_EQ(call(demo_, "GET", "/servers/" + server).json()["server"]["os-extended-volumes:volumes_attached"],
+            Json::array({{{"id", vol}}}));
+  EXPECT_EQ(wait_status(vol, "in-use")["attachments"].size(), 1u);
+
+  ASSERT_EQ(detach(server, vol).status, 202);
+  EXPECT_EQ(wait_status(vol, "available")["attachments"], Json::array());
+  remove_server(server);
+  EXPECT_EQ(cinder("DELETE", "/volumes/" + vol).status, 202);
 }
