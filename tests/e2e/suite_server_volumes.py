@@ -7,12 +7,10 @@ lists it under volumes_attached, Cinder refuses to delete it, `server remove
 volume` makes it Available again with no attachment. Then booting from
 volumes: `server create --volume` (an existing bootable volume), `--boot-
 from-volume 1 --image` (a new volume from the image, kept after the server
-is deleted), `--block-device ...,delete_on_termination=true` (deleted with
-it), and `server delete` detaching what was attached.
+is deleted), `--block-device source_type=blank,...,delete_on_termination=true`
+(a data volume, deleted with it), and `server delete` detaching what was attached.
 """
 
-import csv
-import io
 import time
 
 from harness import Suite
@@ -45,10 +43,15 @@ class ServerVolumesSuite(Suite):
         return v, run
 
     def listed(self, name=None, volume_id=None):
-        """A row of `volume list` as the table shows it ("Attached to" formatted: -f json gives the raw list)."""
-        run = self.osc('volume list -f csv -c ID -c Name -c Status -c Size -c "Attached to"', self.demo, "demo")
-        rows = list(csv.DictReader(io.StringIO(run.out))) if run.ok else []
-        rows = [r for r in rows if r.get("Name") == name or (volume_id and r.get("ID") == volume_id)]
+        """A row of `volume list` as its table shows it: "Attached to" is formatted only there
+        (-f json and csv give the raw attachments)."""
+        run = self.osc('volume list -c ID -c Name -c Status -c Size -c "Attached to"', self.demo, "demo")
+        rows = []
+        for line in run.out.splitlines() if run.ok else []:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) == 5 and cells[0] != "ID":
+                rows.append(dict(zip(("ID", "Name", "Status", "Size", "Attached to"), cells)))
+        rows = [r for r in rows if r["Name"] == name or (volume_id and r["ID"] == volume_id)]
         return (rows[0] if rows else {}), run
 
     def server(self, name):
@@ -147,20 +150,21 @@ class ServerVolumesSuite(Suite):
                    deleted.ok and v.get("status") == "available", deleted, shown)
 
     def step_block_device_delete_on_termination(self):
-        image = self.osc(f"image show {IMAGE} -f value -c id", self.demo, "demo").value()
-        bdm = (f"uuid={image},source_type=image,destination_type=volume,volume_size=1,boot_index=0,"
-               "delete_on_termination=true")
+        # With --image, the client adds the image as the boot_index 0 disk: the extra volume is a data disk.
+        bdm = "source_type=blank,destination_type=volume,volume_size=1,delete_on_termination=true"
         run = self.osc(f"{BOOT} --image {IMAGE} --block-device {bdm} VM_bdm -f json", self.demo, "demo",
                        process=True)
         s = run.json() if run.ok else {}
-        self.check("server create --block-device ...,boot_index=0,delete_on_termination=true: ACTIVE",
+        self.check("server create --image --block-device source_type=blank,...,delete_on_termination=true: ACTIVE",
                    s.get("status") == "ACTIVE", run)
         show, srv = self.server("VM_bdm")
         ids = self.volume_ids(show)
-        root = ids[0] if ids else None
+        row, listed = self.listed(volume_id=ids[0] if ids else "none")
+        self.check("volume list: the blank volume is 'Attached to VM_bdm on /dev/vdb'",
+                   "Attached to VM_bdm on /dev/vdb" in row.get("Attached to", ""), srv, listed)
         deleted = self.osc("server delete --wait VM_bdm", self.demo, "demo")
-        self.check("server delete VM_bdm: its root volume is deleted with it",
-                   bool(root) and deleted.ok and self.gone(f"volume show {root}"), srv, deleted)
+        self.check("server delete VM_bdm: the volume is deleted with it (delete_on_termination)",
+                   bool(ids) and deleted.ok and self.gone(f"volume show {ids[0]}"), deleted)
 
     def step_delete_detaches(self):
         again = self.osc("server add volume VM_Ubuntu_OSC VL_helloworld_1GB -f json", self.demo, "demo")
