@@ -121,6 +121,25 @@ Response detach_volume(Request& req, const Ctx& ctx, const Microversion& v) {
   return empty_response(202);
 }
 
+// PUT: before 2.85 only a swap (an admin's): {"volumeAttachment": {"volumeId": <new volume>}}.
+Response swap_volume(Request& req, const Ctx& ctx) {
+  auto body = req.json();
+  if (!body.ok()) return fail(body.status());
+  Json a = body->is_object() ? body->value("volumeAttachment", Json()) : Json();
+  if (!a.is_object()) return fail(BadRequest("'volumeAttachment' is a required property"));
+  if (Status st = only_keys(a, {"volumeId", "device", "id", "serverId", "tag", "delete_on_termination"}); !st.ok())
+    return fail(st);
+  if (Status st = check_volume_attachment_ids(a); !st.ok()) return fail(st);
+  auto s = authorized_server(req, ctx, "swap");
+  if (!s.ok()) return fail(s.status());
+  const std::string old_id = req.params["volume_id"], new_id = a["volumeId"];
+  if (new_id == old_id) return fail(BadRequest("Updating the attachment other than by swapping volumes is not supported"));
+  Status st = ctx.servers.volumes()->swap(caller(req), *s, old_id, new_id);
+  if (!st.ok()) return fail(st);
+  record_action(req, ctx, *s, "swap_volume");
+  return empty_response(202);
+}
+
 }  // namespace
 
 void add_volume_attachment_routes(Router& r, Ctx ctx) {
@@ -133,6 +152,9 @@ void add_volume_attachment_routes(Router& r, Ctx ctx) {
   });
   r.add_sync("POST", base, [ctx](Request& req) {
     return versioned(req, [&](const Microversion& v) { return attach_volume(req, ctx, v); });
+  });
+  r.add_sync("PUT", base + "/{volume_id}", [ctx](Request& req) {
+    return versioned(req, [&](const Microversion&) { return swap_volume(req, ctx); });
   });
   r.add_sync("DELETE", base + "/{volume_id}", [ctx](Request& req) {
     return versioned(req, [&](const Microversion& v) { return detach_volume(req, ctx, v); });

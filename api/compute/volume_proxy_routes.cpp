@@ -55,6 +55,8 @@ Json limited(const Request& req, const std::vector<Json>& all) {
 }
 
 Response list_volumes(Request& req, const Ctx& ctx) {
+  // "/os-volumes/" is a show of the empty id in Nova's routing.
+  if (req.trailing_slash) return fail(NotFound("The resource could not be found."));
   Credentials who = caller(req);
   std::vector<Json> views;
   for (const Json& v : ctx.cinder->list(who, false)) views.push_back(proxy_volume_view(ctx, who, v));
@@ -156,6 +158,7 @@ void add_volume_proxy_routes(Router& r, Ctx ctx) {
   r.add_sync("POST", "/v2.1/os-volumes", proxy(create_volume));
   r.add_sync("GET", "/v2.1/os-volumes/{id}", proxy(show_volume));
   r.add_sync("DELETE", "/v2.1/os-volumes/{id}", proxy(delete_volume));
+  r.add_sync("DELETE", "/v2.1/os-volumes", proxy(delete_volume));  // no id: Cinder's 404
   r.add_sync("GET", "/v2.1/os-snapshots", proxy(list_snapshots));
   r.add_sync("GET", "/v2.1/os-snapshots/detail", proxy(list_snapshots));
   r.add_sync("POST", "/v2.1/os-snapshots", proxy(create_snapshot));

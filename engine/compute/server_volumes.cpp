@@ -155,6 +155,33 @@ void ServerVolumes::disconnect(const std::string& uuid, const std::string& bdm_i
   driver->detach_volume(uuid, row["volume_id"], finish);
 }
 
+Status ServerVolumes::swap(const Credentials& caller, const Json& server, const std::string& old_volume_id,
+                           const std::string& new_volume_id) {
+  if (Status st = check_lock(server, caller); !st.ok()) return st;
+  if (Status st = check_state(server, "swap_volume", {"active", "paused", "resized"}); !st.ok()) return st;
+  auto row = attachment(server, old_volume_id);
+  if (!row.ok()) return row.status();
+  auto fresh = volumes_.get(caller, new_volume_id);
+  // An unknown volume in the body is the request's fault: 400 (Nova's bug 1629110), not 404.
+  if (!fresh.ok())
+    return fresh.status().code() == Code::kNotFound ? BadRequest(fresh.status().message()) : fresh.status();
+  if (Status st = VolumeApi::check_attach(*fresh); !st.ok()) return st;
+  if (!(*row)["attachment_id"].is_string()) return Conflict("Volume " + old_volume_id + " is still being attached");
+  if (Status st = volumes_.reserve(server, new_volume_id); !st.ok()) return st;
+  auto attached = volumes_.attach(server, new_volume_id, (*row)["device_name"]);
+  if (!attached.ok()) {
+    volumes_.unreserve(server, new_volume_id);
+    return attached.status();
+  }
+  // The old volume leaves as on a detach; the mapping now names the new one.
+  if (volumes_.begin_detaching(server, old_volume_id).ok())
+    (void)volumes_.detach(server, old_volume_id, (*row)["attachment_id"]);
+  Json updated = *row;
+  updated["volume_id"] = new_volume_id;
+  updated["attachment_id"] = *attached;
+  return mappings_.save(updated);
+}
+
 // ---- boot from volume ----
 
 Result<ServerVolumes::BootPlan> ServerVolumes::validate(const Credentials& caller,

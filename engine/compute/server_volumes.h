@@ -74,6 +74,13 @@ class ServerVolumes {
   // is not in-use. The volume is detaching.
   Status detach(const Credentials& caller, const Json& instance, const std::string& volume_id);
 
+  // Nova's swap (an admin's PUT): the mapping's volume replaced by
+  // `new_volume_id` at the same device; the old one detached (available),
+  // the new one in-use. 404 not attached; 400 an unknown new volume or one
+  // not available; 409 as attach.
+  Status swap(const Credentials& caller, const Json& instance, const std::string& old_volume_id,
+              const std::string& new_volume_id);
+
   // ---- boot from volume ----
   // Checks a create's mappings as the user (Nova's _validate_bdm): 400 for
   // an unknown or unusable volume, snapshot or image, a bad boot sequence

@@ -380,3 +380,27 @@ TEST_F(ServerVolumeApiTest, ShelvedServersTakeVolumesFrom220AndKeepThemThroughUn
   remove_server(server);
   EXPECT_EQ(cinder("DELETE", "/volumes/" + vol).status, 202);
 }
+
+TEST_F(ServerVolumeApiTest, AnAdminSwapsAVolumeAtTheSameDevice) {
+  std::string server = active_server("vm-swap");
+  std::string old_vol = volume(), new_vol = volume();
+  ASSERT_EQ(attach(server, old_vol).status, 200);
+  wait_status(old_vol, "in-use");
+  const std::string path = "/servers/" + server + "/os-volume_attachments/";
+  Json body = {{"volumeAttachment", {{"volumeId", new_vol}}}};
+  EXPECT_EQ(call(demo_, "PUT", path + old_vol, body).status, 403);  // an admin's
+  EXPECT_EQ(call(admin_, "PUT", path + new_vol, body).status, 404);  // not attached
+  Json unknown = {{"volumeAttachment", {{"volumeId", "0d0a0b0c-1111-4222-8333-444455556666"}}}};
+  EXPECT_EQ(call(admin_, "PUT", path + old_vol, unknown).status, 400);
+  ASSERT_EQ(call(admin_, "PUT", path + old_vol, body).status, 202);
+  EXPECT_EQ(wait_status(old_vol, "available")["attachments"], Json::array());
+  Json v = wait_status(new_vol, "in-use");
+  EXPECT_EQ(v["attachments"][0]["device"], "/dev/vdb");
+  Json list = call(demo_, "GET", "/servers/" + server + "/os-volume_attachments").json()["volumeAttachments"];
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["volumeId"], new_vol);
+  remove_server(server);
+  wait_status(new_vol, "available");
+  EXPECT_EQ(cinder("DELETE", "/volumes/" + old_vol).status, 202);
+  EXPECT_EQ(cinder("DELETE", "/volumes/" + new_vol).status, 202);
+}
