@@ -389,7 +389,8 @@ TEST_F(ServerVolumeApiTest, AnAdminSwapsAVolumeAtTheSameDevice) {
   const std::string path = "/servers/" + server + "/os-volume_attachments/";
   Json body = {{"volumeAttachment", {{"volumeId", new_vol}}}};
   EXPECT_EQ(call(demo_, "PUT", path + old_vol, body).status, 403);  // an admin's
-  EXPECT_EQ(call(admin_, "PUT", path + new_vol, body).status, 404);  // not attached
+  Json back = {{"volumeAttachment", {{"volumeId", old_vol}}}};
+  EXPECT_EQ(call(admin_, "PUT", path + new_vol, back).status, 404);  // new_vol is not attached
   Json unknown = {{"volumeAttachment", {{"volumeId", "0d0a0b0c-1111-4222-8333-444455556666"}}}};
   EXPECT_EQ(call(admin_, "PUT", path + old_vol, unknown).status, 400);
   ASSERT_EQ(call(admin_, "PUT", path + old_vol, body).status, 202);
