@@ -75,6 +75,8 @@ Router make_compute_router(Ctx ctx) {
   if (ctx.instance_actions) add_instance_action_routes(r, ctx);
   if (ctx.server_moves) add_migration_routes(r, ctx);
   if (ctx.network) add_interface_routes(r, ctx);
+  if (ctx.servers.volumes()) add_volume_attachment_routes(r, ctx);
+  if (ctx.cinder) add_volume_proxy_routes(r, ctx);
   return r;
 }
 

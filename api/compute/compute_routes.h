@@ -19,6 +19,7 @@
 #include "engine/compute/usage.h"
 #include "engine/core/runtime.h"
 #include "engine/image/image_service.h"
+#include "engine/volume/volume_service.h"
 
 namespace stacklab::api::compute_api {
 
@@ -44,6 +45,8 @@ struct Ctx {
   compute::InstanceActionLog* instance_actions = nullptr;
   // Servers' networking: addresses, os-interface, security groups (served when set).
   compute::NetworkApi* network = nullptr;
+  // Cinder, for the deprecated /os-volumes and /os-snapshots proxies (served when set).
+  volume::VolumeService* cinder = nullptr;
 };
 
 Router make_compute_router(Ctx ctx);
@@ -64,6 +67,9 @@ void add_migration_routes(Router& r, Ctx ctx);
 void add_interface_routes(Router& r, Ctx ctx);
 // GET /vnc_auto.html (mounted at the root, as nova-novncproxy's page is on its own port).
 void add_console_page_route(Router& r, compute::ServerActions& actions);
+// /servers/{id}/os-volume_attachments (served when the servers have volumes).
+void add_volume_attachment_routes(Router& r, Ctx ctx);
+void add_volume_proxy_routes(Router& r, Ctx ctx);
 // The addSecurityGroup / removeSecurityGroup actions (`name` is the action's key).
 Response security_group_action(Request& req, const Ctx& ctx, const std::string& server_id, const std::string& name,
                                const Json& arg);

@@ -175,7 +175,7 @@ Response rebuild(Request& req, Ctx ctx, const std::string& id, const Json& arg, 
   }
   auto s = ctx.server_actions->rebuild(context_of(req), id, r);
   if (!s.ok()) return fail(s.status());
-  Json view = server_update_view(req, *s, v, ctx.servers.can_see_host_attributes(caller(req)), ctx.network, true);
+  Json view = server_update_view(req, *s, v, ctx.servers.can_see_host_attributes(caller(req)), ctx, true);
   view["adminPass"] = (*s)["admin_pass"];
   return json_response(202, {{"server", view}});
 }

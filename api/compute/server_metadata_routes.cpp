@@ -199,7 +199,7 @@ void add_server_metadata_routes(Router& r, Ctx ctx) {
       auto s = m.update(who, req.params["server_id"], *u);
       if (!s.ok()) return fail(s.status());
       return json_response(
-          200, {{"server", server_update_view(req, *s, v, ctx.servers.can_see_host_attributes(who), ctx.network)}});
+          200, {{"server", server_update_view(req, *s, v, ctx.servers.can_see_host_attributes(who), ctx)}});
     });
   });
 }

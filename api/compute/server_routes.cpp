@@ -9,7 +9,9 @@
 #include <regex>
 #include <tuple>
 
+#include "api/compute/block_device_params.h"
 #include "api/compute/compute_routes.h"
+#include "api/compute/host_routes.h"
 #include "api/compute/server_list_filters.h"
 #include "api/compute/server_views.h"
 #include "api/errors.h"
@@ -50,8 +52,20 @@ Json basic_view(const Request& req, const Json& s) {
   return {{"id", s["id"]}, {"name", s["name"]}, {"links", links(req, s["id"])}};
 }
 
-Json detail_view(const Request& req, const Json& s, const Microversion& v, bool admin,
-                 const compute::NetworkApi* network) {
+// os-extended-volumes:volumes_attached: [{id}], with delete_on_termination from 2.3.
+Json volumes_attached(const Json& s, const Microversion& v, const compute::ServerVolumes* volumes) {
+  Json out = Json::array();
+  if (!volumes) return out;
+  for (const Json& bdm : volumes->attachments(s["id"])) {
+    Json one = {{"id", bdm["volume_id"]}};
+    if (v >= k23) one["delete_on_termination"] = bdm["delete_on_termination"];
+    out.push_back(std::move(one));
+  }
+  return out;
+}
+
+Json detail_view(const Request& req, const Json& s, const Microversion& v, bool admin, const Ctx& ctx) {
+  const compute::NetworkApi* network = ctx.network;
   std::string status = compute::server_status(s);
   Json j = basic_view(req, s);
   j["status"] = status;
@@ -59,10 +73,14 @@ Json detail_view(const Request& req, const Json& s, const Microversion& v, bool 
   j["user_id"] = s["user_id"];
   j["metadata"] = s["metadata"];
   j["hostId"] = host_id(s);
-  j["image"] = {
-      {"id", s["image_ref"]},
-      {"links", Json::array({{{"rel", "bookmark"},
-                              {"href", req.service_url() + "/images/" + s["image_ref"].get<std::string>()}}})}};
+  if (s["image_ref"] == "") {
+    j["image"] = "";  // booted from a volume
+  } else {
+    j["image"] = {
+        {"id", s["image_ref"]},
+        {"links", Json::array({{{"rel", "bookmark"},
+                                {"href", req.service_url() + "/images/" + s["image_ref"].get<std::string>()}}})}};
+  }
   const Json& f = s["flavor"];
   if (v >= k247) {
     j["flavor"] = {{"original_name", f["original_name"]},
@@ -93,7 +111,7 @@ Json detail_view(const Request& req, const Json& s, const Microversion& v, bool 
   j["OS-EXT-STS:power_state"] = s["power_state"];
   j["OS-SRV-USG:launched_at"] = usage_time(s["launched_at"]);
   j["OS-SRV-USG:terminated_at"] = usage_time(s["terminated_at"]);
-  j["os-extended-volumes:volumes_attached"] = Json::array();
+  j["os-extended-volumes:volumes_attached"] = volumes_attached(s, v, ctx.servers.volumes());
   if (!network) {
     j["security_groups"] = Json::array({{{"name", "default"}}});
   } else if (Json groups = network->security_group_names(s["id"]); !groups.is_null()) {
@@ -139,11 +157,6 @@ std::optional<std::string> canonical_ip(const Json& value, int family) {
   return std::string(text);
 }
 
-bool is_uuid(const std::string& s) {
-  static const std::regex re("^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$");
-  return std::regex_match(s, re);
-}
-
 // `networks`: a list of {uuid|port, fixed_ip, tag}, or "auto"/"none" from
 // 2.37, checked for shape here; the compute engine checks what they name.
 Status parse_networks(const Json& networks, const Microversion& v, compute::NetworkRequest& out) {
@@ -161,10 +174,10 @@ Status parse_networks(const Json& networks, const Microversion& v, compute::Netw
   for (const Json& n : networks) {
     if (!n.is_object()) return BadRequest("Bad networks format");
     if (Status st = only_keys(n, {"uuid", "port", "fixed_ip", "tag"}); !st.ok()) return st;
-    if (n.contains("uuid") && (!n["uuid"].is_string() || !is_uuid(n["uuid"])))
+    if (n.contains("uuid") && (!n["uuid"].is_string() || !is_uuid_like(n["uuid"])))
       return BadRequest("Bad networks format: network uuid is not in proper format (" +
                         (n["uuid"].is_string() ? n["uuid"].get<std::string>() : n["uuid"].dump()) + ")");
-    if (n.contains("port") && !n["port"].is_null() && (!n["port"].is_string() || !is_uuid(n["port"])))
+    if (n.contains("port") && !n["port"].is_null() && (!n["port"].is_string() || !is_uuid_like(n["port"])))
       return BadRequest("Invalid input for field/attribute port. Value: " + n["port"].dump() + ". " + n["port"].dump() +
                         " is not a 'uuid'");
     if (n.contains("fixed_ip") && !canonical_ip(n["fixed_ip"], AF_INET) && !canonical_ip(n["fixed_ip"], AF_INET6))
@@ -249,8 +262,11 @@ Result<compute::ServerCreate> parse_create(const Request& req, const Microversio
     out.image_ref = s["imageRef"];
     if (auto slash = out.image_ref.rfind('/'); slash != std::string::npos) out.image_ref.erase(0, slash + 1);
   }
-  if (out.image_ref.empty() && s.contains("block_device_mapping_v2"))
-    return Status(Code::kNotImplemented, "Booting from a volume is not supported yet.");
+  if (s.contains("block_device_mapping_v2")) {
+    auto devices = parse_block_devices(s["block_device_mapping_v2"], v);
+    if (!devices.ok()) return devices.status();
+    out.block_devices = std::move(*devices);
+  }
   if (v >= k237 && !s.contains("networks")) return BadRequest("'networks' is a required property");
   if (s.contains("key_name") && s["key_name"].is_string()) out.key_name = s["key_name"];
   if (s.contains("metadata")) {
@@ -392,7 +408,7 @@ Response list_servers(Request& req, Ctx ctx, const Microversion& v, bool detail)
   }
   Json list = Json::array();
   for (const Json* s : page->items)
-    list.push_back(detail ? detail_view(req, *s, v, admin, ctx.network) : basic_view(req, *s));
+    list.push_back(detail ? detail_view(req, *s, v, admin, ctx) : basic_view(req, *s));
   Json body = {{"servers", list}};
   if (page->next_marker)
     body["servers_links"] = Json::array({{{"rel", "next"}, {"href", next_link(req, *page->next_marker)}}});
@@ -414,16 +430,15 @@ static Json server_groups_of(const Json& s) {
   return groups;
 }
 
-Json server_detail_view(const Request& req, const Json& server, const Microversion& v, bool admin,
-                        const compute::NetworkApi* network) {
-  Json j = detail_view(req, server, v, admin, network);
+Json server_detail_view(const Request& req, const Json& server, const Microversion& v, bool admin, const Ctx& ctx) {
+  Json j = detail_view(req, server, v, admin, ctx);
   if (v >= Microversion{2, 71}) j["server_groups"] = server_groups_of(server);
   return j;
 }
 
-Json server_update_view(const Request& req, const Json& server, const Microversion& v, bool admin,
-                        const compute::NetworkApi* network, bool rebuild) {
-  Json j = server_detail_view(req, server, v, admin, network);
+Json server_update_view(const Request& req, const Json& server, const Microversion& v, bool admin, const Ctx& ctx,
+                        bool rebuild) {
+  Json j = server_detail_view(req, server, v, admin, ctx);
   if (rebuild && v >= Microversion{2, 57}) j["user_data"] = server.value("user_data", Json(nullptr));
   if (v >= Microversion{2, 75}) return j;
   bool keep_key_name = rebuild && v >= Microversion{2, 54};
@@ -453,7 +468,7 @@ void add_server_routes(Router& r, Ctx ctx) {
       auto s = ctx.servers.get(who, req.params["server_id"]);
       if (!s.ok()) return fail(s.status());
       return json_response(
-          200, {{"server", server_detail_view(req, *s, v, ctx.servers.can_see_host_attributes(who), ctx.network)}});
+          200, {{"server", server_detail_view(req, *s, v, ctx.servers.can_see_host_attributes(who), ctx)}});
     });
   });
   r.add_sync("DELETE", "/v2.1/servers/{server_id}", [ctx](Request& req) {

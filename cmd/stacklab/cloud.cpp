@@ -205,10 +205,16 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   };
   compute::ComputeHosts action_hosts = hosts;  // the server actions reach the same hypervisors
   cloud->server_network_ = std::make_unique<compute::NetworkApi>(*cloud->store_, *cloud->networks_);
+  cloud->block_devices_ =
+      std::make_unique<compute::BlockDeviceMappings>(*cloud->store_, runtime.clock(), runtime.random());
+  cloud->server_volume_api_ = std::make_unique<compute::VolumeApi>(*cloud->volumes_);
+  cloud->server_volumes_ = std::make_unique<compute::ServerVolumes>(
+      *cloud->store_, runtime.clock(), *cloud->block_devices_, *cloud->server_volume_api_, *cloud->images_,
+      hosts.driver);
   cloud->servers_ = std::make_unique<compute::ComputeService>(
       *cloud->store_, runtime.clock(), runtime.random(), cloud->compute_policy_, *cloud->flavors_, *cloud->images_,
       *cloud->placement_, *cloud->scheduler_, std::move(hosts), cloud->quotas_.get(), cloud->server_groups_.get(),
-      cloud->server_network_.get());
+      cloud->server_network_.get(), cloud->server_volumes_.get());
   // Server actions (power, snapshots, shelve, rescue), moves (resize, migrations) and their instance-action log.
   cloud->instance_actions_ =
       std::make_unique<compute::InstanceActionLog>(*cloud->store_, runtime.clock(), cloud->compute_policy_);
@@ -276,7 +282,7 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   api::Router compute_router = api::compute_api::make_compute_router(
       {*cloud->flavors_, *cloud->keypairs_, runtime, *cloud->servers_, *cloud->images_, cloud->quotas_.get(),
        cloud->usage_.get(), cloud->server_groups_.get(), cloud->server_metadata_.get(), cloud->server_actions_.get(),
-       cloud->server_moves_.get(), cloud->instance_actions_.get(), cloud->server_network_.get()});
+       cloud->server_moves_.get(), cloud->instance_actions_.get(), cloud->server_network_.get(), cloud->volumes_.get()});
   api::compute_api::add_host_routes(
       compute_router, {*cloud->compute_services_, *cloud->hypervisors_, *cloud->aggregates_, *cloud->zones_});
   app.mount("/compute", "nova-api", api::ErrorStyle::kNova, std::move(compute_router));

@@ -23,6 +23,7 @@
 #include "engine/compute/server_groups.h"
 #include "engine/compute/server_metadata.h"
 #include "engine/compute/server_moves.h"
+#include "engine/compute/server_volumes.h"
 #include "engine/compute/servers.h"
 #include "engine/compute/usage.h"
 #include "engine/core/config.h"
@@ -147,6 +148,10 @@ class Cloud {
   std::unique_ptr<volume::VolumeQuotas> volume_quotas_;
   std::unique_ptr<volume::VolumeService> volumes_;
   std::unique_ptr<volume::VolumeTransfers> volume_transfers_;
+  // Nova's side of Cinder: servers' block device mappings, attachments, boot volumes.
+  std::unique_ptr<compute::BlockDeviceMappings> block_devices_;
+  std::unique_ptr<compute::VolumeApi> server_volume_api_;
+  std::unique_ptr<compute::ServerVolumes> server_volumes_;
   std::unique_ptr<metrics::ApiMetrics> metrics_;
   std::unique_ptr<api::CloudApp> app_;
   std::unique_ptr<api::HttpServer> server_;

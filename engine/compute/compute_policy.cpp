@@ -47,6 +47,10 @@ void register_compute_policy(Policy& p) {
     p.register_default(std::string("os_compute_api:os-attach-interfaces:") + a, "rule:admin_or_owner");
   for (const char* a : {"add", "remove", "list", "show", "update", "delete"})
     p.register_default(std::string("os_compute_api:os-security-groups:") + a, "rule:admin_or_owner");
+  // A server's volumes (os-volume_attachments); swapping one is an admin's.
+  for (const char* a : {"index", "show", "create", "update", "delete"})
+    p.register_default(std::string("os_compute_api:os-volumes-attachments:") + a, "rule:admin_or_owner");
+  p.register_default("os_compute_api:os-volumes-attachments:swap", "rule:admin_api");
   for (const char* a : {"index", "show"})
     p.register_default(std::string("os_compute_api:ips:") + a, "rule:admin_or_owner");
   // Hosts: services, hypervisors, aggregates (admin-only); zones (list open, detail admin-only).

@@ -85,7 +85,7 @@ std::string server_status(const Json& s) {
 ComputeService::ComputeService(Store& store, Clock& clock, Random& random, const Policy& policy, FlavorService& flavors,
                                image::ImageService& images, placement::PlacementService& placement,
                                scheduler::FilterScheduler& scheduler, ComputeHosts hosts, QuotaService* quotas,
-                               ServerGroupService* server_groups, NetworkApi* network)
+                               ServerGroupService* server_groups, NetworkApi* network, ServerVolumes* volumes)
     : store_(store),
       clock_(clock),
       random_(random),
@@ -97,7 +97,8 @@ ComputeService::ComputeService(Store& store, Clock& clock, Random& random, const
       hosts_(std::move(hosts)),
       quotas_(quotas),
       server_groups_(server_groups),
-      network_(network) {
+      network_(network),
+      volumes_(volumes) {
   store_.define(kServer, {"project_id"});
   store_.define("stacklab_meta");
 }
@@ -135,18 +136,30 @@ Result<std::vector<Json>> ComputeService::create(const Credentials& caller, cons
   if (!st.ok()) return st;
   if (r.min_count < 1 || r.max_count < 1) return BadRequest("min_count and max_count must be at least 1");
   if (r.min_count > r.max_count) return BadRequest("min_count must be <= max_count");
-  if (r.image_ref.empty()) return BadRequest("Missing imageRef attribute");
   auto flavor = flavors_.get(caller, r.flavor_ref);
+  // Volumes first (Nova's _validate_bdm): a volume root makes imageRef optional.
+  ServerVolumes::BootPlan volume_plan;
+  if (volumes_ && !r.block_devices.empty()) {
+    auto plan = volumes_->validate(caller, r.block_devices, r.image_ref, r.max_count);
+    if (!plan.ok()) return plan.status();
+    volume_plan = std::move(*plan);
+  }
+  if (r.image_ref.empty() && !volume_plan.volume_backed) return BadRequest("Missing imageRef attribute");
   if (!flavor.ok()) return BadRequest("Flavor " + r.flavor_ref + " could not be found.");
-  auto image = images_.get(caller, r.image_ref);
-  if (!image.ok()) return BadRequest("Image " + r.image_ref + " could not be found.");
-  if ((*image)["status"] != "active") return BadRequest("Image " + r.image_ref + " is not active.");
   const Json& f = *flavor;
-  if (image->contains("min_ram") && (*image)["min_ram"].is_number() &&
-      f["ram"].get<long long>() < (*image)["min_ram"].get<long long>())
+  Json image = Json::object();
+  if (!r.image_ref.empty()) {
+    auto found = images_.get(caller, r.image_ref);
+    if (!found.ok()) return BadRequest("Image " + r.image_ref + " could not be found.");
+    if ((*found)["status"] != "active") return BadRequest("Image " + r.image_ref + " is not active.");
+    image = std::move(*found);
+  }
+  if (image.contains("min_ram") && image["min_ram"].is_number() &&
+      f["ram"].get<long long>() < image["min_ram"].get<long long>())
     return BadRequest("Flavor's memory is too small for requested image.");
-  if (f["disk"].get<long long>() > 0 && image->contains("min_disk") && (*image)["min_disk"].is_number() &&
-      f["disk"].get<long long>() < (*image)["min_disk"].get<long long>())
+  // A volume-backed server's root is the volume: the flavor's disk does not hold the image.
+  if (!volume_plan.volume_backed && f["disk"].get<long long>() > 0 && image.contains("min_disk") &&
+      image["min_disk"].is_number() && f["disk"].get<long long>() < image["min_disk"].get<long long>())
     return BadRequest("Flavor's disk is too small for requested image.");
 
   Json flavor_info = {{"id", f["id"]},       {"original_name", f["name"]},
@@ -156,7 +169,7 @@ Result<std::vector<Json>> ComputeService::create(const Credentials& caller, cons
   Json image_props = Json::object();
   for (const char* k : {"architecture", "hw_architecture", "hypervisor_type", "img_hv_type", "vm_mode", "hw_vm_mode",
                         "img_hv_requested_version"})
-    if (image->contains(k) && (*image)[k].is_string()) image_props[k] = (*image)[k];
+    if (image.contains(k) && image[k].is_string()) image_props[k] = image[k];
 
   // Quotas (as many as fit between min_count and max_count) and the group hint.
   auto count = admit(caller, r, f);
@@ -208,6 +221,7 @@ Result<std::vector<Json>> ComputeService::create(const Credentials& caller, cons
               {"tags", r.tags},
               {"scheduler_hints", r.scheduler_hints},
               {"network_plan", network_plan},
+              {"volume_backed", volume_plan.volume_backed},
               {"created_at", now},
               {"updated_at", now},
               {"launched_at", nullptr},
@@ -217,8 +231,10 @@ Result<std::vector<Json>> ComputeService::create(const Credentials& caller, cons
   }
   st = store_.transaction([&]() -> Status {
     Status s = store_.put("stacklab_meta", "server_seq", Json{{"id", "server_seq"}, {"value", seq}});
-    for (const Json& doc : created)
+    for (const Json& doc : created) {
       if (s.ok()) s = store_.put(kServer, doc["id"], doc);
+      if (s.ok() && volumes_) s = volumes_->record(doc["id"], volume_plan);
+    }
     if (s.ok() && group && !group->empty() && server_groups_) {
       std::vector<std::string> ids;
       for (const Json& doc : created) ids.push_back(doc["id"]);
@@ -255,7 +271,8 @@ scheduler::RequestSpec ComputeService::request_spec(const Json& s) const {
   spec.flavor.name = f["original_name"];
   spec.flavor.vcpus = f["vcpus"].get<int>();
   spec.flavor.memory_mb = f["ram"].get<std::int64_t>();
-  spec.flavor.root_gb = f["disk"].get<std::int64_t>();
+  // A volume-backed server takes no root disk from its host (Nova's is_bfv request spec).
+  spec.flavor.root_gb = s.value("volume_backed", false) ? 0 : f["disk"].get<std::int64_t>();
   spec.flavor.ephemeral_gb = f["ephemeral"].get<std::int64_t>();
   spec.flavor.swap = f["swap"].is_number() ? f["swap"].get<std::int64_t>() : 0;
   for (const auto& [k, v] : f["extra_specs"].items())
@@ -313,8 +330,25 @@ void ComputeService::build(const std::vector<std::string>& uuids) {
         continue;
       }
     }
-    spawn(todo[i]);
+    prepare_volumes_then_spawn(todo[i]);
   }
+}
+
+void ComputeService::prepare_volumes_then_spawn(const std::string& uuid) {
+  if (!volumes_ || !volumes_->has_mappings(uuid)) return spawn(uuid);
+  Json* s = live(uuid);
+  if (!s) return;
+  (*s)["task_state"] = "block_device_mapping";
+  (void)save(*s);
+  volumes_->prepare(uuid, [this, uuid](Status st) {
+    Json* s = live(uuid);
+    if (!s) return;
+    if (!st.ok()) return fail_build(uuid, "Build of instance " + uuid + " aborted: " + st.message());
+    if ((*s)["task_state"] == "deleting") return finish_delete(uuid);  // deleted while its volumes were made
+    (*s)["task_state"] = "spawning";
+    (void)save(*s);
+    spawn(uuid);
+  });
 }
 
 InstanceSpec ComputeService::instance_spec(const Json& s) const {
@@ -326,7 +360,7 @@ InstanceSpec ComputeService::instance_spec(const Json& s) const {
   const Json& f = s["flavor"];
   is.vcpus = f["vcpus"].get<int>();
   is.memory_mb = f["ram"].get<std::int64_t>();
-  is.root_gb = f["disk"].get<std::int64_t>();
+  is.root_gb = s.value("volume_backed", false) ? 0 : f["disk"].get<std::int64_t>();
   is.ephemeral_gb = f["ephemeral"].get<std::int64_t>();
   is.swap_mb = f["swap"].is_number() ? f["swap"].get<std::int64_t>() : 0;
   is.image_ref = s["image_ref"];
@@ -395,6 +429,7 @@ void ComputeService::fail_build(const std::string& uuid, const std::string& mess
   alternates_.forget(uuid);
   (void)placement_.delete_allocations(uuid);
   if (network_) network_->deallocate(uuid);  // created ports deleted, given ones released
+  if (volumes_) volumes_->release(uuid);     // volumes detached, delete_on_termination ones deleted
   const Json* cur = store_.get(kServer, uuid);
   if (!cur) return;
   Json s = *cur;
@@ -433,6 +468,7 @@ void ComputeService::destroy(const std::string& uuid) {
 void ComputeService::finish_delete(const std::string& uuid) {
   (void)placement_.delete_allocations(uuid);
   if (network_) network_->deallocate(uuid);
+  if (volumes_) volumes_->release(uuid);
   const Json* cur = store_.get(kServer, uuid);
   if (!cur) return;
   Json s = *cur;
@@ -507,6 +543,7 @@ RecoveryReport ComputeService::recover() {
     }
     ++report.restored;
   }
+  if (volumes_) (void)volumes_->recover();  // attaches and detaches the restart cut short
   return report;
 }
 
@@ -572,8 +609,8 @@ Status ComputeService::remove(const Credentials& caller, const std::string& id) 
   if (task == "scheduling") {
     // Not placed yet: build() skips it; nothing to destroy.
     finish_delete(id);
-  } else if (task == "spawning") {
-    // The spawn's completion sees "deleting" and destroys it then.
+  } else if (task == "spawning" || task == "block_device_mapping") {
+    // The spawn's (or the volumes') completion sees "deleting" and finishes it then.
   } else {
     clock_.schedule(Duration(0), [this, id] { destroy(id); });
   }

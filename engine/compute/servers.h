@@ -15,8 +15,10 @@
 // Lifecycle (Nova's): create stores each instance BUILDING with task_state
 // "scheduling"; the build runs asynchronously on the engine loop through
 // the Clock: placement's allocation candidates -> FilterScheduler with the
-// PlacementClaimer (the instance uuid is the consumer) -> task_state
-// "spawning" -> the host's ComputeDriver::spawn -> ACTIVE, power state
+// PlacementClaimer (the instance uuid is the consumer) -> ports ->
+// task_state "block_device_mapping" when the server has volumes (made and
+// attached by ServerVolumes) -> task_state "spawning" -> the host's
+// ComputeDriver::spawn -> ACTIVE, power state
 // RUNNING. No valid host (or a failed spawn): ERROR with a fault of code 500
 // and Nova's message; the allocations are released. A failed spawn is first
 // retried on the scheduler's alternates (engine/compute/build_alternates.h). Delete: task_state
@@ -37,6 +39,7 @@
 #include "engine/compute/network_api.h"
 #include "engine/compute/quotas.h"
 #include "engine/compute/server_groups.h"
+#include "engine/compute/server_volumes.h"
 #include "engine/core/clock.h"
 #include "engine/core/policy.h"
 #include "engine/core/random.h"
@@ -67,6 +70,8 @@ struct ServerCreate {
   // os:scheduler_hints (group, same_host, different_host, ...); each a list.
   std::map<std::string, std::vector<std::string>> scheduler_hints;
   NetworkRequest networking;  // checked in create(), allocated by the build (with a NetworkApi)
+  // block_device_mapping_v2: checked in create(), made and attached by the build (with ServerVolumes).
+  std::vector<RequestedBlockDevice> block_devices;
 };
 
 struct ServerFilter {
@@ -100,7 +105,8 @@ class ComputeService {
   ComputeService(Store& store, Clock& clock, Random& random, const Policy& policy, FlavorService& flavors,
                  image::ImageService& images, placement::PlacementService& placement,
                  scheduler::FilterScheduler& scheduler, ComputeHosts hosts, QuotaService* quotas = nullptr,
-                 ServerGroupService* server_groups = nullptr, NetworkApi* network = nullptr);
+                 ServerGroupService* server_groups = nullptr, NetworkApi* network = nullptr,
+                 ServerVolumes* volumes = nullptr);
 
   // 400 for a missing/unknown/inactive image or unknown flavor, bad counts;
   // 403 by policy. Returns the new servers (BUILD); the build goes on asynchronously.
@@ -128,6 +134,8 @@ class ComputeService {
 
   // The instances' networking; nullptr = servers have no interfaces.
   NetworkApi* network() const { return network_; }
+  // The instances' volumes; nullptr = servers have none (no block storage).
+  ServerVolumes* volumes() const { return volumes_; }
 
   // The compute policy's `rule` for the caller on a server it can see (403 otherwise).
   Status authorize_on(const Credentials& caller, const std::string& rule, const Json& server) const;
@@ -146,6 +154,8 @@ class ComputeService {
  private:
   Status save(Json doc);
   void build(const std::vector<std::string>& uuids);
+  // The build's block_device_mapping step (volumes made and attached), then the spawn.
+  void prepare_volumes_then_spawn(const std::string& uuid);
   void spawn(const std::string& uuid);
   void fail_build(const std::string& uuid, const std::string& message);
   // A spawn failed on the instance's host: release its allocation and
@@ -170,6 +180,7 @@ class ComputeService {
   QuotaService* quotas_ = nullptr;               // unset: no quota enforcement
   ServerGroupService* server_groups_ = nullptr;  // unset: the group hint is ignored
   NetworkApi* network_ = nullptr;                // unset: no ports (the virtual-time fleets)
+  ServerVolumes* volumes_ = nullptr;             // unset: no volumes, block_device_mapping_v2 ignored
   BuildAlternates alternates_{placement_};       // per instance being built: hosts left to retry on
   Json scratch_;
 };

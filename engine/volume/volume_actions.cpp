@@ -213,7 +213,9 @@ Result<Json> VolumeService::attach(const Credentials& caller, const std::string&
                      {"attachment_id", nullptr},
                      {"volume_id", id},
                      {"server_id", target.instance_uuid.empty() ? Json(nullptr) : Json(target.instance_uuid)},
-                     {"host_name", target.host_name.empty() ? Json(nullptr) : Json(target.host_name)},
+                     {"host_name", !target.host_name.empty()       ? Json(target.host_name)
+                                   : !target.instance_host.empty() ? Json(target.instance_host)
+                                                                   : Json(nullptr)},
                      {"device", target.mountpoint},
                      {"attach_mode", target.mode},
                      {"attached_at", cinder_time(clock_.now())}};

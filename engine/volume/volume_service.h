@@ -70,6 +70,7 @@ struct StatusReset {
 struct AttachTarget {
   std::string instance_uuid;  // the server
   std::string host_name;      // or a host, for a host attachment
+  std::string instance_host;  // the compute host of an instance attachment (shown as its host_name)
   std::string mountpoint;     // "/dev/vdb"
   std::string mode = "rw";    // "rw" | "ro"
 };

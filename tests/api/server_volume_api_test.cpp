@@ -1,0 +1,407 @@
+// Servers with Cinder's volumes over real HTTP on the lab cloud:
+// os-volume_attachments (attach, list, show, detach) with the fields of
+// each microversion, the statuses and attachments Cinder shows meanwhile,
+// Nova's refusals, what a server delete does to its volumes, and booting
+// from a volume (from an image, an existing volume, a snapshot).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "tests/api/http_client.h"
+#include "tests/api/test_cloud.h"
+
+using namespace stacklab;
+using stacklab::testing::ComputeCloudTest;
+using stacklab::testing::HttpClient;
+using stacklab::testing::HttpResult;
+using Json = nlohmann::json;
+
+namespace {
+
+class ServerVolumeApiTest : public ComputeCloudTest {
+ protected:
+  static void SetUpTestSuite() {
+    ComputeCloudTest::SetUpTestSuite();
+    HttpClient client(cloud_->port());
+    demo_project_ = stacklab::testing::project_id(client, admin_, "demo");
+  }
+  HttpResult cinder(const std::string& method, const std::string& path, const Json& body = nullptr) {
+    return send(demo_, method, "/volume/v3/" + demo_project_ + path, body);
+  }
+  // A new volume of the demo project, once it has left "creating".
+  std::string volume(const Json& spec = {{"size", 1}}) {
+    auto r = cinder("POST", "/volumes", {{"volume", spec}});
+    EXPECT_EQ(r.status, 202) << r.body;
+    std::string id = r.json()["volume"].value("id", "");
+    wait_volume(id, [](const Json& v) { return v["status"] != "creating" && v["status"] != "downloading"; });
+    return id;
+  }
+  // Polls the volume (5 ms apart, at most 4 s) until `done`; its last view (null once gone).
+  Json wait_volume(const std::string& id, const std::function<bool(const Json&)>& done) {
+    Json v;
+    for (int i = 0; i < 800; ++i) {
+      auto r = cinder("GET", "/volumes/" + id);
+      v = r.status == 200 ? r.json()["volume"] : Json(nullptr);
+      if (done(v)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return v;
+  }
+  Json wait_status(const std::string& id, const std::string& status) {
+    return wait_volume(id, [&](const Json& v) { return !v.is_null() && v["status"] == status; });
+  }
+  bool volume_gone(const std::string& id) {
+    return wait_volume(id, [](const Json& v) { return v.is_null(); }).is_null();
+  }
+  HttpResult attach(const std::string& server, const std::string& vol, const std::string& version = "",
+                    const std::string& tok = demo_, Json extra = Json::object()) {
+    Json a = {{"volumeId", vol}};
+    a.update(extra);
+    return call(tok, "POST", "/servers/" + server + "/os-volume_attachments", {{"volumeAttachment", a}}, version);
+  }
+  HttpResult detach(const std::string& server, const std::string& vol, const std::string& tok = demo_) {
+    return call(tok, "DELETE", "/servers/" + server + "/os-volume_attachments/" + vol);
+  }
+  std::string active_server(const std::string& name) {
+    std::string id = boot(name);
+    EXPECT_EQ(settle(id)["status"], "ACTIVE");
+    return id;
+  }
+  void remove_server(const std::string& id) {
+    EXPECT_EQ(call(demo_, "DELETE", "/servers/" + id).status, 204);
+    for (int i = 0; i < 400 && call(demo_, "GET", "/servers/" + id).status == 200; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  static std::string message(const HttpResult& r) {
+    Json j = r.json();
+    for (const char* k : {"badRequest", "itemNotFound", "conflictingRequest", "forbidden"})
+      if (j.contains(k)) return j[k].value("message", "");
+    return "";
+  }
+  HttpResult boot_body(const Json& server, const std::string& version = "") {
+    Json body = {{"server", {{"name", "bfv"}, {"flavorRef", "42"}}}};
+    body["server"].update(server);
+    return call(demo_, "POST", "/servers", body, version);
+  }
+
+  static inline std::string demo_project_;
+};
+
+}  // namespace
+
+TEST_F(ServerVolumeApiTest, AttachGivesVdbThenVdcAndCinderShowsTheAttachment) {
+  std::string server = active_server("vm-attach");
+  std::string v1 = volume(), v2 = volume();
+  auto r = attach(server, v1);
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json a = r.json()["volumeAttachment"];
+  EXPECT_EQ(a["device"], "/dev/vdb");
+  EXPECT_EQ(a["id"], v1);
+  EXPECT_EQ(a["volumeId"], v1);
+  EXPECT_EQ(a["serverId"], server);
+  EXPECT_FALSE(a.contains("tag"));  // 2.49 and later only
+
+  Json v = wait_status(v1, "in-use");
+  ASSERT_EQ(v["status"], "in-use");
+  ASSERT_EQ(v["attachments"].size(), 1u);
+  EXPECT_EQ(v["attachments"][0]["server_id"], server);
+  EXPECT_EQ(v["attachments"][0]["device"], "/dev/vdb");
+  EXPECT_EQ(v["attachments"][0]["host_name"], "openstackbootcamp");
+  EXPECT_TRUE(v["attachments"][0]["attachment_id"].is_string());
+  EXPECT_TRUE(v["attachments"][0]["attached_at"].is_string());
+
+  auto r2 = attach(server, v2, "2.79", demo_, {{"tag", "data"}, {"delete_on_termination", true}});
+  ASSERT_EQ(r2.status, 200) << r2.body;
+  EXPECT_EQ(r2.json()["volumeAttachment"]["device"], "/dev/vdc");
+  EXPECT_EQ(r2.json()["volumeAttachment"]["tag"], "data");
+  EXPECT_EQ(r2.json()["volumeAttachment"]["delete_on_termination"], true);
+  wait_status(v2, "in-use");
+
+  // The server's view: ids only at 2.1, delete_on_termination from 2.3.
+  Json shown = call(demo_, "GET", "/servers/" + server).json()["server"];
+  EXPECT_EQ(shown["os-extended-volumes:volumes_attached"], Json::array({{{"id", v1}}, {{"id", v2}}}));
+  shown = call(demo_, "GET", "/servers/" + server, nullptr, "2.3").json()["server"];
+  EXPECT_EQ(shown["os-extended-volumes:volumes_attached"][1],
+            Json({{"id", v2}, {"delete_on_termination", true}}));
+
+  // The list and the show by microversion.
+  Json list = call(demo_, "GET", "/servers/" + server + "/os-volume_attachments").json()["volumeAttachments"];
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0], Json({{"id", v1}, {"serverId", server}, {"volumeId", v1}, {"device", "/dev/vdb"}}));
+  Json at70 = call(demo_, "GET", "/servers/" + server + "/os-volume_attachments/" + v2, nullptr, "2.70")
+                  .json()["volumeAttachment"];
+  EXPECT_EQ(at70["tag"], "data");
+  EXPECT_FALSE(at70.contains("delete_on_termination"));
+  Json at89 = call(demo_, "GET", "/servers/" + server + "/os-volume_attachments/" + v1, nullptr, "2.89")
+                  .json()["volumeAttachment"];
+  EXPECT_FALSE(at89.contains("id"));
+  EXPECT_EQ(at89["attachment_id"], v["attachments"][0]["attachment_id"]);
+  EXPECT_TRUE(at89["bdm_uuid"].is_string());
+  Json paged = call(demo_, "GET", "/servers/" + server + "/os-volume_attachments?limit=1&offset=1").json();
+  ASSERT_EQ(paged["volumeAttachments"].size(), 1u);
+  EXPECT_EQ(paged["volumeAttachments"][0]["volumeId"], v2);
+
+  // Cinder refuses to delete an attached volume.
+  auto del = cinder("DELETE", "/volumes/" + v1);
+  EXPECT_EQ(del.status, 400);
+  EXPECT_NE(del.body.find("Invalid volume"), std::string::npos) << del.body;
+
+  // Detach: detaching, then available with no attachment; the device is free again.
+  ASSERT_EQ(detach(server, v1).status, 202);
+  v = wait_status(v1, "available");
+  EXPECT_EQ(v["status"], "available");
+  EXPECT_TRUE(v["attachments"].empty());
+  EXPECT_EQ(call(demo_, "GET", "/servers/" + server + "/os-volume_attachments/" + v1).status, 404);
+  shown = call(demo_, "GET", "/servers/" + server).json()["server"];
+  EXPECT_EQ(shown["os-extended-volumes:volumes_attached"], Json::array({{{"id", v2}}}));
+  auto again = attach(server, v1);
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(again.json()["volumeAttachment"]["device"], "/dev/vdb");
+  wait_status(v1, "in-use");
+
+  // Delete: v1 detached and kept, v2 (delete_on_termination) deleted.
+  remove_server(server);
+  EXPECT_EQ(wait_status(v1, "available")["attachments"], Json::array());
+  EXPECT_TRUE(volume_gone(v2));
+  EXPECT_EQ(cinder("DELETE", "/volumes/" + v1).status, 202);
+}
+
+TEST_F(ServerVolumeApiTest, RefusalsAsNova) {
+  std::string server = active_server("vm-refusals"), other = active_server("vm-other");
+  std::string vol = volume();
+  // Bad input and unknown volumes.
+  auto bad = attach(server, "not-a-uuid");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(message(bad).find("is not a 'uuid'"), std::string::npos) << bad.body;
+  auto unknown = attach(server, "8a0e3d8e-3c1d-4b5e-9f49-0d4a6a0b0c11");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(message(unknown), "Volume 8a0e3d8e-3c1d-4b5e-9f49-0d4a6a0b0c11 could not be found.");
+  EXPECT_EQ(attach(server, vol, "", demo_, {{"tag", "x"}}).status, 400);  // tag needs 2.49
+  // Another project's server is not found.
+  EXPECT_EQ(attach(server, vol, "", alt_).status, 404);
+
+  ASSERT_EQ(attach(server, vol).status, 200);
+  wait_status(vol, "in-use");
+  auto twice = attach(server, vol);
+  EXPECT_EQ(twice.status, 400);
+  EXPECT_EQ(message(twice), "Invalid volume: volume " + vol + " already attached");
+  auto elsewhere = attach(other, vol);
+  EXPECT_EQ(elsewhere.status, 400);
+  EXPECT_EQ(message(elsewhere),
+            "Invalid volume: volume '" + vol + "' status must be 'available'. Currently in 'in-use'");
+  auto not_attached = detach(other, vol);
+  EXPECT_EQ(not_attached.status, 404);
+  EXPECT_EQ(message(not_attached), "Instance " + other + " is not attached to volume " + vol);
+
+  // A locked server refuses its owner; an error state refuses everyone.
+  ASSERT_EQ(call(demo_, "POST", "/servers/" + server + "/action", {{"lock", nullptr}}).status, 202);
+  auto locked = detach(server, vol);
+  EXPECT_EQ(locked.status, 409);
+  EXPECT_EQ(message(locked), "Instance " + server + " is locked");
+  ASSERT_EQ(call(admin_, "POST", "/servers/" + server + "/action", {{"unlock", nullptr}}).status, 202);
+  ASSERT_EQ(call(admin_, "POST", "/servers/" + server + "/action", {{"os-resetState", {{"state", "error"}}}}).status,
+            202);
+  auto conflict = detach(server, vol);
+  EXPECT_EQ(conflict.status, 409);
+  EXPECT_EQ(message(conflict), "Cannot 'detach_volume' instance " + server + " while it is in vm_state error");
+  EXPECT_EQ(wait_status(vol, "in-use")["status"], "in-use");  // nothing changed
+
+  remove_server(server);
+  remove_server(other);
+  wait_status(vol, "available");
+  EXPECT_EQ(cinder("DELETE", "/volumes/" + vol).status, 202);
+}
+
+TEST_F(ServerVolumeApiTest, BootFromAnImageVolumeIsVolumeBacked) {
+  auto r = boot_body({{"imageRef", ""},
+                      {"block_device_mapping_v2",
+                       {{{"uuid", image_},
+                         {"source_type", "image"},
+                         {"destination_type", "volume"},
+                         {"boot_index", "0"},
+                         {"volume_size", 1},
+                         {"delete_on_termination", true}}}}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  std::string id = r.json()["server"]["id"];
+  Json shown = settle(id, demo_, "2.3");
+  ASSERT_EQ(shown["status"], "ACTIVE") << shown.dump();
+  EXPECT_EQ(shown["image"], "");
+  ASSERT_EQ(shown["os-extended-volumes:volumes_attached"].size(), 1u);
+  EXPECT_EQ(shown["os-extended-volumes:volumes_attached"][0]["delete_on_termination"], true);
+  std::string root = shown["os-extended-volumes:volumes_attached"][0]["id"];
+  Json v = wait_status(root, "in-use");
+  EXPECT_EQ(v["bootable"], "true");
+  EXPECT_EQ(v["size"], 1);
+  EXPECT_EQ(v["attachments"][0]["device"], "/dev/vda");
+  EXPECT_TRUE(v.contains("volume_image_metadata"));
+  auto root_detach = detach(id, root);
+  EXPECT_EQ(root_detach.status, 400);
+  EXPECT_EQ(message(root_detach), "Cannot detach a root device volume");
+  // A volume attached later still gets /dev/vdb.
+  std::string data = volume();
+  ASSERT_EQ(attach(id, data).status, 200);
+  wait_status(data, "in-use");
+  Json list = call(demo_, "GET", "/servers/" + id + "/os-volume_attachments").json()["volumeAttachments"];
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0]["device"], "/dev/vda");
+  EXPECT_EQ(list[1]["device"], "/dev/vdb");
+
+  remove_server(id);
+  EXPECT_TRUE(volume_gone(root));  // delete_on_termination
+  EXPECT_EQ(wait_status(data, "available")["status"], "available");
+  EXPECT_EQ(cinder("DELETE", "/volumes/" + data).status, 202);
+}
+
+TEST_F(ServerVolumeApiTest, BootFromAnExistingVolumeKeepsItByDefault) {
+  std::string plain = volume();
+  Json bdm = {{{"uuid", plain}, {"source_type", "volume"}, {"destination_type", "volume"}, {"boot_index", 0}}};
+  auto not_bootable = boot_body({{"block_device_mapping_v2", bdm}});
+  EXPECT_EQ(not_bootable.status, 400);
+  EXPECT_EQ(message(not_bootable), "Block Device " + plain + " is not bootable.");
+  auto unknown = boot_body({{"block_device_mapping_v2",
+                             {{{"uuid", "0d0a0b0c-1111-4222-8333-444455556666"},
+                               {"source_type", "volume"},
+                               {"boot_index", 0}}}}});
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(message(unknown),
+            "Block Device Mapping is Invalid: failed to get volume 0d0a0b0c-1111-4222-8333-444455556666.");
+  auto no_root = boot_body({{"imageRef", ""}});
+  EXPECT_EQ(no_root.status, 400);
+  auto bad_source = boot_body({{"block_device_mapping_v2", {{{"uuid", plain}, {"source_type", "disk"}}}}});
+  EXPECT_EQ(bad_source.status, 400);
+
+  std::string bootable = volume({{"size", 1}, {"imageRef", image_}});
+  EXPECT_EQ(wait_status(bootable, "available")["bootable"], "true");
+  bdm[0]["uuid"] = bootable;
+  auto r = boot_body({{"imageRef", ""}, {"block_device_mapping_v2", bdm}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  std::string id = r.json()["server"]["id"];
+  ASSERT_EQ(settle(id)["status"], "ACTIVE");
+  Json v = wait_status(bootable, "in-use");
+  EXPECT_EQ(v["attachments"][0]["server_id"], id);
+  // A volume in use cannot be the root of another server.
+  auto busy = boot_body({{"block_device_mapping_v2", bdm}});
+  EXPECT_EQ(busy.status, 400);
+  remove_server(id);
+  EXPECT_EQ(wait_status(bootable, "available")["attachments"], Json::array());
+  EXPECT_EQ(cinder("DELETE", "/volumes/" + bootable).status, 202);
+  EXPECT_EQ(cinder("DELETE", "/volumes/" + plain).status, 202);
+}
+
+TEST_F(ServerVolumeApiTest, BootFromASnapshotMakesANewVolume) {
+  std::string source = volume({{"size", 1}, {"imageRef", image_}});
+  auto snap = cinder("POST", "/snapshots", {{"snapshot", {{"volume_id", source}, {"name", "s"}}}});
+  ASSERT_EQ(snap.status, 202) << snap.body;
+  std::string snap_id = snap.json()["snapshot"]["id"];
+  for (int i = 0; i < 400 && cinder("GET", "/snapshots/" + snap_id).json()["snapshot"]["status"] != "available"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto r = boot_body({{"imageRef", ""},
+                      {"block_device_mapping_v2",
+                       {{{"uuid", snap_id},
+                         {"source_type", "snapshot"},
+                         {"destination_type", "volume"},
+                         {"boot_index", 0},
+                         {"delete_on_termination", false}}}}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  std::string id = r.json()["server"]["id"];
+  Json shown = settle(id);
+  ASSERT_EQ(shown["status"], "ACTIVE") << shown.dump();
+  std::string root = shown["os-extended-volumes:volumes_attached"][0]["id"];
+  EXPECT_NE(root, source);
+  EXPECT_EQ(wait_status(root, "in-use")["snapshot_id"], snap_id);
+  remove_server(id);
+  EXPECT_EQ(wait_status(root, "available")["status"], "available");  // kept: delete_on_termination false
+  EXPECT_EQ(cinder("DELETE", "/volumes/" + root).status, 202);
+}
+
+TEST_F(ServerVolumeApiTest, OsVolumesProxyUpTo235) {
+  auto made = call(demo_, "POST", "/os-volumes", {{"volume", {{"size", 1}, {"display_name", "proxied"}}}});
+  ASSERT_EQ(made.status, 200) << made.body;
+  Json v = made.json()["volume"];
+  EXPECT_EQ(v["displayName"], "proxied");
+  EXPECT_EQ(v["attachments"], Json::array({Json::object()}));  // Nova's [{}]
+  std::string id = v["id"];
+  EXPECT_EQ(wait_status(id, "available")["name"], "proxied");  // the same volume in Cinder
+  Json shown = call(demo_, "GET", "/os-volumes/" + id).json()["volume"];
+  EXPECT_EQ(shown["status"], "available");
+  EXPECT_EQ(shown["volumeType"], "lvmdriver-1");
+  for (const Json& bad : {Json("#$%"), Json(""), Json(0)})
+    EXPECT_EQ(call(demo_, "POST", "/os-volumes", {{"volume", {{"size", bad}}}}).status, 400) << bad;
+  EXPECT_EQ(call(demo_, "GET", "/os-volumes/" + id, nullptr, "2.36").status, 404);  // gone from 2.36
+  Json list = call(demo_, "GET", "/os-volumes/detail?limit=1").json()["volumes"];
+  EXPECT_EQ(list.size(), 1u);
+  auto snap = call(demo_, "POST", "/os-snapshots", {{"snapshot", {{"volume_id", id}, {"display_name", "s1"}}}});
+  ASSERT_EQ(snap.status, 200) << snap.body;
+  std::string snap_id = snap.json()["snapshot"]["id"];
+  EXPECT_EQ(snap.json()["snapshot"]["volumeId"], id);
+  for (int i = 0; i < 400 && call(demo_, "GET", "/os-snapshots/" + snap_id).json()["snapshot"]["status"] != "available";
+       ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(call(demo_, "DELETE", "/os-snapshots/" + snap_id).status, 202);
+  for (int i = 0; i < 400 && call(demo_, "GET", "/os-snapshots/" + snap_id).status == 200; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(call(demo_, "DELETE", "/os-volumes/" + id).status, 202);
+  EXPECT_TRUE(volume_gone(id));
+  EXPECT_EQ(call(demo_, "DELETE", "/os-volumes/" + id).status, 404);
+}
+
+TEST_F(ServerVolumeApiTest, ShelvedServersTakeVolumesFrom220AndKeepThemThroughUnshelveAndResize) {
+  std::string server = active_server("vm-shelve");
+  std::string vol = volume();
+  ASSERT_EQ(call(demo_, "POST", "/servers/" + server + "/action", {{"shelve", nullptr}}).status, 202);
+  ASSERT_EQ(poll_server(server, [](const Json& s) { return s["status"] == "SHELVED_OFFLOADED"; })["status"],
+            "SHELVED_OFFLOADED");
+  auto old = attach(server, vol);
+  EXPECT_EQ(old.status, 409);
+  EXPECT_EQ(message(old), "Cannot 'attach_volume' instance " + server + " while it is in vm_state shelved_offloaded");
+  auto r = attach(server, vol, "2.20");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["volumeAttachment"]["device"], "/dev/vdb");
+  Json v = wait_status(vol, "in-use");
+  EXPECT_EQ(v["attachments"][0]["server_id"], server);
+
+  ASSERT_EQ(call(demo_, "POST", "/servers/" + server + "/action", {{"unshelve", nullptr}}).status, 202);
+  ASSERT_EQ(poll_server(server, [](const Json& s) { return s["status"] == "ACTIVE"; })["status"], "ACTIVE");
+  Json list = call(demo_, "GET", "/servers/" + server + "/os-volume_attachments").json()["volumeAttachments"];
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["volumeId"], vol);
+  ASSERT_EQ(call(demo_, "POST", "/servers/" + server + "/action", {{"resize", {{"flavorRef", "84"}}}}).status, 202);
+  ASSERT_EQ(poll_server(server, [](const Json& s) { return s["status"] == "VERIFY_RESIZE"; })["status"],
+            "VERIFY_RESIZE");
+  ASSERT_EQ(call(demo_, "POST", "/servers/" + server + "/action", {{"confirmResize", nullptr}}).status, 204);
+  ASSERT_EQ(poll_server(server, [](const Json& s) { return s["status"] == "ACTIVE"; })["status"], "ACTIVE");
+  EXPECT_EQ(call(demo_, "GET", "/servers/" + server).json()["server"]["os-extended-volumes:volumes_attached"],
+            Json::array({{{"id", vol}}}));
+  EXPECT_EQ(wait_status(vol, "in-use")["attachments"].size(), 1u);
+
+  ASSERT_EQ(detach(server, vol).status, 202);
+  EXPECT_EQ(wait_status(vol, "available")["attachments"], Json::array());
+  remove_server(server);
+  EXPECT_EQ(cinder("DELETE", "/volumes/" + vol).status, 202);
+}
+
+TEST_F(ServerVolumeApiTest, AnAdminSwapsAVolumeAtTheSameDevice) {
+  std::string server = active_server("vm-swap");
+  std::string old_vol = volume(), new_vol = volume();
+  ASSERT_EQ(attach(server, old_vol).status, 200);
+  wait_status(old_vol, "in-use");
+  const std::string path = "/servers/" + server + "/os-volume_attachments/";
+  Json body = {{"volumeAttachment", {{"volumeId", new_vol}}}};
+  EXPECT_EQ(call(demo_, "PUT", path + old_vol, body).status, 403);  // an admin's
+  Json back = {{"volumeAttachment", {{"volumeId", old_vol}}}};
+  EXPECT_EQ(call(admin_, "PUT", path + new_vol, back).status, 404);  // new_vol is not attached
+  Json unknown = {{"volumeAttachment", {{"volumeId", "0d0a0b0c-1111-4222-8333-444455556666"}}}};
+  EXPECT_EQ(call(admin_, "PUT", path + old_vol, unknown).status, 400);
+  ASSERT_EQ(call(admin_, "PUT", path + old_vol, body).status, 202);
+  EXPECT_EQ(wait_status(old_vol, "available")["attachments"], Json::array());
+  Json v = wait_status(new_vol, "in-use");
+  EXPECT_EQ(v["attachments"][0]["device"], "/dev/vdb");
+  Json list = call(demo_, "GET", "/servers/" + server + "/os-volume_attachments").json()["volumeAttachments"];
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["volumeId"], new_vol);
+  remove_server(server);
+  wait_status(new_vol, "available");
+  EXPECT_EQ(cinder("DELETE", "/volumes/" + old_vol).status, 202);
+  EXPECT_EQ(cinder("DELETE", "/volumes/" + new_vol).status, 202);
+}

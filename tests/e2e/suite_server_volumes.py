@@ -1,0 +1,182 @@
+"""Servers with volumes with Debian's real `openstack` CLI.
+
+Day 6 of the bootcamp (exercises.md EX-26, EX-27, EX-51): `server add volume
+VM_Ubuntu_OSC VL_helloworld_1GB` attaches it at /dev/vdb, `volume list`
+shows it "Attached to VM_Ubuntu_OSC on /dev/vdb" and In-use, `server show`
+lists it under volumes_attached, Cinder refuses to delete it, `server remove
+volume` makes it Available again with no attachment. Then booting from
+volumes: `server create --volume` (an existing bootable volume), `--boot-
+from-volume 1 --image` (a new volume from the image, kept after the server
+is deleted), `--block-device source_type=blank,...,delete_on_termination=true`
+(a data volume, deleted with it), and `server delete` detaching what was attached.
+"""
+
+import time
+
+from harness import Suite
+
+IMAGE = "cirros-0.3.4-x86_64-uec"
+BOOT = "server create --flavor m1.nano --network private --wait"
+SETTLING = ("creating", "downloading", "attaching", "detaching", "deleting", "reserved")
+
+
+class ServerVolumesSuite(Suite):
+    name = "server_volumes"
+
+    def steps(self):
+        return [self.step_prepare, self.step_add_volume, self.step_remove_volume, self.step_boot_from_volume,
+                self.step_boot_from_image_volume, self.step_block_device_delete_on_termination,
+                self.step_delete_detaches]
+
+    def volume(self, name):
+        run = self.osc(f"volume show {name} -f json", self.demo, "demo")
+        return (run.json() if run.ok else {}), run
+
+    def settle(self, name):
+        """Polls `volume show` until the volume leaves a transient status (at most 30 s)."""
+        v, run = self.volume(name)
+        for _ in range(300):
+            if not run.ok or v.get("status") not in SETTLING:
+                break
+            time.sleep(0.1)
+            v, run = self.volume(name)
+        return v, run
+
+    def listed(self, name=None, volume_id=None):
+        """A row of `volume list` as its table shows it: "Attached to" is formatted only there
+        (-f json and csv give the raw attachments)."""
+        run = self.osc('volume list -c ID -c Name -c Status -c Size -c "Attached to"', self.demo, "demo")
+        rows = []
+        for line in run.out.splitlines() if run.ok else []:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) == 5 and cells[0] != "ID":
+                rows.append(dict(zip(("ID", "Name", "Status", "Size", "Attached to"), cells)))
+        rows = [r for r in rows if r["Name"] == name or (volume_id and r["ID"] == volume_id)]
+        return (rows[0] if rows else {}), run
+
+    def server(self, name):
+        run = self.osc(f"server show {name} -f json", self.demo, "demo")
+        return (run.json() if run.ok else {}), run
+
+    @staticmethod
+    def volume_ids(server):
+        """The ids under volumes_attached (-f json gives a list of dicts; older formatters "id='...'")."""
+        attached = server.get("volumes_attached") or []
+        if isinstance(attached, list):
+            return [a.get("id") for a in attached if isinstance(a, dict)]
+        return [part.split("'", 1)[0] for part in str(attached).split("id='")[1:]]
+
+    def gone(self, command):
+        for _ in range(300):
+            if not self.osc(command, self.demo, "demo").ok:
+                return True
+            time.sleep(0.1)
+        return False
+
+    def step_prepare(self):
+        run = self.osc(f"{BOOT} --image {IMAGE} VM_Ubuntu_OSC -f json", self.demo, "demo", process=True)
+        self.check("server create VM_Ubuntu_OSC --wait: ACTIVE, no volumes",
+                   run.ok and run.json().get("status") == "ACTIVE" and not run.json().get("volumes_attached"), run)
+        made = self.osc("volume create --size 1 --type lvmdriver-1 --availability-zone nova VL_helloworld_1GB -f json",
+                        self.demo, "demo")
+        v, shown = self.settle("VL_helloworld_1GB")
+        self.check("volume create VL_helloworld_1GB: available", made.ok and v.get("status") == "available", made,
+                   shown)
+
+    def step_add_volume(self):
+        run = self.osc("server add volume VM_Ubuntu_OSC VL_helloworld_1GB -f json", self.demo, "demo")
+        out = run.json() if run.ok else {}
+        self.check("server add volume VM_Ubuntu_OSC VL_helloworld_1GB: Device /dev/vdb",
+                   out.get("Device") == "/dev/vdb", run)
+        v, shown = self.settle("VL_helloworld_1GB")
+        attachments = v.get("attachments") or []
+        self.check("volume show: in-use, one attachment to VM_Ubuntu_OSC at /dev/vdb",
+                   v.get("status") == "in-use" and len(attachments) == 1
+                   and attachments[0].get("device") == "/dev/vdb", shown)
+        row, listed = self.listed("VL_helloworld_1GB")
+        self.check("volume list: In-use, 'Attached to VM_Ubuntu_OSC on /dev/vdb'",
+                   row.get("Status") == "in-use"
+                   and "Attached to VM_Ubuntu_OSC on /dev/vdb" in row.get("Attached to", ""), listed)
+        s, srv = self.server("VM_Ubuntu_OSC")
+        self.check("server show VM_Ubuntu_OSC: volumes_attached names the volume",
+                   v.get("id", "?") in str(s.get("volumes_attached")), srv)
+        refused = self.osc("volume delete VL_helloworld_1GB", self.demo, "demo")
+        self.check("volume delete of the attached volume: refused (Invalid volume)",
+                   not refused.ok and "Invalid volume" in refused.err + refused.out, refused)
+        twice = self.osc("server add volume VM_Ubuntu_OSC VL_helloworld_1GB", self.demo, "demo")
+        self.check("server add volume again: refused (400)", not twice.ok and "400" in twice.err, twice)
+
+    def step_remove_volume(self):
+        run = self.osc("server remove volume VM_Ubuntu_OSC VL_helloworld_1GB", self.demo, "demo")
+        v, shown = self.settle("VL_helloworld_1GB")
+        self.check("server remove volume: the volume is available with no attachment",
+                   run.ok and v.get("status") == "available" and not v.get("attachments"), run, shown)
+        row, listed = self.listed("VL_helloworld_1GB")
+        self.check("volume list: Available, nothing under 'Attached to'",
+                   row.get("Status") == "available" and not row.get("Attached to", "?").strip(), listed)
+        s, srv = self.server("VM_Ubuntu_OSC")
+        self.check("server show: volumes_attached empty again", not s.get("volumes_attached"), srv)
+
+    def step_boot_from_volume(self):
+        made = self.osc(f"volume create --size 1 --image {IMAGE} --bootable VL_boot -f json", self.demo, "demo")
+        v, _ = self.settle("VL_boot")
+        self.check("volume create --image --bootable VL_boot: available, bootable",
+                   made.ok and v.get("status") == "available" and str(v.get("bootable")).lower() == "true", made)
+        run = self.osc(f"{BOOT} --volume VL_boot VM_bfv -f json", self.demo, "demo", process=True)
+        s = run.json() if run.ok else {}
+        self.check("server create --volume VL_boot: ACTIVE, image 'N/A (booted from volume)'",
+                   s.get("status") == "ACTIVE" and "booted from volume" in str(s.get("image")), run)
+        v, shown = self.settle("VL_boot")
+        attachments = v.get("attachments") or []
+        self.check("volume show VL_boot: in-use as VM_bfv's /dev/vda",
+                   v.get("status") == "in-use" and attachments and attachments[0].get("device") == "/dev/vda", shown)
+        root = self.osc("server remove volume VM_bfv VL_boot", self.demo, "demo")
+        self.check("server remove volume of the root: refused", not root.ok, root)
+
+    def step_boot_from_image_volume(self):
+        run = self.osc(f"{BOOT} --image {IMAGE} --boot-from-volume 1 VM_bfv2 -f json", self.demo, "demo",
+                       process=True)
+        s = run.json() if run.ok else {}
+        self.check("server create --image --boot-from-volume 1: ACTIVE", s.get("status") == "ACTIVE", run)
+        root = self.volume_ids(s)
+        row, volumes = self.listed(volume_id=root[0] if root else "none")
+        self.check("volume list: a new 1 GiB volume in-use, 'Attached to VM_bfv2 on /dev/vda'",
+                   row.get("Size") == "1" and row.get("Status") == "in-use"
+                   and "Attached to VM_bfv2 on /dev/vda" in row.get("Attached to", ""), volumes)
+        self.ids["bfv2_root"] = root[0] if root else None
+        deleted = self.osc("server delete --wait VM_bfv2", self.demo, "demo")
+        v, shown = self.settle(self.ids["bfv2_root"] or "none")
+        self.check("server delete VM_bfv2: its root volume stays, available (delete_on_termination false)",
+                   deleted.ok and v.get("status") == "available", deleted, shown)
+
+    def step_block_device_delete_on_termination(self):
+        # With --image, the client adds the image as the boot_index 0 disk: the extra volume is a data disk.
+        bdm = "source_type=blank,destination_type=volume,volume_size=1,delete_on_termination=true"
+        run = self.osc(f"{BOOT} --image {IMAGE} --block-device {bdm} VM_bdm -f json", self.demo, "demo",
+                       process=True)
+        s = run.json() if run.ok else {}
+        self.check("server create --image --block-device source_type=blank,...,delete_on_termination=true: ACTIVE",
+                   s.get("status") == "ACTIVE", run)
+        show, srv = self.server("VM_bdm")
+        ids = self.volume_ids(show)
+        row, listed = self.listed(volume_id=ids[0] if ids else "none")
+        self.check("volume list: the blank volume is 'Attached to VM_bdm on /dev/vdb'",
+                   "Attached to VM_bdm on /dev/vdb" in row.get("Attached to", ""), srv, listed)
+        deleted = self.osc("server delete --wait VM_bdm", self.demo, "demo")
+        self.check("server delete VM_bdm: the volume is deleted with it (delete_on_termination)",
+                   bool(ids) and deleted.ok and self.gone(f"volume show {ids[0]}"), deleted)
+
+    def step_delete_detaches(self):
+        again = self.osc("server add volume VM_Ubuntu_OSC VL_helloworld_1GB -f json", self.demo, "demo")
+        v, _ = self.settle("VL_helloworld_1GB")
+        self.check("server add volume (again): in-use at /dev/vdb",
+                   again.ok and v.get("status") == "in-use" and again.json().get("Device") == "/dev/vdb", again)
+        deleted = self.osc("server delete --wait VM_Ubuntu_OSC VM_bfv", self.demo, "demo")
+        v, shown = self.settle("VL_helloworld_1GB")
+        boot, boot_shown = self.settle("VL_boot")
+        self.check("server delete: VL_helloworld_1GB and VL_boot detached, available",
+                   deleted.ok and v.get("status") == "available" and not v.get("attachments")
+                   and boot.get("status") == "available", deleted, shown, boot_shown)
+        removed = self.osc(f"volume delete VL_helloworld_1GB VL_boot {self.ids.get('bfv2_root') or ''}", self.demo,
+                           "demo")
+        self.check("volume delete of the detached volumes: accepted", removed.ok, removed)
