@@ -237,16 +237,25 @@ Response list_response(Request& req, std::vector<Json> items, const std::string&
                                [&](const Json& item) { return (item["bootable"] == "true") != *want; }),
                 items.end());
   }
-  auto keys = parse_sort(
-      req, {"id", "name", "status", "size", "created_at", "updated_at", "availability_zone", "bootable", "volume_id"});
+  auto keys = parse_sort(req, {"id", "name", "display_name", "status", "size", "created_at", "updated_at",
+                               "availability_zone", "bootable", "volume_id"});
   if (!keys.ok()) return fail(keys.status());
   std::vector<SortKey> order = *keys;
+  // Cinder's v2 name of "name" (what cinderclient and tempest still send).
+  for (auto& k : order)
+    if (k.key == "display_name") k.key = "name";
   // Cinder's default direction is desc, and its default order newest first.
   auto sort = req.query_param("sort");
   if (!req.query_param("sort_dir") && !(sort && sort->find(':') != std::string::npos))
     for (auto& k : order) k.descending = true;
   if (order.empty()) order = {{"created_at", true}, {"id", true}};
   std::stable_sort(items.begin(), items.end(), [&](const Json& a, const Json& b) { return sorts_before(a, b, order); });
+  // ?offset=N skips the first N of the sorted list (Cinder's offset, before the page).
+  if (auto o = req.query_param("offset")) {
+    auto n = parse_int(Json(*o));
+    if (!n || *n < 0) return fail(BadRequest("Invalid input received: offset must be a non-negative integer."));
+    items.erase(items.begin(), items.begin() + std::min<std::size_t>(items.size(), static_cast<std::size_t>(*n)));
+  }
   auto page = paginate(items, req);
   if (!page.ok()) return fail(page.status());
   // Cinder links a next page whenever a page is full (its _get_collection_links),

@@ -110,6 +110,22 @@ TEST_F(VolumeExtrasApiTest, BlankIdsAreNotFoundNotMethodNotAllowed) {
   EXPECT_EQ(call(demo_, "GET", "/volumes").status, 200);
 }
 
+TEST_F(VolumeExtrasApiTest, ListsSortByDisplayNameAndSkipAnOffset) {
+  std::vector<std::string> ids;
+  for (const char* name : {"list-b", "list-a", "list-c"}) ids.push_back(create({{"size", 1}, {"name", name}})["id"]);
+  Json sorted = call(demo_, "GET", "/volumes?sort_key=display_name&sort_dir=asc&name~=list-").json()["volumes"];
+  std::vector<std::string> names;
+  for (const auto& v : sorted)
+    if (v["name"].get<std::string>().rfind("list-", 0) == 0) names.push_back(v["name"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"list-a", "list-b", "list-c"}));
+  auto all = call(demo_, "GET", "/volumes").json()["volumes"];
+  auto skipped = call(demo_, "GET", "/volumes?offset=2&limit=3").json()["volumes"];
+  EXPECT_EQ(skipped.size(), std::min<std::size_t>(3, all.size() - 2));
+  EXPECT_EQ(skipped[0]["id"], all[2]["id"]);
+  EXPECT_EQ(call(demo_, "GET", "/volumes?offset=-1").status, 400);
+  for (const auto& id : ids) EXPECT_EQ(call(demo_, "DELETE", "/volumes/" + id).status, 202);
+}
+
 TEST_F(VolumeExtrasApiTest, ReadonlyFlagShowsInTheVolumesMetadata) {
   Json v = create({{"size", 1}, {"metadata", {{"k", "v"}}}});
   std::string id = v["id"];
