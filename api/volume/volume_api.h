@@ -90,7 +90,10 @@ Json volume_summary(const Request& req, const Json& volume);
 // `extended`: with the os-extended-snapshot-attributes (progress, project_id),
 // which Cinder shows on GET (show and detail) but not on create, update or the summary list.
 Json snapshot_view(const Json& snapshot, const Microversion& v, bool extended);
-Json type_view(const Json& type);
+// Which answer a type's view is for: Cinder's create answer has no
+// qos_specs_id, its update answer neither that nor the access attribute.
+enum class TypeView { kShown, kCreated, kUpdated };
+Json type_view(const Json& type, TypeView view = TypeView::kShown);
 // GET list and detail envelopes: filters, sort and paging shared by volumes and snapshots.
 Response list_response(Request& req, std::vector<Json> items, const std::string& collection,
                        const std::vector<std::string>& filters, const std::function<Json(const Json&)>& summarize);

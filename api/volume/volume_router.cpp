@@ -203,14 +203,17 @@ Json snapshot_view(const Json& s, const Microversion& mv, bool extended) {
   return out;
 }
 
-Json type_view(const Json& t) {
-  return {{"id", t["id"]},
-          {"name", t["name"]},
-          {"description", t["description"]},
-          {"is_public", t["is_public"]},
-          {"os-volume-type-access:is_public", t["is_public"]},
-          {"extra_specs", t["extra_specs"]},
-          {"qos_specs_id", t.value("qos_specs_id", Json(nullptr))}};
+Json type_view(const Json& t, TypeView view) {
+  Json out = {{"id", t["id"]},
+              {"name", t["name"]},
+              {"description", t["description"]},
+              {"is_public", t["is_public"]},
+              {"os-volume-type-access:is_public", t["is_public"]},
+              {"extra_specs", t["extra_specs"]},
+              {"qos_specs_id", t.value("qos_specs_id", Json(nullptr))}};
+  if (view != TypeView::kShown) out.erase("qos_specs_id");
+  if (view == TypeView::kUpdated) out.erase("os-volume-type-access:is_public");
+  return out;
 }
 
 Response list_response(Request& req, std::vector<Json> items, const std::string& collection,
