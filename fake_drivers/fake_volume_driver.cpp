@@ -169,6 +169,11 @@ void FakeVolumeDriver::backup_volume(const volume::VolumeRef& v, const std::stri
   finish(times_.backup, std::move(done), st);
 }
 
+// A restore copies as long as a backup does.
+void FakeVolumeDriver::restore_backup(const volume::VolumeRef& v, const std::string& backup_id, volume::Done done) {
+  backup_volume(v, backup_id, std::move(done));
+}
+
 Result<Json> FakeVolumeDriver::initialize_connection(const volume::VolumeRef& v, const Json& connector) {
   if (Status st = check_up(); !st.ok()) return st;
   if (!volumes_.count(v.id)) return NotFound("Volume " + v.id + " could not be found.");

@@ -85,6 +85,7 @@ class FakeVolumeDriver final : public volume::VolumeDriver {
   void copy_image_to_volume(const volume::VolumeRef& volume, const std::string& image_id, volume::Done done) override;
   void copy_volume_to_image(const volume::VolumeRef& volume, const std::string& image_id, volume::Done done) override;
   void backup_volume(const volume::VolumeRef& volume, const std::string& backup_id, volume::Done done) override;
+  void restore_backup(const volume::VolumeRef& volume, const std::string& backup_id, volume::Done done) override;
   Result<Json> initialize_connection(const volume::VolumeRef& volume, const Json& connector) override;
   Status terminate_connection(const volume::VolumeRef& volume, const Json& connector) override;
   void adopt_volume(const volume::VolumeRef& volume) override;

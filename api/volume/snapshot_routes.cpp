@@ -12,6 +12,9 @@ void add_snapshot_routes(Router& r, Ctx ctx, const std::string& root) {
       auto body = body_object(req, "snapshot");
       if (!body.ok()) return fail(body.status());
       volume::NewSnapshot spec;
+      // A null volume_id names no volume (404, as Cinder); any other non-string is bad input.
+      if (body->contains("volume_id") && (*body)["volume_id"].is_null())
+        return fail(NotFound("Volume None could not be found."));
       if (!body->contains("volume_id") || !(*body)["volume_id"].is_string())
         return fail(BadRequest("'volume_id' must be specified"));
       spec.volume_id = (*body)["volume_id"];
@@ -31,30 +34,26 @@ void add_snapshot_routes(Router& r, Ctx ctx, const std::string& root) {
       if (body->contains("metadata") && !(*body)["metadata"].is_null()) spec.metadata = (*body)["metadata"];
       auto s = ctx.volumes.create_snapshot(caller(req), spec);
       if (!s.ok()) return fail(s.status());
-      return json_response(202, {{"snapshot", snapshot_view(*s, mv)}});
+      return json_response(202, {{"snapshot", snapshot_view(*s, mv, false)}});
     });
   });
   for (bool detail : {false, true})
     r.add_sync("GET", detail ? base + "/detail" : base, [ctx, detail](Request& req) {
       return versioned(req, [&](const Microversion& mv) {
         bool all = req.query_param("all_tenants") && parse_bool(Json(*req.query_param("all_tenants"))).value_or(true);
+        if (!detail && req.trailing_slash) return fail(NotFound("The resource could not be found."));
         std::vector<Json> views;
-        for (const auto& s : ctx.volumes.list_snapshots(caller(req), all)) views.push_back(snapshot_view(s, mv));
-        return list_response(
-            req, std::move(views), "snapshots", {"name", "status", "volume_id"},
-            detail ? std::function<Json(const Json&)>() : [](const Json& s) {
-              Json out = s;
-              out.erase("os-extended-snapshot-attributes:progress");
-              out.erase("os-extended-snapshot-attributes:project_id");
-              return out;
-            });
+        for (const auto& s : ctx.volumes.list_snapshots(caller(req), all))
+          views.push_back(snapshot_view(s, mv, detail));
+        return list_response(req, std::move(views), "snapshots", {"name", "status", "volume_id"}, nullptr);
       });
     });
+  add_blank_id_routes(r, base);
   r.add_sync("GET", base + "/{snapshot_id}", [ctx](Request& req) {
     return versioned(req, [&](const Microversion& mv) {
       auto s = ctx.volumes.get_snapshot(caller(req), req.params["snapshot_id"]);
       if (!s.ok()) return fail(s.status());
-      return json_response(200, {{"snapshot", snapshot_view(*s, mv)}});
+      return json_response(200, {{"snapshot", snapshot_view(*s, mv, true)}});
     });
   });
   r.add_sync("PUT", base + "/{snapshot_id}", [ctx](Request& req) {
@@ -72,7 +71,7 @@ void add_snapshot_routes(Router& r, Ctx ctx, const std::string& root) {
         return fail(BadRequest("Invalid input received: Missing required element 'snapshot' in request body."));
       auto s = ctx.volumes.update_snapshot(caller(req), req.params["snapshot_id"], change);
       if (!s.ok()) return fail(s.status());
-      return json_response(200, {{"snapshot", snapshot_view(*s, mv)}});
+      return json_response(200, {{"snapshot", snapshot_view(*s, mv, false)}});
     });
   });
   r.add_sync("DELETE", base + "/{snapshot_id}", [ctx](Request& req) {
@@ -113,6 +112,22 @@ void add_snapshot_routes(Router& r, Ctx ctx, const std::string& root) {
         return json_response(200, {{"metadata", *out}});
       });
     });
+  r.add_sync("GET", base + "/{snapshot_id}/metadata/{key}", [ctx](Request& req) {
+    return versioned(req, [&](const Microversion&) {
+      auto s = ctx.volumes.get_snapshot(caller(req), req.params["snapshot_id"]);
+      if (!s.ok()) return fail(s.status());
+      auto item = metadata_item((*s)["metadata"], req.params["key"]);
+      return item.ok() ? json_response(200, {{"meta", *item}}) : fail(item.status());
+    });
+  });
+  r.add_sync("PUT", base + "/{snapshot_id}/metadata/{key}", [ctx](Request& req) {
+    return versioned(req, [&](const Microversion&) {
+      auto meta = metadata_item_body(req);
+      if (!meta.ok()) return fail(meta.status());
+      auto out = ctx.volumes.set_snapshot_metadata(caller(req), req.params["snapshot_id"], *meta, false);
+      return out.ok() ? json_response(200, {{"meta", *meta}}) : fail(out.status());
+    });
+  });
   r.add_sync("DELETE", base + "/{snapshot_id}/metadata/{key}", [ctx](Request& req) {
     return versioned(req, [&](const Microversion&) {
       Status st = ctx.volumes.delete_snapshot_metadata(caller(req), req.params["snapshot_id"], req.params["key"]);

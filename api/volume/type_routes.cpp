@@ -59,7 +59,7 @@ void add_type_routes(Router& r, Ctx ctx, const std::string& root) {
       if (!spec.ok()) return fail(spec.status());
       auto t = ctx.types.create(caller(req), *spec);
       if (!t.ok()) return fail(t.status());
-      return json_response(200, {{"volume_type", type_view(*t)}});
+      return json_response(200, {{"volume_type", type_view(*t, TypeView::kCreated)}});
     });
   });
   r.add_sync("GET", base + "/{type_id}", [ctx](Request& req) {
@@ -93,7 +93,7 @@ void add_type_routes(Router& r, Ctx ctx, const std::string& root) {
         return fail(BadRequest("Specify volume type name, description, is_public or a combination thereof."));
       auto t = ctx.types.update(caller(req), req.params["type_id"], change);
       if (!t.ok()) return fail(t.status());
-      return json_response(200, {{"volume_type", type_view(*t)}});
+      return json_response(200, {{"volume_type", type_view(*t, TypeView::kUpdated)}});
     });
   });
   r.add_sync("DELETE", base + "/{type_id}", [ctx](Request& req) {

@@ -1,6 +1,7 @@
 // POST /volumes/{id}/action: one action per body, as Cinder's
 // volume_actions and admin_actions extensions (os-extend, os-set_bootable,
-// os-update_readonly_flag, os-reset_status, os-force_delete, and the attach
+// os-update_readonly_flag, os-reset_status, os-force_delete,
+// os-volume_upload_image, os-retype, and the attach
 // hand-off: os-reserve, os-unreserve, os-initialize_connection, os-attach,
 // os-begin_detaching, os-roll_detaching, os-terminate_connection, os-detach).
 #include <map>
@@ -14,12 +15,32 @@ namespace {
 
 using ActionFn = std::function<Response(Request&, const Ctx&, const std::string& id, const Json& args)>;
 
-Response accepted(const Status& st) { return st.ok() ? empty_response(202) : fail(st); }
-
 Result<std::optional<std::string>> optional_string(const Json& args, const char* key) {
   if (!args.is_object() || !args.contains(key) || args[key].is_null()) return std::optional<std::string>();
   if (!args[key].is_string()) return BadRequest(std::string("Invalid input received: ") + key + " must be a string.");
   return std::optional<std::string>(args[key].get<std::string>());
+}
+
+// The arguments of os-volume_upload_image, as Cinder reads them.
+Result<volume::ImageUpload> parse_image_upload(const Json& args) {
+  volume::ImageUpload out;
+  auto name = optional_string(args, "image_name");
+  if (!name.ok()) return name.status();
+  if (!*name || (*name)->empty()) return BadRequest("No image_name was specified in request.");
+  out.image_name = **name;
+  for (auto [key, to] : {std::pair{"disk_format", &out.disk_format}, std::pair{"container_format", &out.container_format},
+                         std::pair{"visibility", &out.visibility}}) {
+    auto s = optional_string(args, key);
+    if (!s.ok()) return s.status();
+    if (*s) *to = **s;
+  }
+  for (auto [key, to] : {std::pair{"force", &out.force}, std::pair{"protected", &out.is_protected}}) {
+    if (!args.contains(key) || args[key].is_null()) continue;
+    auto b = parse_bool(args[key]);
+    if (!b) return BadRequest(std::string("Invalid value for '") + key + "': must be a boolean.");
+    *to = *b;
+  }
+  return out;
 }
 
 const std::map<std::string, ActionFn>& actions() {
@@ -58,6 +79,37 @@ const std::map<std::string, ActionFn>& actions() {
                BadRequest("Invalid input received: Must specify 'status', 'attach_status' or "
                           "'migration_status' for update."));
          return accepted(ctx.volumes.reset_status(caller(req), id, reset));
+       }},
+      {"os-volume_upload_image",
+       [](Request& req, const Ctx& ctx, const std::string& id, const Json& args) {
+         auto upload = parse_image_upload(args);
+         if (!upload.ok()) return fail(upload.status());
+         auto out = ctx.volumes.upload_to_image(caller(req), id, *upload);
+         if (!out.ok()) return fail(out.status());
+         const Json& v = (*out)["volume"];
+         auto type = ctx.types.get(caller(req), v["volume_type_id"]);
+         return json_response(202, {{"os-volume_upload_image",
+                                     {{"id", v["id"]},
+                                      {"updated_at", v["updated_at"]},
+                                      {"status", v["status"]},
+                                      {"display_description", v["description"]},
+                                      {"size", v["size"]},
+                                      {"volume_type", type.ok() ? type_view(*type) : Json(nullptr)},
+                                      {"image_id", (*out)["image_id"]},
+                                      {"image_name", upload->image_name},
+                                      {"container_format", upload->container_format},
+                                      {"disk_format", upload->disk_format},
+                                      {"visibility", upload->visibility},
+                                      {"protected", upload->is_protected}}}});
+       }},
+      {"os-retype",
+       [](Request& req, const Ctx& ctx, const std::string& id, const Json& args) {
+         auto type = optional_string(args, "new_type");
+         if (!type.ok()) return fail(type.status());
+         if (!*type || (*type)->empty()) return fail(BadRequest("New volume type must be specified."));
+         auto policy = optional_string(args, "migration_policy");
+         if (!policy.ok()) return fail(policy.status());
+         return accepted(ctx.volumes.retype(caller(req), id, **type, policy->value_or("never")));
        }},
       {"os-force_delete", [](Request& req, const Ctx& ctx, const std::string& id,
                              const Json&) { return accepted(ctx.volumes.force_delete(caller(req), id)); }},

@@ -27,9 +27,20 @@ Json version_doc(const Request& req, bool v3) {
 
 bool is_v3(const Request& req) { return req.path.rfind("/v3/", 0) == 0; }
 
+// The metadata a volume's view shows: its own, and the admin metadata Cinder
+// makes visible (the read-only flag once set).
+Json visible_metadata(const Json& v) {
+  Json out = v["metadata"];
+  const Json admin = v.value("admin_metadata", Json::object());
+  for (const auto& [k, val] : admin.items()) out[k] = val;
+  return out;
+}
+
 }  // namespace
 
 Response fail(const Status& st) { return error_response(ErrorStyle::kNova, st); }
+
+Response accepted(const Status& st) { return st.ok() ? empty_response(202) : fail(st); }
 
 Credentials caller(const Request& req) { return req.auth->credentials(); }
 
@@ -85,19 +96,42 @@ std::optional<std::string> parse_string(const Json& v) {
   return std::nullopt;
 }
 
+Result<Json> metadata_item(const Json& metadata, const std::string& key) {
+  if (!metadata.contains(key)) return NotFound("Metadata item was not found");
+  return Json{{key, metadata[key]}};
+}
+
+Result<Json> metadata_item_body(const Request& req) {
+  auto meta = body_object(req, "meta");
+  if (!meta.ok()) return meta;
+  if (meta->size() != 1 || !meta->contains(req.params.at("key")))
+    return BadRequest(meta->size() > 1 ? "Request body contains too many items" : "Request body and URI mismatch");
+  return meta;
+}
+
+void add_blank_id_routes(Router& r, const std::string& collection) {
+  for (const char* method : {"PUT", "DELETE"})
+    r.add_sync(method, collection, [](Request& req) {
+      return versioned(req, [](const Microversion&) { return fail(NotFound("The resource could not be found.")); });
+    });
+}
+
 std::string self_href(const Request& req, const std::string& collection, const std::string& id) {
   std::string project = req.params.count("project_id") ? req.params.at("project_id") : "";
   return req.service_url() + (is_v3(req) ? "/v3/" : "/v2/") + project + "/" + collection + "/" + id;
 }
 
-Json volume_summary(const Request& req, const Json& v) {
-  std::string href = self_href(req, "volumes", v["id"]);
+Json resource_summary(const Request& req, const std::string& collection, const Json& item) {
+  const std::string id = item["id"];
   std::string project = req.params.count("project_id") ? req.params.at("project_id") : "";
-  std::string bookmark = req.service_url() + "/" + project + "/volumes/" + v["id"].get<std::string>();
-  return {{"id", v["id"]},
-          {"name", v["name"]},
-          {"links", Json::array({{{"rel", "self"}, {"href", href}}, {{"rel", "bookmark"}, {"href", bookmark}}})}};
+  std::string bookmark = req.service_url() + "/" + project + "/" + collection + "/" + id;
+  return {{"id", id},
+          {"name", item["name"]},
+          {"links", Json::array({{{"rel", "self"}, {"href", self_href(req, collection, id)}},
+                                 {{"rel", "bookmark"}, {"href", bookmark}}})}};
 }
+
+Json volume_summary(const Request& req, const Json& v) { return resource_summary(req, "volumes", v); }
 
 Json volume_view(const Request& req, const Ctx& ctx, const Json& v, const Microversion& mv) {
   Json out = volume_summary(req, v);
@@ -122,7 +156,7 @@ Json volume_view(const Request& req, const Ctx& ctx, const Json& v, const Microv
               {"volume_type", type ? (*type)["name"] : Json(nullptr)},
               {"snapshot_id", v["snapshot_id"]},
               {"source_volid", v["source_volid"]},
-              {"metadata", v["metadata"]},
+              {"metadata", visible_metadata(v)},
               {"bootable", v["bootable"].get<bool>() ? "true" : "false"},
               {"encrypted", false},
               {"multiattach", v["multiattach"]},
@@ -151,7 +185,7 @@ Json volume_write_view(const Request& req, const Ctx& ctx, const Json& v, const 
   return out;
 }
 
-Json snapshot_view(const Json& s, const Microversion& mv) {
+Json snapshot_view(const Json& s, const Microversion& mv, bool extended) {
   Json out = {{"id", s["id"]},
               {"name", s["name"]},
               {"description", s["description"]},
@@ -160,21 +194,26 @@ Json snapshot_view(const Json& s, const Microversion& mv) {
               {"status", s["status"]},
               {"created_at", s["created_at"]},
               {"updated_at", s["updated_at"]},
-              {"metadata", s["metadata"]},
-              {"os-extended-snapshot-attributes:progress", s["progress"]},
-              {"os-extended-snapshot-attributes:project_id", s["project_id"]}};
+              {"metadata", s["metadata"]}};
+  if (extended) {
+    out["os-extended-snapshot-attributes:progress"] = s["progress"];
+    out["os-extended-snapshot-attributes:project_id"] = s["project_id"];
+  }
   if (mv >= Microversion{3, 14}) out["group_snapshot_id"] = nullptr;
   return out;
 }
 
-Json type_view(const Json& t) {
-  return {{"id", t["id"]},
-          {"name", t["name"]},
-          {"description", t["description"]},
-          {"is_public", t["is_public"]},
-          {"os-volume-type-access:is_public", t["is_public"]},
-          {"extra_specs", t["extra_specs"]},
-          {"qos_specs_id", nullptr}};
+Json type_view(const Json& t, TypeView view) {
+  Json out = {{"id", t["id"]},
+              {"name", t["name"]},
+              {"description", t["description"]},
+              {"is_public", t["is_public"]},
+              {"os-volume-type-access:is_public", t["is_public"]},
+              {"extra_specs", t["extra_specs"]},
+              {"qos_specs_id", t.value("qos_specs_id", Json(nullptr))}};
+  if (view != TypeView::kShown) out.erase("qos_specs_id");
+  if (view == TypeView::kUpdated) out.erase("os-volume-type-access:is_public");
+  return out;
 }
 
 Response list_response(Request& req, std::vector<Json> items, const std::string& collection,
@@ -201,16 +240,25 @@ Response list_response(Request& req, std::vector<Json> items, const std::string&
                                [&](const Json& item) { return (item["bootable"] == "true") != *want; }),
                 items.end());
   }
-  auto keys = parse_sort(
-      req, {"id", "name", "status", "size", "created_at", "updated_at", "availability_zone", "bootable", "volume_id"});
+  auto keys = parse_sort(req, {"id", "name", "display_name", "status", "size", "created_at", "updated_at",
+                               "availability_zone", "bootable", "volume_id"});
   if (!keys.ok()) return fail(keys.status());
   std::vector<SortKey> order = *keys;
+  // Cinder's v2 name of "name" (what cinderclient and tempest still send).
+  for (auto& k : order)
+    if (k.key == "display_name") k.key = "name";
   // Cinder's default direction is desc, and its default order newest first.
   auto sort = req.query_param("sort");
   if (!req.query_param("sort_dir") && !(sort && sort->find(':') != std::string::npos))
     for (auto& k : order) k.descending = true;
   if (order.empty()) order = {{"created_at", true}, {"id", true}};
   std::stable_sort(items.begin(), items.end(), [&](const Json& a, const Json& b) { return sorts_before(a, b, order); });
+  // ?offset=N skips the first N of the sorted list (Cinder's offset, before the page).
+  if (auto o = req.query_param("offset")) {
+    auto n = parse_int(Json(*o));
+    if (!n || *n < 0) return fail(BadRequest("Invalid input received: offset must be a non-negative integer."));
+    items.erase(items.begin(), items.begin() + std::min<std::size_t>(items.size(), static_cast<std::size_t>(*n)));
+  }
   auto page = paginate(items, req);
   if (!page.ok()) return fail(page.status());
   // Cinder links a next page whenever a page is full (its _get_collection_links),
@@ -249,6 +297,9 @@ Router make_volume_router(Ctx ctx) {
     add_quota_routes(r, ctx, root);
     add_service_routes(r, ctx, root);
     if (ctx.transfers) add_transfer_routes(r, ctx, root);
+    if (ctx.backups) add_backup_routes(r, ctx, root);
+    if (ctx.qos) add_qos_routes(r, ctx, root);
+    add_extension_routes(r, ctx, root);
   }
   return r;
 }

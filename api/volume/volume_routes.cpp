@@ -84,6 +84,7 @@ void add_volume_routes(Router& r, Ctx ctx, const std::string& root) {
   for (bool detail : {false, true})
     r.add_sync("GET", detail ? base + "/detail" : base, [ctx, detail](Request& req) {
       return versioned(req, [&](const Microversion& mv) {
+        if (!detail && req.trailing_slash) return fail(NotFound("The resource could not be found."));
         bool all = req.query_param("all_tenants") && parse_bool(Json(*req.query_param("all_tenants"))).value_or(true);
         std::vector<Json> views;
         for (const auto& v : ctx.volumes.list(caller(req), all)) views.push_back(volume_view(req, ctx, v, mv));
@@ -95,6 +96,7 @@ void add_volume_routes(Router& r, Ctx ctx, const std::string& root) {
             detail ? std::function<Json(const Json&)>() : [&req](const Json& v) { return volume_summary(req, v); });
       });
     });
+  add_blank_id_routes(r, base);
   r.add_sync("GET", base + "/{volume_id}", [ctx](Request& req) {
     return versioned(req, [&](const Microversion& mv) {
       auto v = ctx.volumes.get(caller(req), req.params["volume_id"]);
@@ -143,19 +145,14 @@ void add_volume_routes(Router& r, Ctx ctx, const std::string& root) {
     return versioned(req, [&](const Microversion&) {
       auto v = ctx.volumes.get(caller(req), req.params["volume_id"]);
       if (!v.ok()) return fail(v.status());
-      const std::string& key = req.params["key"];
-      if (!(*v)["metadata"].contains(key)) return fail(NotFound("Metadata item was not found"));
-      return json_response(200, {{"meta", {{key, (*v)["metadata"][key]}}}});
+      auto item = metadata_item((*v)["metadata"], req.params["key"]);
+      return item.ok() ? json_response(200, {{"meta", *item}}) : fail(item.status());
     });
   });
   r.add_sync("PUT", base + "/{volume_id}/metadata/{key}", [ctx](Request& req) {
     return versioned(req, [&](const Microversion&) {
-      auto meta = body_object(req, "meta");
+      auto meta = metadata_item_body(req);
       if (!meta.ok()) return fail(meta.status());
-      const std::string& key = req.params["key"];
-      if (meta->size() != 1 || !meta->contains(key))
-        return fail(
-            BadRequest(meta->size() > 1 ? "Request body contains too many items" : "Request body and URI mismatch"));
       auto out = ctx.volumes.set_metadata(caller(req), req.params["volume_id"], *meta, false);
       if (!out.ok()) return fail(out.status());
       return json_response(200, {{"meta", *meta}});

@@ -136,6 +136,11 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
       *cloud->volume_scheduler_, *cloud->volume_types_, *cloud->volume_quotas_, cloud->images_.get(), vol_opts);
   cloud->volume_transfers_ = std::make_unique<volume::VolumeTransfers>(
       *cloud->store_, runtime.clock(), runtime.random(), cloud->volume_policy_, *cloud->volume_quotas_);
+  cloud->volume_backups_ = std::make_unique<volume::VolumeBackups>(
+      *cloud->store_, runtime.clock(), runtime.random(), cloud->volume_policy_, *cloud->volume_backends_,
+      *cloud->volume_quotas_, *cloud->volumes_);
+  cloud->qos_specs_ = std::make_unique<volume::QosSpecsService>(*cloud->store_, runtime.clock(), runtime.random(),
+                                                                 cloud->volume_policy_);
 
   compute::register_compute_policy(cloud->compute_policy_);
   if (std::string policy_file = config.get("oslo_policy", "policy_file"); !policy_file.empty()) {
@@ -258,9 +263,11 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
     (void)servers_ptr->recover();
     return Status();
   });
-  snapshots.on_restore("cinder-volume", [driver = cloud->volume_driver_.get(), volumes = cloud->volumes_.get()] {
+  snapshots.on_restore("cinder-volume", [driver = cloud->volume_driver_.get(), volumes = cloud->volumes_.get(),
+                                          backups = cloud->volume_backups_.get()] {
     driver->forget_all();
     (void)volumes->recover();
+    (void)backups->recover();
     return Status();
   });
   snapshots.on_restore("compute services", [registry_ptr] {
@@ -295,7 +302,8 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
             api::network_api::make_network_router({*cloud->networks_}));
   app.mount("/volume", "cinder-api", api::ErrorStyle::kNova,
             api::volume_api::make_volume_router({*cloud->volumes_, *cloud->volume_types_, *cloud->volume_quotas_,
-                                                 *cloud->volume_backends_, cloud->volume_transfers_.get()}));
+                                                 *cloud->volume_backends_, cloud->volume_transfers_.get(),
+                                                 cloud->volume_backups_.get(), cloud->qos_specs_.get()}));
   app.mount("/metric", "gnocchi-api", api::ErrorStyle::kKeystone, api::version_only_router("metric"));
   app.mount("/heat-api", "heat-api", api::ErrorStyle::kKeystone, api::version_only_router("orchestration"));
   api::Router ops_router =
@@ -340,10 +348,10 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
     if (seeded.ok()) seeded = scenarios::seed_lab_volume_types(*cloud->volume_types_, *cloud->store_);
     if (seeded.ok()) {
       // Volumes stored by an earlier run: the backend re-learns them; interrupted operations settle.
-      std::size_t settled = cloud->volumes_->recover();
+      std::size_t settled = cloud->volumes_->recover() + cloud->volume_backups_->recover();
       if (settled > 0)
         Log::get("cinder-volume")
-            .info("recovered after restart: " + std::to_string(settled) + " volumes or snapshots settled");
+            .info("recovered after restart: " + std::to_string(settled) + " volumes, snapshots or backups settled");
     }
     // Service records, a first resource report of every host and heartbeats (then periodic);
     // the fleet's aggregates and zones seed the AggregateService once per state.

@@ -36,7 +36,9 @@
 #include "engine/network/network_service.h"
 #include "engine/placement/placement_service.h"
 #include "engine/scheduler/filter_scheduler.h"
+#include "engine/volume/qos_specs.h"
 #include "engine/volume/volume_backends.h"
+#include "engine/volume/volume_backups.h"
 #include "engine/volume/volume_quotas.h"
 #include "engine/volume/volume_scheduler.h"
 #include "engine/volume/volume_service.h"
@@ -152,6 +154,8 @@ class Cloud {
   std::unique_ptr<compute::BlockDeviceMappings> block_devices_;
   std::unique_ptr<compute::VolumeApi> server_volume_api_;
   std::unique_ptr<compute::ServerVolumes> server_volumes_;
+  std::unique_ptr<volume::VolumeBackups> volume_backups_;
+  std::unique_ptr<volume::QosSpecsService> qos_specs_;
   std::unique_ptr<metrics::ApiMetrics> metrics_;
   std::unique_ptr<api::CloudApp> app_;
   std::unique_ptr<api::HttpServer> server_;

@@ -119,8 +119,11 @@ Result<Json> ImageService::create_with_data(const Json& doc, const std::string& 
   admin.project_id = doc.value("owner", "");
   auto img = create(admin, doc);
   if (!img.ok()) return img;
-  std::string id = (*img)["id"];
-  Status st = begin_upload(admin, id, data.size());
+  return store_data(admin, (*img)["id"], data);
+}
+
+Result<Json> ImageService::store_data(const Credentials& caller, const std::string& id, const std::string& data) {
+  Status st = begin_upload(caller, id, data.size());
   if (!st.ok()) return st;
   return finish_upload(id, data_.write(id, data));
 }

@@ -93,6 +93,9 @@ class ImageService {
 
   // Creates an active image with `data` as its bytes (lab seeding, tests).
   Result<Json> create_with_data(const Json& doc, const std::string& data);
+  // Gives a queued image `data` as its bytes in one step (begin, write,
+  // finish): small data another service made, such as a volume upload.
+  Result<Json> store_data(const Credentials& caller, const std::string& id, const std::string& data);
 
   std::string store_id() const { return data_.id(); }
   const ImageOptions& options() const { return options_; }

@@ -101,6 +101,8 @@ class VolumeDriver {
   virtual void copy_volume_to_image(const VolumeRef& volume, const std::string& image_id, Done done) = 0;
   // Copies the volume's data to backup storage.
   virtual void backup_volume(const VolumeRef& volume, const std::string& backup_id, Done done) = 0;
+  // Writes a backup's data into an existing volume (at least the backup's size).
+  virtual void restore_backup(const VolumeRef& volume, const std::string& backup_id, Done done) = 0;
 
   // Exports the volume to the host `connector` describes ({"host", "initiator",
   // "ip", ...}); returns Cinder's connection info {"driver_volume_type",

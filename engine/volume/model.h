@@ -3,7 +3,8 @@
 //   volume   {id, project_id, user_id, name, description, size, status,
 //             attach_status ("detached" | "attached"), availability_zone,
 //             volume_type_id, host ("host@backend#pool" once scheduled),
-//             bootable, multiattach, readonly, thin, metadata {}, volume_image_metadata {}
+//             bootable, multiattach, readonly, thin, metadata {}, volume_image_metadata {},
+//             admin_metadata {} (Cinder's visible admin keys: "readonly": "True"|"False", once set)
 //             (from an image), snapshot_id, source_volid, migration_status,
 //             attachments [{id (attachment id), server_id, host_name, device,
 //             attached_at, attach_mode, connector}], created_at, updated_at}
@@ -20,11 +21,13 @@
 
 #include "engine/core/clock.h"
 #include "engine/core/timeutil.h"
+#include "engine/volume/driver.h"
 
 namespace stacklab::volume {
 
 inline constexpr const char* kVolumeKind = "volume";
 inline constexpr const char* kSnapshotKind = "snapshot";
+inline constexpr const char* kBackupKind = "volume_backup";  // volume_backups.h
 
 // Cinder's timestamps: "2026-01-01T10:00:00.000000" (microseconds, no zone).
 inline std::string cinder_time(TimePoint t) {
@@ -40,6 +43,8 @@ class Store;
 }
 
 namespace stacklab::volume {
-// Declares the volume and snapshot tables with their indexes (idempotent).
+// Declares the volume, snapshot and backup tables with their indexes (idempotent).
 void define_volume_tables(Store& store);
+// What a driver is told about a stored volume (its pool from "host@backend#pool").
+VolumeRef volume_ref(const Json& volume);
 }  // namespace stacklab::volume

@@ -66,6 +66,9 @@ Status VolumeService::set_readonly(const Credentials& caller, const std::string&
     return invalid_volume("Volume status must be available or in-use to update its read-only flag.");
   Json doc = *v;
   doc["readonly"] = readonly;
+  // Cinder keeps the flag in the volume's admin metadata, which its views show among the metadata.
+  if (!doc.contains("admin_metadata")) doc["admin_metadata"] = Json::object();
+  doc["admin_metadata"]["readonly"] = readonly ? "True" : "False";
   return save(doc);
 }
 

@@ -32,12 +32,20 @@ void register_volume_policy(Policy& p) {
                         "roll_detaching",
                         "initialize_connection",
                         "terminate_connection",
-                        "copy_volume_to_image"})
+                        "copy_volume_to_image",
+                        "retype"})
     p.register_default(std::string("volume:") + a, "rule:admin_or_owner");
   p.register_default("volume:update_volume_bootable", "rule:admin_or_owner");
   for (const char* a : {"create_transfer", "get_transfer", "get_all_transfers", "delete_transfer"})
     p.register_default(std::string("volume:") + a, "rule:admin_or_owner");
   p.register_default("volume:accept_transfer", "@");
+  for (const char* a : {"create", "get", "get_all", "delete", "restore"})
+    p.register_default(std::string("backup:") + a, "rule:admin_or_owner");
+  p.register_default("volume_extension:backup_admin_actions:reset_status", "rule:admin_api");
+  p.register_default("volume_extension:backup_admin_actions:force_delete", "rule:admin_api");
+  p.register_default("backup:backup_project_attribute", "rule:admin_api");
+  for (const char* a : {"create", "get", "get_all", "update", "delete"})
+    p.register_default(std::string("volume_extension:qos_specs_manage:") + a, "rule:admin_api");
   p.register_default("volume:get_all:all_tenants", "rule:admin_api");
   p.register_default("volume:force_delete", "rule:admin_api");
   p.register_default("volume_extension:volume_admin_actions:reset_status", "rule:admin_api");

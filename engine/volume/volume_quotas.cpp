@@ -105,6 +105,10 @@ QuotaLimits VolumeQuotas::usage(const std::string& project_id) const {
       u["gigabytes_" + t] += size;
     }
   }
+  for (const Json* b : store_.find(kBackupKind, "project_id", project_id)) {
+    ++u["backups"];
+    u["backup_gigabytes"] += (*b)["size"].get<long long>();
+  }
   return u;
 }
 
@@ -226,6 +230,18 @@ Status VolumeQuotas::check_snapshots(const std::string& project_id, const std::s
                         "'.");
   }
   return check_gigabytes(l, u, type_name, gigabytes);
+}
+
+Status VolumeQuotas::check_backups(const std::string& project_id, long long gigabytes) const {
+  QuotaLimits l = limits(project_id), u = usage(project_id);
+  long long count_limit = get(l, "backups"), gb_limit = get(l, "backup_gigabytes");
+  if (count_limit >= 0 && used(u, "backups") + 1 > count_limit)
+    return over_limit("Maximum number of backups allowed (" + std::to_string(count_limit) + ") exceeded");
+  if (gb_limit >= 0 && used(u, "backup_gigabytes") + gigabytes > gb_limit)
+    return over_limit("Requested backup exceeds allowed Backup gigabytes quota. Requested " +
+                      std::to_string(gigabytes) + "G, quota is " + std::to_string(gb_limit) + "G and " +
+                      std::to_string(used(u, "backup_gigabytes")) + "G has been consumed.");
+  return {};
 }
 
 Status VolumeQuotas::check_extend(const std::string& project_id, const std::string& type_name, long long delta,

@@ -1,4 +1,4 @@
-// Cinder's quotas, counted from live volumes and snapshots (no
+// Cinder's quotas, counted from live volumes, snapshots and backups (no
 // reservations): limits per project over the "default" quota class over
 // the upstream defaults, with per-volume-type resources
 // (volumes_<type>, snapshots_<type>, gigabytes_<type>, -1 by default).
@@ -59,6 +59,8 @@ class VolumeQuotas {
   Status check_volumes(const std::string& project_id, const std::string& type_name, int count,
                        long long gigabytes) const;
   Status check_snapshots(const std::string& project_id, const std::string& type_name, long long gigabytes) const;
+  // One more backup of `gigabytes` (backups, backup_gigabytes).
+  Status check_backups(const std::string& project_id, long long gigabytes) const;
   // Growing a volume by `delta` gigabytes (extend), to `new_size`.
   Status check_extend(const std::string& project_id, const std::string& type_name, long long delta,
                       long long new_size) const;

@@ -82,6 +82,15 @@ struct NewSnapshot {
   Json metadata = Json::object();
 };
 
+// os-volume_upload_image: the new image's Glance fields.
+struct ImageUpload {
+  std::string image_name;
+  std::string disk_format = "raw", container_format = "bare";
+  std::string visibility = "private";
+  bool is_protected = false;
+  bool force = false;  // upload an in-use volume
+};
+
 struct VolumeOptions {
   std::string default_availability_zone = "nova";  // [DEFAULT] default_availability_zone
 };
@@ -122,6 +131,26 @@ class VolumeService {
   Result<Json> set_metadata(const Credentials& caller, const std::string& id, const Json& metadata, bool replace);
   // 404 "Metadata item was not found".
   Status delete_metadata(const Credentials& caller, const std::string& id, const std::string& key);
+
+  // Copies the volume into a new image of the caller's project: the image is
+  // created queued and the volume goes "uploading"; when the driver is done
+  // the image is active and the volume back to its status (a failed copy
+  // deletes the image). 400 "Invalid volume: Volume status must be available
+  // or in-use." (in-use needs `force`); Glance's errors for a bad format.
+  // Returns {"volume": the record, "image_id": the new image's id}.
+  Result<Json> upload_to_image(const Credentials& caller, const std::string& id, const ImageUpload& upload);
+
+  // os-retype: gives the volume `new_type` (id or name). Where the volume's
+  // pool satisfies the new type's extra specs the type changes in place;
+  // otherwise, with `migration_policy` "on-demand", the scheduler picks
+  // another pool and the volume (available, without snapshots) migrates
+  // there. Meanwhile it is "retyping"; it returns to its status whether or
+  // not the retype happened (no valid pool, policy "never": the type stays,
+  // as in Cinder where the scheduler's refusal is only logged).
+  // 400 for a bad policy, the same type or a volume not available/in-use;
+  // 404 for an unknown type; 413 over the new type's quotas.
+  Status retype(const Credentials& caller, const std::string& id, const std::string& new_type,
+                const std::string& migration_policy);
 
   // ---- the attach hand-off (see the top of this file) ----
   Status reserve(const Credentials& caller, const std::string& id);
@@ -166,6 +195,14 @@ class VolumeService {
   // `on_backend`: the driver holds the volume (so deleting it must ask the driver).
   void finish_build(const std::string& id, const Status& result, bool on_backend = true);
   void destroy(const std::string& id);
+  // The scheduling and driver work of a stored "retyping" volume.
+  void run_retype(const std::string& id, const std::string& type_id, bool may_migrate);
+  // The end of a retype: the volume leaves "retyping" with the new type (and
+  // `placement` {host, thin}, after a migration) when `result` is ok, unchanged otherwise.
+  void finish_retype(const std::string& id, const Status& result, const std::string& type_id = "",
+                     const Json& placement = nullptr);
+  // The end of an upload: the volume leaves "uploading" (and a failed copy's image is deleted).
+  void finish_upload(const std::string& id, const std::string& image_id, const Credentials& owner, Status result);
   void destroy_snapshot(const std::string& id, std::function<void()> then = nullptr);
   Result<Json> set_status(const Credentials& caller, const std::string& id, const std::string& action,
                           const std::vector<std::string>& from, const std::string& to, const std::string& verb);

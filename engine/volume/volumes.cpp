@@ -76,12 +76,7 @@ Status VolumeService::save(Json doc) {
   return store_.put(kind, id, std::move(doc));
 }
 
-VolumeRef VolumeService::ref(const Json& v) const {
-  std::string host = v.value("host", std::string());
-  auto hash = host.find('#');
-  return {v["id"], v["size"].get<long long>(), hash == std::string::npos ? "" : host.substr(hash + 1),
-          v.value("thin", false)};
-}
+VolumeRef VolumeService::ref(const Json& v) const { return volume_ref(v); }
 
 SnapshotRef VolumeService::snapshot_ref(const Json& s) const {
   const Json* vol = store_.get(kVolumeKind, s["volume_id"].get<std::string>());
@@ -389,6 +384,14 @@ std::size_t VolumeService::recover() {
       ++settled;
     } else if (status == "deleting") {
       clock_.schedule(Duration::zero(), [this, id] { destroy(id); });
+      ++settled;
+    } else if (status == "uploading") {  // the copy died with the process; the image stays queued
+      doc["status"] = doc.value("upload_previous_status", std::string("available"));
+      doc.erase("upload_previous_status");
+      (void)save(doc);
+      ++settled;
+    } else if (status == "retyping") {  // the retype did not happen: the volume keeps its type and host
+      finish_retype(id, Status(Code::kInternal, "interrupted by a restart"));
       ++settled;
     }
   }

@@ -7,6 +7,7 @@
 #include "engine/core/clock.h"
 #include "engine/core/random.h"
 #include "engine/core/store.h"
+#include "engine/volume/volume_backups.h"
 #include "engine/volume/volume_policy.h"
 #include "engine/volume/volume_service.h"
 #include "engine/volume/volume_transfers.h"
@@ -112,6 +113,7 @@ class VolumeEngineTest : public ::testing::Test {
   }
   // Everything but the store, as a restart would rebuild it.
   void build(double capacity_gb = 24, bool thin = false) {
+    backups_.reset();
     volumes_.reset();
     // A new clock too: what was in flight died with the old process.
     clock_ = std::make_unique<ManualClock>();
@@ -127,6 +129,8 @@ class VolumeEngineTest : public ::testing::Test {
     quotas_ = std::make_unique<volume::VolumeQuotas>(*store_, policy_, *types_);
     volumes_ = std::make_unique<volume::VolumeService>(*store_, *clock_, random_, policy_, *backends_, scheduler_,
                                                        *types_, *quotas_, nullptr);
+    backups_ = std::make_unique<volume::VolumeBackups>(*store_, *clock_, random_, policy_, *backends_, *quotas_,
+                                                       *volumes_);
   }
   static Policy make_policy() {
     Policy p;
@@ -156,6 +160,7 @@ class VolumeEngineTest : public ::testing::Test {
   std::unique_ptr<volume::VolumeTypeService> types_;
   std::unique_ptr<volume::VolumeQuotas> quotas_;
   std::unique_ptr<volume::VolumeService> volumes_;
+  std::unique_ptr<volume::VolumeBackups> backups_;
 };
 
 TEST_F(VolumeEngineTest, CreateGoesCreatingThenAvailableOnTheLabPoolAndTakesItsSize) {
@@ -420,6 +425,109 @@ TEST_F(VolumeEngineTest, RestartReadoptsVolumesAndSettlesInterruptedOperations) 
   ASSERT_TRUE(volumes_->remove(project_member("demo"), kept, false).ok());
   settle();
   EXPECT_DOUBLE_EQ(free_gb(), 24);
+}
+
+TEST_F(VolumeEngineTest, BackupWalksTheVolumeThroughBackingUpAndRestoresIntoANewVolume) {
+  auto demo = project_member("demo");
+  std::string vid = create(2);
+  settle();
+  auto b = backups_->create(demo, {vid, "nightly"});
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  std::string bid = (*b)["id"];
+  EXPECT_EQ(status(bid, volume::kBackupKind), "creating");
+  EXPECT_EQ(status(vid), "backing-up");
+  // A second backup of a volume being backed up is refused.
+  EXPECT_EQ(backups_->create(demo, {vid}).status().code(), Code::kBadRequest);
+  settle();
+  EXPECT_EQ(status(bid, volume::kBackupKind), "available");
+  EXPECT_EQ(status(vid), "available");
+  EXPECT_EQ(quotas_->usage("demo")["backup_gigabytes"], 2);
+
+  auto r = backups_->restore(demo, bid, "", "");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  std::string target = (*r)["volume_id"];
+  EXPECT_EQ((*r)["volume_name"], "restore_backup_" + bid);
+  EXPECT_EQ(status(bid, volume::kBackupKind), "restoring");
+  EXPECT_EQ(status(target), "creating");
+  settle();
+  EXPECT_EQ(status(target), "available");
+  EXPECT_EQ(status(bid, volume::kBackupKind), "available");
+  EXPECT_EQ((*store_->get(volume::kVolumeKind, target))["size"], 2);
+  // Into an existing volume: it must be at least the backup's size.
+  std::string small = create(1);
+  settle();
+  EXPECT_EQ(backups_->restore(demo, bid, small, "").status().code(), Code::kBadRequest);
+  ASSERT_TRUE(backups_->remove(demo, bid, false).ok());
+  settle();
+  EXPECT_EQ(status(bid, volume::kBackupKind), "gone");
+}
+
+TEST_F(VolumeEngineTest, RestartSettlesInterruptedBackupsAndRestores) {
+  auto demo = project_member("demo");
+  std::string vid = create(1);
+  settle();
+  auto b = backups_->create(demo, {vid});
+  ASSERT_TRUE(b.ok());
+  std::string bid = (*b)["id"];
+  build();  // the process died while backing up
+  (void)volumes_->recover();
+  EXPECT_EQ(backups_->recover(), 1u);
+  EXPECT_EQ(status(bid, volume::kBackupKind), "error");
+  EXPECT_EQ(status(vid), "available");
+  ASSERT_TRUE(backups_->reset_status(cloud_admin(), bid, "available").ok());
+  EXPECT_EQ(backups_->reset_status(demo, bid, "available").code(), Code::kForbidden);
+  ASSERT_TRUE(backups_->restore(demo, bid, vid, "").ok());
+  EXPECT_EQ(status(vid), "restoring-backup");
+  build();  // and again while restoring
+  (void)volumes_->recover();
+  EXPECT_EQ(backups_->recover(), 1u);
+  EXPECT_EQ(status(vid), "error_restoring");
+  EXPECT_EQ(status(bid, volume::kBackupKind), "available");
+}
+
+TEST_F(VolumeEngineTest, RetypeStaysInPlaceOrMigratesToTheBackendTheNewTypeNames) {
+  // A second backend, which only the "second" type asks for.
+  fake::FakeBackend other;
+  other.backend_name = "lvmdriver-2";
+  other.pools = {fake::FakePool{"lvmdriver-2"}};
+  fake::FakeVolumeDriver second(*clock_, random_, other, fake::VolumeOperationTimes{});
+  backends_->add(second);
+  auto admin = cloud_admin();
+  ASSERT_TRUE(types_->create(admin, {"gold", "", true, {{"volume_backend_name", "lvmdriver-1"}}}).ok());
+  ASSERT_TRUE(types_->create(admin, {"second", "", true, {{"volume_backend_name", "lvmdriver-2"}}}).ok());
+  auto demo = project_member("demo");
+  std::string id = create(2);
+  settle();
+  const std::string first_host = "openstackbootcamp@lvmdriver-1#lvmdriver-1";
+  ASSERT_EQ((*store_->get(volume::kVolumeKind, id))["host"], first_host);
+
+  // In place: the pool already satisfies "gold".
+  ASSERT_TRUE(volumes_->retype(demo, id, "gold", "never").ok());
+  EXPECT_EQ(status(id), "retyping");
+  settle();
+  EXPECT_EQ(status(id), "available");
+  EXPECT_EQ((*store_->get(volume::kVolumeKind, id))["volume_type_id"], (*types_->resolve(demo, "gold"))["id"]);
+
+  // "second" needs the other backend: refused under "never" (the type stays) ...
+  ASSERT_TRUE(volumes_->retype(demo, id, "second", "never").ok());
+  settle();
+  EXPECT_EQ((*store_->get(volume::kVolumeKind, id))["volume_type_id"], (*types_->resolve(demo, "gold"))["id"]);
+  EXPECT_EQ((*store_->get(volume::kVolumeKind, id))["host"], first_host);
+  // ... migrated under "on-demand": the space moves from one pool to the other.
+  ASSERT_TRUE(volumes_->retype(demo, id, "second", "on-demand").ok());
+  settle();
+  const Json& moved = *store_->get(volume::kVolumeKind, id);
+  EXPECT_EQ(moved["status"], "available");
+  EXPECT_EQ(moved["host"], "openstackbootcamp@lvmdriver-2#lvmdriver-2");
+  EXPECT_EQ(moved["volume_type_id"], (*types_->resolve(demo, "second"))["id"]);
+  EXPECT_TRUE(moved["migration_status"].is_null());
+  EXPECT_DOUBLE_EQ(free_gb(), 24);
+  EXPECT_DOUBLE_EQ(second.get_volume_stats().pools.front().free_capacity_gb, 22);
+  EXPECT_EQ(volumes_->retype(demo, id, "second", "never").code(), Code::kBadRequest);  // the same type
+  EXPECT_EQ(volumes_->retype(demo, id, "gold", "whenever").code(), Code::kBadRequest);
+  ASSERT_TRUE(volumes_->remove(demo, id, false).ok());
+  settle();
+  EXPECT_EQ(second.volume_count(), 0u);
 }
 
 TEST_F(VolumeEngineTest, BadInputLeavesNothingBehind) {
