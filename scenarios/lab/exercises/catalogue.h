@@ -29,9 +29,7 @@ std::vector<Exercise> day7_project_exercises();
 std::vector<Exercise> day7_extended_exercises();
 
 // What some tasks need that the cloud does not do yet (Task::needs).
-inline const char* const kNeedsAttach = "volume attach (Nova os-volume_attachments, Cinder attachments)";
 inline const char* const kNeedsDataPlane = "the guest data plane (console and SSH sessions, ping)";
-inline const char* const kNeedsBootFromVolume = "boot from a new volume (block_device_mapping_v2 image to volume)";
 
 // The lab's actors of Day 6 and Day 7.
 inline const Actor kBootcamp{"bootcamp", "helloworld.com"};

@@ -98,7 +98,6 @@ std::vector<Task> action_tasks() {
              return by_demo(v, action, "demo has not used " + title + " yet");
            }};
     t.optional = true;
-    if (std::string(a.letter) == "f" || std::string(a.letter) == "g") t.needs = kNeedsAttach;
     out.push_back(std::move(t));
   }
   return out;
@@ -170,7 +169,7 @@ std::vector<Exercise> day6_compute_exercises() {
           "private --security-group default helloworld"},
          "Project > Compute > Instances > Launch Instance (Source: Image, Create New Volume: Yes, 1 GB)",
          "\"Delete Volume on Instance Delete\" stays No. EX-11 deletes helloworld again.",
-         kNeedsBootFromVolume,
+         "",
          helloworld_launched}},
        [](Replayer& r) {
          return r.ensure_server_from_volume(kDemo, "helloworld", "m1.nano", "cirros-0.3.4-x86_64-uec", "private", 1);
@@ -185,7 +184,7 @@ std::vector<Exercise> day6_compute_exercises() {
                    {"openstack server show helloworld"},
                    "Project > Compute > Instances > helloworld",
                    "Any of demo's servers will do.",
-                   kNeedsBootFromVolume,
+                   "",
                    [](CloudView& v) { return by_demo(v, "compute:servers:show", "demo has not shown a server yet"); }}},
                  [](Replayer& r) {
                    auto id = helloworld_id(r);
@@ -202,7 +201,7 @@ std::vector<Exercise> day6_compute_exercises() {
          {"openstack console url show --novnc helloworld"},
          "Project > Compute > Instances > helloworld > Console",
          "Click the grey area if the keyboard does not answer.",
-         kNeedsBootFromVolume,
+         "",
          [](CloudView& v) {
            Verdict verdict;
            bool opened = audited(v, {"demo", "os-getVNCConsole"}) || audited(v, {"demo", "remote-consoles:create"});
@@ -246,7 +245,7 @@ std::vector<Exercise> day6_compute_exercises() {
                    {"openstack server delete helloworld"},
                    "Project > Compute > Instances > Delete Instance",
                    "",
-                   kNeedsBootFromVolume,
+                   "",
                    helloworld_deleted}},
                  [](Replayer& r) { return r.delete_server(kDemo, "helloworld"); }});
   return out;

@@ -119,7 +119,7 @@ std::vector<Exercise> day6_storage_exercises() {
                    {"openstack server add volume VM_Ubuntu_OSC VL_helloworld_1GB"},
                    "Project > Compute > Volumes > Manage Attachments",
                    "EX-27 detaches it again.",
-                   kNeedsAttach,
+                   "",
                    [](CloudView& v) {
                      VolumeSpec attached = kVolume;
                      attached.status = "in-use";
@@ -140,7 +140,7 @@ std::vector<Exercise> day6_storage_exercises() {
                    {"openstack server remove volume VM_Ubuntu_OSC VL_helloworld_1GB"},
                    "Project > Compute > Volumes > Manage Attachments > Detach Volume",
                    "",
-                   kNeedsAttach,
+                   "",
                    [](CloudView& v) {
                      VolumeSpec detached = kVolume;
                      detached.status = "available";
@@ -159,7 +159,7 @@ std::vector<Exercise> day6_storage_exercises() {
                    {"openstack image create --volume VL_helloworld_1GB IMG_VL_helloworld_1GB"},
                    "Project > Compute > Volumes > Upload to Image",
                    "The book never narrates it; the admin's image list shows it.",
-                   "volume upload to image (os-volume_upload_image)",
+                   "",
                    [](CloudView& v) { return demo_image(v, names::exact("IMG_VL_helloworld_1GB"), "raw"); },
                    true}},
                  nullptr});

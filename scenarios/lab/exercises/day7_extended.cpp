@@ -134,7 +134,7 @@ std::vector<Exercise> day7_extended_exercises() {
           "openstack server add volume VM_activity_02 VL_activity_03   (as demo)"},
          "Project > Compute > Volumes > Create Transfer / Accept Transfer",
          "A server attaches only volumes of its own project: move the volume with a transfer first.",
-         kNeedsAttach,
+         "",
          activity_03}},
        [](Replayer& r) {
          Status st = r.ensure_volume(kNeo, "VL_activity_03", 1, "");

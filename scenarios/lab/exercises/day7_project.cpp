@@ -194,7 +194,7 @@ std::vector<Exercise> day7_project_exercises() {
          "Project > Compute > Volumes > Manage Attachments",
          "Task 14 deletes the server: the volume is then "
          "available again, so grade this before task 14.",
-         kNeedsAttach,
+         "",
          [](CloudView& v) {
            return done_or_undone(check_volume(v, {names::exact("VL_openstackbootcamp_01"), kProject, 1, "in-use", "",
                                                   "VM_openstackbootcamp_01", "/dev/vdb"}),
