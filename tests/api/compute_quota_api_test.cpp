@@ -21,11 +21,6 @@ namespace {
 
 class ComputeQuotaApiTest : public ComputeCloudTest {
  protected:
-  static void SetUpTestSuite() {
-    ComputeCloudTest::SetUpTestSuite();
-    HttpClient client(cloud_->port());
-    demo_project_ = stacklab::testing::project_id(client, admin_, "demo");
-  }
   HttpResult boot(const std::string& name, const Json& hints = nullptr) {
     return create_server(name, "42", demo_, hints);
   }
@@ -36,7 +31,6 @@ class ComputeQuotaApiTest : public ComputeCloudTest {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
-  static inline std::string demo_project_;
 };
 
 }  // namespace

@@ -21,11 +21,6 @@ namespace {
 
 class ServerVolumeApiTest : public ComputeCloudTest {
  protected:
-  static void SetUpTestSuite() {
-    ComputeCloudTest::SetUpTestSuite();
-    HttpClient client(cloud_->port());
-    demo_project_ = stacklab::testing::project_id(client, admin_, "demo");
-  }
   HttpResult cinder(const std::string& method, const std::string& path, const Json& body = nullptr) {
     return send(demo_, method, "/volume/v3/" + demo_project_ + path, body);
   }
@@ -85,7 +80,6 @@ class ServerVolumeApiTest : public ComputeCloudTest {
     return call(demo_, "POST", "/servers", body, version);
   }
 
-  static inline std::string demo_project_;
 };
 
 }  // namespace

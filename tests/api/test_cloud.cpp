@@ -70,6 +70,7 @@ void ComputeCloudTest::SetUpTestSuite() {
   if (!cloud_) return;
   HttpClient client(cloud_->port());
   image_ = image_id(client, demo_, "cirros-0.3.4-x86_64-uec");
+  demo_project_ = stacklab::testing::project_id(client, admin_, "demo");
 }
 
 HttpResult ComputeCloudTest::call(const std::string& tok, const std::string& method, const std::string& path,

@@ -70,6 +70,7 @@ class ComputeCloudTest : public LabCloudTest {
   nlohmann::json settle(const std::string& id, const std::string& tok = demo_, const std::string& version = "");
 
   static inline std::string image_;
+  static inline std::string demo_project_;  // the lab's demo project id
 };
 
 }  // namespace stacklab::testing
