@@ -38,6 +38,8 @@ const Extension kExtensions[] = {
      "2013-03-17T12:00:00-00:00"},
     {"fip-port-details", "Floating IP Port Details Extension", "Add port_details attribute to Floating IP resource",
      "2018-04-09T10:00:00-00:00"},
+    {"floating-ip-port-forwarding", "Floating IP Port Forwarding",
+     "Provide port forwarding to floating IP", "2018-06-25T10:00:00-00:00"},
     {"ip_allocation", "IP Allocation", "IP allocation extension.", "2016-06-10T23:00:00-00:00"},
     {"network-ip-availability", "Network IP Availability", "Provides IP availability data for each network and subnet.",
      "2015-09-24T00:00:00-00:00"},

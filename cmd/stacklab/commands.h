@@ -38,6 +38,8 @@ struct OpsTarget {
 int run_snapshot(const OpsTarget& target, const std::string& verb, const std::string& name);
 
 // `stacklab lab reset [NAME]`: restores NAME, by default the pristine lab.
+// end-of-day6 and end-of-day7 are the pristine lab with day 6 (and day 7)
+// replayed: built on first use, then kept as snapshots of those names.
 int run_lab_reset(const OpsTarget& target, const std::string& name);
 
 // `stacklab audit`: the audit log's entries, filtered.
@@ -67,5 +69,7 @@ struct LabGraderOptions {
   bool json = false;
 };
 int run_lab_grader(const OpsTarget& target, const LabGraderOptions& options);
+// `lab replay SCOPE` without its summary line: 0 when every exercise replayed.
+int replay_scope(const OpsTarget& target, const std::string& scope);
 
 }  // namespace stacklab::cmd

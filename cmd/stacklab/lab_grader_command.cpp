@@ -22,7 +22,27 @@ AdminCredentials grader_admin(const OpsTarget& t) {
   return c;
 }
 
+// The replay of `exercises`: the number that failed.
+int replay_exercises(HttpLabCloud& cloud, const std::vector<const lab::Exercise*>& exercises) {
+  lab::Replayer replayer(cloud, std::cout);
+  return lab::replay(exercises, replayer);
+}
+
 }  // namespace
+
+int replay_scope(const OpsTarget& target, const std::string& scope) {
+  auto exercises = lab::select_exercises(scope);
+  if (!exercises.ok()) {
+    std::cerr << "stacklab: " << exercises.status().message() << "\n";
+    return 2;
+  }
+  HttpLabCloud cloud(target.url, grader_admin(target));
+  if (Status st = cloud.sign_in(lab::kAdmin); !st.ok()) {
+    std::cerr << "stacklab: " << st.message() << "\n";
+    return 1;
+  }
+  return replay_exercises(cloud, *exercises) ? 1 : 0;
+}
 
 int run_lab_grader(const OpsTarget& target, const LabGraderOptions& options) {
   const std::string scope = options.scope.empty() ? (options.verb == "show" ? "" : "all") : options.scope;
@@ -41,8 +61,7 @@ int run_lab_grader(const OpsTarget& target, const LabGraderOptions& options) {
     return 1;
   }
   if (options.verb == "replay") {
-    lab::Replayer replayer(cloud, std::cout);
-    int failures = lab::replay(*exercises, replayer);
+    int failures = replay_exercises(cloud, *exercises);
     std::cout << (failures ? std::to_string(failures) + " exercises failed to replay\n" : "Replayed " + scope + "\n");
     return failures ? 1 : 0;
   }

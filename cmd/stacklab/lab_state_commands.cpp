@@ -56,10 +56,53 @@ int run_snapshot(const OpsTarget& t, const std::string& verb, const std::string&
   return 0;
 }
 
+namespace {
+
+// The named lab states beyond pristine: the days replayed on the pristine lab.
+const std::vector<std::pair<std::string, std::vector<std::string>>>& replayed_states() {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> states = {
+      {"end-of-day6", {"day6"}}, {"end-of-day7", {"day6", "day7"}}};
+  return states;
+}
+
+bool snapshot_exists(const OpsTarget& t, const std::string& name) {
+  auto reply = call(t, "GET", "/_stacklab/snapshots");
+  if (!reply.ok()) return false;
+  for (const auto& s : reply->body["snapshots"])
+    if (s.value("name", "") == name) return true;
+  return false;
+}
+
+// First use of a replayed state: pristine, the days' replay, then saved as a
+// snapshot of that name so that the next reset is a plain restore.
+int build_replayed_state(const OpsTarget& t, const std::string& name, const std::vector<std::string>& days) {
+  auto reset = call(t, "POST", "/_stacklab/reset");
+  if (!reset.ok()) return 1;
+  std::cout << "Building " << name << " (first use): replaying";
+  for (const auto& d : days) std::cout << " " << d;
+  std::cout << " on the pristine lab\n";
+  for (const auto& day : days)
+    if (int rc = replay_scope(t, day); rc != 0) {
+      std::cerr << "stacklab: the replay of " << day << " failed; " << name << " was not saved\n";
+      return rc;
+    }
+  auto saved = call(t, "POST", "/_stacklab/snapshots", {{"name", name}});
+  if (!saved.ok()) return 1;
+  std::cout << "Saved " << name << " (" << saved->body["snapshot"]["documents"]
+            << " documents); `stacklab snapshot delete " << name << "` makes the next reset replay again\n";
+  return 0;
+}
+
+}  // namespace
+
 int run_lab_reset(const OpsTarget& t, const std::string& name) {
-  auto reply = name.empty() || name == "pristine"
-                   ? call(t, "POST", "/_stacklab/reset")
-                   : call(t, "POST", "/_stacklab/snapshots/" + api::url_encode(name) + "/restore");
+  if (name.empty() || name == "pristine") {
+    auto reply = call(t, "POST", "/_stacklab/reset");
+    return reply.ok() ? print_restore(*reply) : 1;
+  }
+  for (const auto& [state, days] : replayed_states())
+    if (name == state && !snapshot_exists(t, name)) return build_replayed_state(t, name, days);
+  auto reply = call(t, "POST", "/_stacklab/snapshots/" + api::url_encode(name) + "/restore");
   return reply.ok() ? print_restore(*reply) : 1;
 }
 

@@ -55,8 +55,8 @@ int main(int argc, char** argv) {
   snapshot_cmd->add_option("name", snapshot_name, "snapshot name");
   add_target(snapshot_cmd);
   std::string reset_name;
-  auto* reset_cmd = lab_cmd->add_subcommand("reset", "restore the pristine lab (or a snapshot NAME)");
-  reset_cmd->add_option("name", reset_name, "pristine (default) or a snapshot name");
+  auto* reset_cmd = lab_cmd->add_subcommand("reset", "restore the pristine lab, the end of day 6 or 7, or a snapshot NAME");
+  reset_cmd->add_option("name", reset_name, "pristine (default), end-of-day6, end-of-day7 or a snapshot name");
   add_target(reset_cmd);
   // The exercise catalogue: grade or replay against the running cloud.
   stacklab::cmd::LabGraderOptions grader;

@@ -49,6 +49,7 @@ struct HostInfo {
 struct NetworkModel {
   std::map<std::string, Json> networks, subnets, ports, routers, floating_ips, security_groups;
   std::map<std::string, std::vector<Json>> rules_by_group;  // security_group_id -> its rules
+  std::map<std::string, std::vector<Json>> forwardings_by_fip;  // floatingip_id -> its port forwardings
   std::map<std::string, GuestState> guests;
   HostInfo host;
 };

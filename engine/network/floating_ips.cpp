@@ -69,6 +69,13 @@ Status NetworkService::associate_floating_ip(const Credentials& caller, Json& fi
   if (!found.ok()) return found.status();
   const Json port = **found;
   const std::string port_id = port["id"];
+  if (!store_.find("port_forwarding", "floatingip_id", fip["id"]).empty())
+    return neutron_error(Code::kConflict, "FipInUseByPortForwarding",
+                         "Floating IP " + fip["id"].get<std::string>() + " in use by Port Forwarding resources.");
+  if (!store_.find("port_forwarding", "internal_port_id", port_id).empty())
+    return neutron_error(Code::kBadRequest, "PortHasPortForwarding",
+                         "Cannot associate floating IP to port " + port_id +
+                             " because it already has a Port Forwarding binding.");
   if (port["project_id"] != fip["project_id"] && !caller.is_admin())
     return bad_floating_ip("Cannot process floating IP association with Port " + port_id +
                            ", since that port is owned by a different tenant");
@@ -103,21 +110,8 @@ Status NetworkService::associate_floating_ip(const Credentials& caller, Json& fi
     subnet_id = v4[0]["subnet_id"];
   }
 
-  // The router that joins the subnet to the floating network; the one holding the subnet's gateway first.
   const std::string floating_net = fip["floating_network_id"];
-  const Json* subnet = store_.get("subnet", subnet_id);
-  std::string router_id;
-  for (const Json* p : store_.find("port", "network_id", port["network_id"])) {
-    if ((*p)["device_owner"] != kInterfaceOwner) continue;
-    const Json* router = store_.get("router", (*p)["device_id"]);
-    if (!router || !(*router)["external_gateway_info"].is_object() ||
-        (*router)["external_gateway_info"]["network_id"] != floating_net)
-      continue;
-    for (const Json& f : (*p)["fixed_ips"]) {
-      if (f["subnet_id"] != subnet_id) continue;
-      if (router_id.empty() || (subnet && f["ip_address"] == (*subnet)["gateway_ip"])) router_id = (*router)["id"];
-    }
-  }
+  const std::string router_id = router_for_floating_ip(port, subnet_id, floating_net);
   if (router_id.empty())
     return neutron_error(Code::kNotFound, "ExternalGatewayForFloatingIPNotFound",
                          "External network " + floating_net + " is not reachable from subnet " + subnet_id +
@@ -135,6 +129,24 @@ Status NetworkService::associate_floating_ip(const Credentials& caller, Json& fi
   fip["router_id"] = router_id;
   fip["status"] = "ACTIVE";
   return {};
+}
+
+std::string NetworkService::router_for_floating_ip(const Json& port, const std::string& subnet_id,
+                                                   const std::string& floating_net) const {
+  const Json* subnet = store_.get("subnet", subnet_id);
+  std::string router_id;
+  for (const Json* p : store_.find("port", "network_id", port["network_id"])) {
+    if ((*p)["device_owner"] != kInterfaceOwner) continue;
+    const Json* router = store_.get("router", (*p)["device_id"]);
+    if (!router || !(*router)["external_gateway_info"].is_object() ||
+        (*router)["external_gateway_info"]["network_id"] != floating_net)
+      continue;
+    for (const Json& f : (*p)["fixed_ips"]) {
+      if (f["subnet_id"] != subnet_id) continue;
+      if (router_id.empty() || (subnet && f["ip_address"] == (*subnet)["gateway_ip"])) router_id = (*router)["id"];
+    }
+  }
+  return router_id;
 }
 
 Result<Json> NetworkService::create_floating_ip(const Credentials& caller, const Json& body) {
@@ -253,6 +265,7 @@ Status NetworkService::delete_floating_ip(const Credentials& caller, const std::
   for (const Json* p : store_.find("port", "device_id", id))
     if ((*p)["device_owner"] == kFloatingIpOwner) ports.push_back(*p);
   return store_.transaction([&]() -> Status {
+    if (Status st = remove_port_forwardings_of("floatingip_id", id); !st.ok()) return st;
     for (const Json& p : ports)
       if (Status st = remove_port_unchecked(p); !st.ok()) return st;
     return store_.erase("floatingip", id);
@@ -260,6 +273,7 @@ Status NetworkService::delete_floating_ip(const Credentials& caller, const std::
 }
 
 Status NetworkService::disassociate_floating_ips_of_port(const std::string& port_id) {
+  if (Status st = remove_port_forwardings_of("internal_port_id", port_id); !st.ok()) return st;
   std::vector<Json> fips;
   for (const Json* fip : store_.find("floatingip", "port_id", port_id)) fips.push_back(*fip);
   for (Json& fip : fips) {

@@ -105,6 +105,8 @@ void register_network_policy(Policy& p) {
   p.register_default("get_floatingip", "rule:admin_or_owner");
   p.register_default("update_floatingip", "rule:admin_or_owner");
   p.register_default("delete_floatingip", "rule:admin_or_owner");
+  for (const char* verb : {"create", "get", "update", "delete"})
+    p.register_default(std::string(verb) + "_floatingip_port_forwarding", "rule:admin_or_owner");
 }
 
 Status authorize(const Policy& policy, const std::string& action, const Credentials& creds, const Json& target) {

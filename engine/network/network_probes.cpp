@@ -82,6 +82,7 @@ NetworkModel NetworkProbes::model() const {
     for (const Json* doc : store_.list(kind)) (*into)[str(*doc, "id")] = *doc;
   for (const Json* rule : store_.list("security_group_rule"))
     m.rules_by_group[str(*rule, "security_group_id")].push_back(*rule);
+  for (const Json* pf : store_.list("port_forwarding")) m.forwardings_by_fip[str(*pf, "floatingip_id")].push_back(*pf);
   for (const auto& [id, port] : m.ports)
     if (is_compute_port(port))
       if (auto g = guests_.guest(str(port, "device_id"))) m.guests[g->id] = *g;

@@ -52,6 +52,7 @@ NetworkService::NetworkService(Store& store, Clock& clock, Random& random, const
   store_.define("agent", {"host"});
   store_.define("router", {"project_id"});
   store_.define("floatingip", {"port_id", "router_id", "floating_network_id", "project_id"});
+  store_.define("port_forwarding", {"floatingip_id", "internal_port_id"});
 }
 
 Json NetworkService::stamp_new(Json doc, const std::string& project_id) const {

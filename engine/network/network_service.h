@@ -39,7 +39,7 @@ namespace stacklab::network {
 // Neutron's is_filter ones; each resource's known attributes include them.
 extern const std::vector<std::string> kNetworkFilters, kSubnetFilters, kPortFilters, kSecurityGroupFilters,
     kSecurityGroupRuleFilters, kSubnetPoolFilters, kRbacPolicyFilters, kAgentFilters, kRouterFilters,
-    kFloatingIpFilters;
+    kFloatingIpFilters, kPortForwardingFilters;
 
 struct NetworkOptions {
   std::string tenant_network_type = "vxlan";  // [ml2] tenant_network_types (the first one)
@@ -204,6 +204,19 @@ class NetworkService {
   Result<Json> update_floating_ip(const Credentials& caller, const std::string& id, const Json& body);
   Status delete_floating_ip(const Credentials& caller, const std::string& id);
 
+  // ---- L3: floating IP port forwardings (port_forwardings.cpp) ---------------
+  // /v2.0/floatingips/{fip}/port_forwardings: a TCP/UDP port of an
+  // unassociated floating IP forwarded to an internal address and port
+  // (400 when no router joins the internal port's subnet to the floating
+  // network, 409 when the floating IP or the port is bound 1:1). 404
+  // FloatingIPNotFound / PortForwardingNotFound as Neutron.
+  Result<Json> create_port_forwarding(const Credentials& caller, const std::string& fip_id, const Json& body);
+  Result<Json> get_port_forwarding(const Credentials& caller, const std::string& fip_id, const std::string& id) const;
+  Result<std::vector<Json>> list_port_forwardings(const Credentials& caller, const std::string& fip_id) const;
+  Result<Json> update_port_forwarding(const Credentials& caller, const std::string& fip_id, const std::string& id,
+                                      const Json& body);
+  Status delete_port_forwarding(const Credentials& caller, const std::string& fip_id, const std::string& id);
+
   // ---- for other services (compute) ----------------------------------------
   // Stored documents without policy (the calling service decided who may see
   // them); pointers valid until the next write. Nova reads these with its
@@ -290,6 +303,20 @@ class NetworkService {
   Status associate_floating_ip(const Credentials& caller, Json& fip, const Json& body);
   // Deleting a port leaves its floating IPs unassociated (DOWN), not deleted.
   Status disassociate_floating_ips_of_port(const std::string& port_id);
+  // The router joining `subnet_id` (of `port`'s network) to `floating_network_id`,
+  // the one holding the subnet's gateway first; "" when there is none.
+  std::string router_for_floating_ip(const Json& port, const std::string& subnet_id,
+                                     const std::string& floating_network_id) const;
+  // port_forwardings.cpp
+  Json port_forwarding_view(const Json& pf) const;
+  Result<const Json*> visible_floating_ip_for_forwarding(const Credentials& caller, const std::string& fip_id) const;
+  Status apply_port_forwarding_fields(const Json& body, Json& pf);
+  // Fills pf's internal_ip_address and a transient router_id from its internal port.
+  Status resolve_port_forwarding_target(const Credentials& caller, const Json& fip, Json& pf);
+  Status check_port_forwarding_collisions(const Json& pf) const;
+  Status remove_port_forwarding_unchecked(const std::string& id);
+  // Removes the forwardings whose `field` (floatingip_id, internal_port_id) is `value`.
+  Status remove_port_forwardings_of(const std::string& field, const std::string& value);
 
   Store& store_;
   Clock& clock_;

@@ -437,12 +437,35 @@ class Trace {
 
   bool dnat(const Json& fip) {
     const std::string address = str(fip, "floating_ip_address");
-    if (str(fip, "port_id").empty()) return fail("floating IP " + address + " is not associated with any port");
+    if (str(fip, "port_id").empty()) return forward(fip);
     const Json* router = view_.router(str(fip, "router_id"));
     if (!router) return fail("floating IP " + address + " has no router to translate it");
     dst_ip_ = str(fip, "fixed_ip_address");
     hop("dnat", router, address, "floating IP " + address + " becomes " + dst_ip_ + " on router " + name_of(*router));
     return at_router(*router, address);
+  }
+
+  // An unassociated floating IP with port forwardings: the packet's
+  // protocol and port must match one, which rewrites address and port.
+  bool forward(const Json& fip) {
+    const std::string address = str(fip, "floating_ip_address");
+    auto pfs = view_.model().forwardings_by_fip.find(str(fip, "id"));
+    if (pfs == view_.model().forwardings_by_fip.end() || pfs->second.empty())
+      return fail("floating IP " + address + " is not associated with any port");
+    const Json* router = view_.router(str(fip, "router_id"));
+    if (!router) return fail("floating IP " + address + " has no router to translate it");
+    const std::string proto = packet_.protocol == 6 ? "tcp" : packet_.protocol == 17 ? "udp" : "icmp";
+    for (const Json& pf : pfs->second) {
+      if (str(pf, "protocol") != proto || pf.value("external_port", 0) != packet_.port) continue;
+      dst_ip_ = str(pf, "internal_ip_address");
+      packet_.port = pf.value("internal_port", 0);
+      hop("dnat", router, address + ":" + std::to_string(probe_.port),
+          "port forwarding: " + address + " " + proto + "/" + std::to_string(probe_.port) + " becomes " + dst_ip_ +
+              " " + proto + "/" + std::to_string(packet_.port) + " on router " + name_of(*router));
+      return at_router(*router, address);
+    }
+    return fail("floating IP " + address + " forwards only some ports, and no port forwarding matches " +
+                packet_.text());
   }
 
   bool deliver(const Json& port) {

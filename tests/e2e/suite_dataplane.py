@@ -24,7 +24,8 @@ class DataplaneSuite(Suite):
 
     def steps(self):
         return [self.step_network_and_servers, self.step_vm_to_vm, self.step_internet_needs_a_router,
-                self.step_ssh_to_the_floating_ip, self.step_stopped_server, self.step_audit_and_policy]
+                self.step_ssh_to_the_floating_ip, self.step_port_forwarding, self.step_stopped_server,
+                self.step_audit_and_policy]
 
     def probe(self, *args, env=DEMO_ENV):
         run = StacklabCommand(self.lab.binary, self.lab.url, ["probe", *args, "--json"], env)
@@ -104,6 +105,33 @@ class DataplaneSuite(Suite):
         self.probe_is("stacklab probe host bootcampVM-2 (a fixed address): not reachable, networks are isolated",
                       UNREACHABLE, ["host", "bootcampVM-2"], "project networks are isolated")
 
+    def step_port_forwarding(self):
+        # A second floating IP, unassociated, forwarding tcp/2222 to bootcampVM-2's SSH.
+        fip = self.osc("floating ip create public -f json", self.demo, "demo")
+        address = fip.json().get("floating_ip_address") if fip.ok else "?"
+        ports = self.osc("port list --server bootcampVM-2 -f json -c ID -c 'Fixed IP Addresses'", self.demo, "demo")
+        port = ports.json()[0] if ports.ok and ports.json() else {}
+        fixed = port.get("Fixed IP Addresses") or [{}]
+        ip = fixed[0].get("ip_address", "?") if isinstance(fixed, list) else "?"
+        pf = self.osc(f"floating ip port forwarding create --internal-ip-address {ip} --port {port.get('ID', '?')} "
+                      f"--internal-protocol-port 22 --external-protocol-port 2222 --protocol tcp {address} -f json",
+                      self.demo, "demo")
+        listed = self.osc(f"floating ip port forwarding list {address} -f json", self.demo, "demo")
+        self.check(f"floating ip port forwarding create {address} tcp/2222 -> {ip}:22; list shows it",
+                   pf.ok and listed.ok and [r.get("External Port") for r in listed.json()] == [2222], pf, listed)
+        self.probe_is(f"stacklab probe host {address} --tcp 2222: reachable through the port forwarding", REACHABLE,
+                      ["host", address, "--tcp", "2222"])
+        self.probe_is(f"stacklab probe host {address} --tcp 22: not reachable, only 2222 is forwarded", UNREACHABLE,
+                      ["host", address, "--tcp", "22"], "no port forwarding matches tcp/22")
+        assoc = self.osc(f"server add floating ip bootcampVM-2 {address}", self.demo, "demo")
+        self.check("server add floating ip with that floating IP: refused (it is in use by port forwardings)",
+                   not assoc.ok, assoc)
+        pf_id = pf.json().get("id", "?") if pf.ok else "?"
+        gone = self.osc(f"floating ip port forwarding delete {address} {pf_id}", self.demo, "demo")
+        self.probe_is("floating ip port forwarding delete; stacklab probe host --tcp 2222: not reachable", UNREACHABLE,
+                      ["host", address, "--tcp", "2222"])
+        self.check("floating ip port forwarding delete", gone.ok, gone)
+
     def step_stopped_server(self):
         stop = self.osc("server stop bootcampVM-1", self.demo, "demo")
         shown = {}
@@ -127,10 +155,10 @@ class DataplaneSuite(Suite):
     def step_audit_and_policy(self):
         audit = StacklabCommand(self.lab.binary, self.lab.url, ["audit", "--service", "guest", "--json"])
         events = json.loads(audit.out) if audit.ok else []
-        ssh = [e for e in events if e.get("action") == "guest.ssh"]
+        ssh = [e for e in events if e.get("action") == "guest.ssh" and e.get("to", {}).get("ip") == self.ids.get("fip")]
         ping = [e for e in events if e.get("action") == "guest.ping"]
         self.check("stacklab audit --service guest: guest.ping and guest.ssh events with from, to and result",
-                   ssh and ping and ssh[-1].get("result") == "success" and ssh[-1]["to"].get("ip") == self.ids.get("fip")
+                   ssh and ping and ssh[-1].get("result") == "success"
                    and ssh[-1]["from"].get("type") == "host" and {e.get("result") for e in ping} == {"success", "failure"},
                    audit)
         alt = {"OS_USERNAME": "alt_demo", "OS_PASSWORD": "nomoresecret", "OS_PROJECT_NAME": "alt_demo"}

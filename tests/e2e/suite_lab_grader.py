@@ -5,7 +5,8 @@ A pristine lab has Day 7 not done (`lab check day7` exits 1 and says what is
 missing); the admin's first three tasks typed with the CLI become "done";
 demo's refused `openstack service list` is the negative step the book asks
 for; `lab replay day7` then `lab check day7` passes for everything the API
-supports today, and so does Day 6 after `lab replay day6`.
+supports today, and so does Day 6 after `lab reset end-of-day6` (which replays
+day 6 on the pristine lab the first time, then restores its snapshot).
 """
 
 import json
@@ -20,7 +21,7 @@ class LabGraderSuite(Suite):
     def steps(self):
         return [self.step_pristine_day7_not_done, self.step_admin_tasks_with_cli, self.step_hint_and_show,
                 self.step_demo_refused_service_list, self.step_list, self.step_replay_day7,
-                self.step_replay_day6, self.step_unknown_scope]
+                self.step_end_of_day6, self.step_unknown_scope]
 
     def stacklab(self, *args):
         return StacklabCommand(self.lab.binary, self.lab.url, list(args))
@@ -92,11 +93,23 @@ class LabGraderSuite(Suite):
                    servers.ok and {"VM_OSC_01", "VM_activity_01"} <= self.names(servers.json())
                    and "VM_openstackbootcamp_01" not in self.names(servers.json()), servers)
 
-    def step_replay_day6(self):
-        replay = self.stacklab("lab", "replay", "day6")
+    def step_end_of_day6(self):
+        # First use: the pristine lab with day 6 replayed, saved as a snapshot.
+        built = self.stacklab("lab", "reset", "end-of-day6")
         check = self.stacklab("lab", "check", "day6")
-        self.check("lab replay day6, then lab check day6: exit 0, no task 'not yet'",
-                   replay.ok and check.ok and "0 not yet" in check.out, replay, check)
+        day7 = self.stacklab("lab", "check", "EX-41")
+        self.check("lab reset end-of-day6 (first use: pristine + replay day6, saved), then lab check day6: exit 0, "
+                   "no task 'not yet'; day 7's project is gone (the reset started from pristine)",
+                   built.ok and "Saved end-of-day6" in built.out and check.ok and "0 not yet" in check.out
+                   and day7.rc == 1, built, check, day7)
+        pristine = self.stacklab("lab", "reset", "pristine")
+        undone = self.stacklab("lab", "check", "EX-31")
+        again = self.stacklab("lab", "reset", "end-of-day6")
+        redone = self.stacklab("lab", "check", "day6")
+        self.check("lab reset pristine undoes it (EX-31 not yet); lab reset end-of-day6 again is a plain restore "
+                   "and day 6 is done again",
+                   pristine.ok and undone.rc == 1 and again.ok and "Restored end-of-day6" in again.out
+                   and redone.ok and "0 not yet" in redone.out, pristine, undone, again, redone)
 
     def step_unknown_scope(self):
         run = self.stacklab("lab", "check", "day9")

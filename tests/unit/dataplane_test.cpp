@@ -10,6 +10,8 @@
 
 using namespace stacklab;
 using namespace stacklab::network;
+using stacklab::testing::message_of;
+using stacklab::testing::type_of;
 
 namespace {
 
@@ -421,4 +423,108 @@ TEST_F(DataplaneTest, ARepliesMustReturnThroughTheRouterTheRequestCrossed) {
                   .ok());
   v = probe(server_end("bootcampVM-1"), server_end("db"));
   EXPECT_TRUE(v["reachable"]) << v.dump();
+}
+
+// Floating IP port forwardings: one address shared by several VMs, each
+// reached on its own external port (the floating-ip-port-forwarding extension).
+class PortForwardingTest : public DataplaneTest {
+ protected:
+  void SetUp() override {
+    DataplaneTest::SetUp();
+    router();
+    allow(default_group(),
+          {{"protocol", "tcp"}, {"port_range_min", 22}, {"port_range_max", 22}, {"remote_ip_prefix", "0.0.0.0/0"}});
+    auto fip = service_->create_floating_ip(demo_, {{"floating_network_id", public_["id"]}});
+    ASSERT_TRUE(fip.ok()) << fip.status().message();
+    fip_ = *fip;
+  }
+  Result<Json> forward(const Json& vm, int external, int internal = 22, const std::string& protocol = "tcp") {
+    return service_->create_port_forwarding(demo_, fip_["id"],
+                                            {{"internal_port_id", vm["id"]},
+                                             {"internal_port", internal},
+                                             {"external_port", external},
+                                             {"protocol", protocol}});
+  }
+  std::string address() const { return fip_["floating_ip_address"]; }
+  Json fip_;
+};
+
+TEST_F(PortForwardingTest, EachExternalPortReachesItsVm) {
+  Json v = probe("host", ip_end(address()), "tcp", 2201);
+  EXPECT_FALSE(v["reachable"]);
+  EXPECT_EQ(reason(v), "floating IP " + address() + " is not associated with any port");
+
+  auto one = forward(vm1_, 2201);
+  ASSERT_TRUE(one.ok()) << one.status().message();
+  EXPECT_EQ((*one)["internal_ip_address"], ip(vm1_));  // the port's first IPv4 address by default
+  EXPECT_EQ((*one)["external_port_range"], "2201:2201");
+  ASSERT_TRUE(forward(vm2_, 2202).ok());
+  // The floating IP takes the router that joins the ports' subnet to public, and stays unassociated.
+  Json fip = *service_->get_floating_ip(demo_, fip_["id"]);
+  EXPECT_TRUE(fip["router_id"].is_string());
+  EXPECT_TRUE(fip["port_id"].is_null());
+
+  v = probe("host", ip_end(address()), "tcp", 2202);
+  EXPECT_TRUE(v["reachable"]) << v.dump();
+  ASSERT_TRUE(v["hops"].is_array());
+  EXPECT_EQ(v["hops"].back()["address"], ip(vm2_));
+  v = probe("host", ip_end(address()), "tcp", 22);
+  EXPECT_FALSE(v["reachable"]);
+  EXPECT_NE(reason(v).find("no port forwarding matches tcp/22"), std::string::npos) << reason(v);
+  EXPECT_FALSE(probe("host", ip_end(address()), "udp", 2201)["reachable"]);
+}
+
+TEST_F(PortForwardingTest, NeutronsRefusals) {
+  ASSERT_TRUE(forward(vm1_, 2201).ok());
+  // Same external port and protocol on one floating IP: 400; the other protocol is fine.
+  auto dup = forward(vm2_, 2201);
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.status().code(), Code::kBadRequest);
+  EXPECT_NE(message_of(dup.status()).find("duplicate port forwarding"), std::string::npos);
+  EXPECT_TRUE(forward(vm2_, 2201, 22, "udp").ok());
+  // Out of range, unknown protocol, an address the port does not have, a missing field.
+  EXPECT_EQ(forward(vm2_, 70000).status().code(), Code::kBadRequest);
+  EXPECT_EQ(forward(vm2_, 2203, 22, "icmp").status().code(), Code::kBadRequest);
+  auto wrong_ip = service_->create_port_forwarding(
+      demo_, fip_["id"],
+      {{"internal_port_id", vm2_["id"]}, {"internal_ip_address", "192.168.23.250"}, {"internal_port", 22},
+       {"external_port", 2204}, {"protocol", "tcp"}});
+  EXPECT_EQ(wrong_ip.status().code(), Code::kBadRequest);
+  EXPECT_EQ(service_->create_port_forwarding(demo_, fip_["id"], {{"internal_port_id", vm2_["id"]}}).status().code(),
+            Code::kBadRequest);
+  // The floating IP with forwardings cannot be associated 1:1 (409), nor a port with forwardings get one (400).
+  auto assoc = service_->update_floating_ip(demo_, fip_["id"], {{"port_id", vm2_["id"]}});
+  EXPECT_EQ(assoc.status().code(), Code::kConflict);
+  EXPECT_EQ(type_of(assoc.status()), "FipInUseByPortForwarding");
+  auto other = service_->create_floating_ip(demo_, {{"floating_network_id", public_["id"]}, {"port_id", vm1_["id"]}});
+  EXPECT_EQ(type_of(other.status()), "PortHasPortForwarding");
+  // Another project sees no such floating IP.
+  EXPECT_EQ(service_->list_port_forwardings(alt_, fip_["id"]).status().code(), Code::kNotFound);
+}
+
+TEST_F(PortForwardingTest, AForwardingToAPortBoundOneToOneIsRefused) {
+  floating_ip(vm2_);
+  auto pf = forward(vm2_, 2202);
+  ASSERT_FALSE(pf.ok());
+  EXPECT_EQ(type_of(pf.status()), "PortHasBindingFloatingIP");
+}
+
+TEST_F(PortForwardingTest, UpdateAndDeleteAndTheirCascades) {
+  Json pf = *forward(vm1_, 2201);
+  auto moved = service_->update_port_forwarding(demo_, fip_["id"], pf["id"], {{"external_port", 2222}});
+  ASSERT_TRUE(moved.ok()) << moved.status().message();
+  EXPECT_EQ((*moved)["external_port"], 2222);
+  EXPECT_TRUE(probe("host", ip_end(address()), "tcp", 2222)["reachable"]);
+  // Deleting the last forwarding frees the floating IP's router.
+  ASSERT_TRUE(service_->delete_port_forwarding(demo_, fip_["id"], pf["id"]).ok());
+  EXPECT_TRUE((*service_->get_floating_ip(demo_, fip_["id"]))["router_id"].is_null());
+  EXPECT_EQ(service_->get_port_forwarding(demo_, fip_["id"], pf["id"]).status().code(), Code::kNotFound);
+  // Deleting the internal port removes its forwardings.
+  Json again = *forward(vm2_, 2202);
+  ASSERT_TRUE(service_->delete_port(admin_, vm2_["id"]).ok());
+  EXPECT_TRUE(service_->list_port_forwardings(demo_, fip_["id"])->empty());
+  // Deleting the floating IP removes its forwardings with it.
+  Json third = *forward(vm1_, 2203);
+  ASSERT_TRUE(service_->delete_floating_ip(demo_, fip_["id"]).ok());
+  EXPECT_EQ(store_->get("port_forwarding", third["id"]), nullptr);
 }
