@@ -1,10 +1,10 @@
 // Network benchmarks (Google Benchmark), through the engine (no HTTP):
 //
 //   - BM_PortCreateFill: one project network with a /16 subnet, filled with
-//     60,000 ports by NetworkService::create_port (IPAM picks the next free
-//     address each time). Reports ports/s over the whole fill and the cost of
-//     one port in the first and in the last thousand, which tells whether
-//     allocating an address gets slower as the subnet fills.
+//     5,000 and 60,000 ports by NetworkService::create_port (IPAM picks the next free
+//     address each time). Reports ports/s over the whole fill and the CPU
+//     cost of one port in the first and in the last thousand, which tells
+//     whether allocating an address gets slower as the subnet fills.
 //   - BM_ProbeEvaluate: the simulated data plane's verdict over a prebuilt
 //     model of 1,000 routers (each with a gateway on `public`, one project
 //     network behind it) and 10,000 VM ports (10 per network, one floating
@@ -18,7 +18,7 @@
 //   build/bench/network_bench
 #include <benchmark/benchmark.h>
 
-#include <chrono>
+#include <ctime>
 #include <map>
 #include <memory>
 #include <optional>
@@ -71,7 +71,9 @@ struct NetworkEngine {
 
   NetworkEngine() {
     register_network_policy(policy);
-    service = std::make_unique<NetworkService>(*store, clock, random, policy);
+    NetworkOptions options;
+    options.vni_max = 100000;  // VXLAN VNIs for 1,000+ project networks (the lab's range is 1:1000)
+    service = std::make_unique<NetworkService>(*store, clock, random, policy, options);
   }
   void unlimited(const std::string& project) {
     must(service->update_quota(admin(), project,
@@ -79,8 +81,8 @@ struct NetworkEngine {
   }
 };
 
-using Seconds = std::chrono::duration<double>;
-using WallClock = std::chrono::steady_clock;  // benchmark timing only, never engine code
+// Process CPU seconds: what one port costs, whatever else the machine runs.
+double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
 void BM_PortCreateFill(benchmark::State& state) {
   const int ports = static_cast<int>(state.range(0));
@@ -94,14 +96,14 @@ void BM_PortCreateFill(benchmark::State& state) {
     state.ResumeTiming();
 
     double first_block = 0, last_block = 0;
-    auto block_start = WallClock::now();
+    double block_start = cpu_seconds();
     for (int i = 0; i < ports; ++i) {
       must(engine.service->create_port(bench, {{"network_id", net["id"]}}));
       if ((i + 1) % 1000 == 0) {
-        double s = Seconds(WallClock::now() - block_start).count();
+        double s = cpu_seconds() - block_start;
         if (i + 1 == 1000) first_block = s;
         last_block = s;
-        block_start = WallClock::now();
+        block_start = cpu_seconds();
       }
     }
     state.counters["first_1k_us_per_port"] = first_block * 1e3;
@@ -111,7 +113,7 @@ void BM_PortCreateFill(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(ports) * static_cast<double>(state.iterations()),
                          benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_PortCreateFill)->Arg(60000)->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(BM_PortCreateFill)->Arg(5000)->Arg(60000)->Iterations(1)->Unit(benchmark::kSecond);
 
 // Compute's side for the probes: every VM port's guest is running.
 class RunningGuests : public GuestDirectory {

@@ -56,10 +56,7 @@ Result<Json> NetworkService::allocate_fixed_ips(const Json& network, const Json&
     for (auto* candidates : {&v4_candidates, &v6_candidates}) {
       bool& done = candidates == &v4_candidates ? v4_done : v6_done;
       for (const Json& s : *candidates) {
-        std::set<Uint128> used;
-        for (const Json* a : store_.find("ip_allocation", "subnet_id", s["id"]))
-          used.insert(parse_ip((*a)["ip_address"])->value);
-        if (!done && lowest_free(pools_of(s), used)) {
+        if (!done && lowest_free(pools_of(s), ip_allocations_.used(s["id"]))) {
           wanted.push_back({s, std::nullopt});
           done = true;
         }
@@ -126,16 +123,6 @@ Result<Json> NetworkService::allocate_fixed_ips(const Json& network, const Json&
   }
 
   Json result = Json::array();
-  std::map<std::string, std::set<Uint128>> used;  // subnet -> addresses taken, this call's included
-  auto used_in = [&](const Json& s) -> std::set<Uint128>& {
-    std::string sid = s["id"];
-    if (!used.count(sid)) {
-      auto& set = used[sid];
-      for (const Json* a : store_.find("ip_allocation", "subnet_id", sid))
-        set.insert(parse_ip((*a)["ip_address"])->value);
-    }
-    return used[sid];
-  };
   for (auto& [subnet, ip] : wanted) {
     std::string sid = subnet["id"];
     Cidr cidr = parse_cidr(subnet["cidr"])->cidr;
@@ -155,7 +142,8 @@ Result<Json> NetworkService::allocate_fixed_ips(const Json& network, const Json&
           break;
         }
       if (!kept) {
-        auto free = lowest_free(pools_of(subnet), used_in(subnet));
+        // Taken addresses include this call's earlier ones: put() below marks them.
+        auto free = lowest_free(pools_of(subnet), ip_allocations_.used(sid));
         if (!free)
           return neutron_error(Code::kConflict, "IpAddressGenerationFailure",
                                "No more IP addresses available for subnet " + sid + ".");
@@ -175,8 +163,7 @@ Result<Json> NetworkService::allocate_fixed_ips(const Json& network, const Json&
                            "IP address " + text + " already allocated in subnet " + sid);
     Json alloc = {
         {"id", alloc_id}, {"subnet_id", sid}, {"network_id", network_id}, {"ip_address", text}, {"port_id", port_id}};
-    if (Status st = store_.put("ip_allocation", alloc_id, alloc); !st.ok()) return st;
-    used_in(subnet).insert(address.value);
+    if (Status st = ip_allocations_.put(alloc); !st.ok()) return st;
     result.push_back(fixed);
   }
   return result;
@@ -187,7 +174,7 @@ Status NetworkService::release_fixed_ips(const std::string& port_id, const Json&
     std::string alloc_id = ip["subnet_id"].get<std::string>() + "/" + ip["ip_address"].get<std::string>();
     const Json* a = store_.get("ip_allocation", alloc_id);
     if (a && (*a)["port_id"] == port_id)
-      if (Status st = store_.erase("ip_allocation", alloc_id); !st.ok()) return st;
+      if (Status st = ip_allocations_.erase(alloc_id); !st.ok()) return st;
   }
   return {};
 }

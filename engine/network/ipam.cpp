@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <iterator>
 
 namespace stacklab::network {
 
@@ -190,19 +191,58 @@ std::vector<Cidr> cidr_difference(int version, const std::vector<Cidr>& from, co
   return cidrs_of(version, left);
 }
 
-std::optional<Uint128> lowest_free(const std::vector<IpRange>& pools, const std::set<Uint128>& used) {
-  for (const IpRange& pool : pools) {
-    // Walk the used addresses from the pool's start while they are contiguous; the first gap is the answer.
-    Uint128 candidate = pool.first;
-    bool exhausted = false;
-    for (auto it = used.lower_bound(pool.first); it != used.end() && *it == candidate; ++it) {
-      if (candidate == pool.last) {
-        exhausted = true;
-        break;
-      }
-      ++candidate;
+AddressSet::AddressSet(std::initializer_list<Uint128> addresses) {
+  for (Uint128 a : addresses) insert(a);
+}
+
+bool AddressSet::contains(Uint128 address) const {
+  auto it = runs_.upper_bound(address);
+  return it != runs_.begin() && std::prev(it)->second >= address;
+}
+
+void AddressSet::insert(Uint128 address) {
+  if (contains(address)) return;
+  Uint128 first = address, last = address;
+  // Join the run ending just below and the run starting just above.
+  auto next = runs_.upper_bound(address);
+  if (next != runs_.begin()) {
+    auto prev = std::prev(next);
+    if (prev->second + 1 == address) {
+      first = prev->first;
+      runs_.erase(prev);
     }
-    if (!exhausted) return candidate;
+  }
+  if (next != runs_.end() && address + 1 == next->first) {
+    last = next->second;
+    runs_.erase(next);
+  }
+  runs_[first] = last;
+}
+
+void AddressSet::erase(Uint128 address) {
+  auto it = runs_.upper_bound(address);
+  if (it == runs_.begin()) return;
+  --it;
+  const Uint128 first = it->first, last = it->second;
+  if (last < address) return;
+  runs_.erase(it);
+  if (first < address) runs_[first] = address - 1;
+  if (address < last) runs_[address + 1] = last;
+}
+
+std::optional<Uint128> AddressSet::first_free_from(Uint128 from) const {
+  auto it = runs_.upper_bound(from);
+  if (it == runs_.begin()) return from;
+  --it;
+  if (it->second < from) return from;
+  if (it->second == ~Uint128{0}) return std::nullopt;
+  return it->second + 1;  // runs never touch, so the next address is free
+}
+
+std::optional<Uint128> lowest_free(const std::vector<IpRange>& pools, const AddressSet& used) {
+  for (const IpRange& pool : pools) {
+    auto candidate = used.first_free_from(pool.first);
+    if (candidate && *candidate <= pool.last) return candidate;
   }
   return std::nullopt;
 }

@@ -6,6 +6,8 @@
 // RFC 5952 IPv6 (python's ipaddress/netaddr output).
 #pragma once
 
+#include <initializer_list>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -71,8 +73,26 @@ std::vector<Cidr> cidrs_of(int version, std::vector<IpRange> ranges);
 // The addresses of `from` not in `minus`, as cidrs_of() gives them.
 std::vector<Cidr> cidr_difference(int version, const std::vector<Cidr>& from, const std::vector<Cidr>& minus);
 
+// A set of addresses kept as disjoint, non-touching ranges: a subnet's
+// allocations, which IPAM hands out lowest first and so are mostly one long
+// run. Insert, erase and the first address past a run are O(log runs).
+class AddressSet {
+ public:
+  AddressSet() = default;
+  AddressSet(std::initializer_list<Uint128> addresses);
+  void insert(Uint128 address);
+  void erase(Uint128 address);
+  bool contains(Uint128 address) const;
+  // The lowest address >= `from` not in the set (nullopt past 2^128-1).
+  std::optional<Uint128> first_free_from(Uint128 from) const;
+  std::size_t runs() const { return runs_.size(); }
+
+ private:
+  std::map<Uint128, Uint128> runs_;  // first -> last, inclusive
+};
+
 // The lowest address of `pools` (in pool order) not in `used`, as Neutron's
 // IPAM hands them out; nullopt when the pools are exhausted.
-std::optional<Uint128> lowest_free(const std::vector<IpRange>& pools, const std::set<Uint128>& used);
+std::optional<Uint128> lowest_free(const std::vector<IpRange>& pools, const AddressSet& used);
 
 }  // namespace stacklab::network

@@ -31,6 +31,7 @@
 #include "engine/core/random.h"
 #include "engine/core/status.h"
 #include "engine/core/store.h"
+#include "engine/network/ip_allocations.h"
 #include "engine/network/ipam.h"
 
 namespace stacklab::network {
@@ -323,6 +324,7 @@ class NetworkService {
   Random& random_;
   const Policy& policy_;
   NetworkOptions options_;
+  IpAllocations ip_allocations_{store_};  // the ip_allocation table, every write goes through it
 };
 
 }  // namespace stacklab::network

@@ -265,7 +265,7 @@ Result<Json> NetworkService::create_subnet(const Credentials& caller, const Json
                       {"network_id", network["id"]},
                       {"ip_address", addr},
                       {"port_id", p["id"]}};
-        if (Status put = store_.put("ip_allocation", alloc_id, alloc); !put.ok()) return put;
+        if (Status put = ip_allocations_.put(alloc); !put.ok()) return put;
         p["fixed_ips"].push_back({{"subnet_id", s["id"]}, {"ip_address", addr}});
         if (Status put = touch_and_put("port", p); !put.ok()) return put;
       }
@@ -352,7 +352,7 @@ Status NetworkService::remove_subnet_unchecked(const Json& subnet) {
   std::vector<std::string> allocations;
   for (const Json* a : store_.find("ip_allocation", "subnet_id", subnet["id"])) allocations.push_back((*a)["id"]);
   for (const std::string& a : allocations)
-    if (Status st = store_.erase("ip_allocation", a); !st.ok()) return st;
+    if (Status st = ip_allocations_.erase(a); !st.ok()) return st;
   return store_.erase("subnet", subnet["id"]);
 }
 

@@ -79,6 +79,55 @@ TEST(IpamTest, LowestFreeWalksPoolsInOrder) {
   EXPECT_FALSE(lowest_free(pools, {10, 11, 12, 20, 21}));
 }
 
+TEST(IpamTest, AddressSetKeepsRunsMergedAndSplitsThemOnErase) {
+  AddressSet used;
+  for (Uint128 a : {5, 7, 6, 1, 2}) used.insert(a);  // 1-2 and 5-7
+  EXPECT_EQ(used.runs(), 2u);
+  EXPECT_TRUE(used.contains(6));
+  EXPECT_FALSE(used.contains(3));
+  EXPECT_EQ(*used.first_free_from(1), 3u);
+  EXPECT_EQ(*used.first_free_from(4), 4u);
+  EXPECT_EQ(*used.first_free_from(5), 8u);
+  used.insert(3);
+  used.insert(4);  // joins both runs: 1-7
+  EXPECT_EQ(used.runs(), 1u);
+  EXPECT_EQ(*used.first_free_from(1), 8u);
+  used.erase(4);  // 1-3 and 5-7
+  EXPECT_EQ(used.runs(), 2u);
+  EXPECT_EQ(*used.first_free_from(2), 4u);
+  used.erase(1);
+  used.erase(7);
+  used.erase(9);  // absent: nothing changes
+  EXPECT_FALSE(used.contains(1));
+  EXPECT_EQ(*used.first_free_from(0), 0u);
+  EXPECT_EQ(*used.first_free_from(5), 7u);
+  EXPECT_FALSE(AddressSet{~Uint128{0}}.first_free_from(~Uint128{0}));
+}
+
+// The subnet's taken addresses are derived from ip_allocation: a rolled-back
+// port create leaves them as the table has them, and the freed address is handed out again.
+TEST_F(NetworkTest, IpamStaysInStepWithTheTableAcrossRollbacksAndDeletes) {
+  Json net = network(demo_);
+  subnet(demo_, net, {{"cidr", "10.9.0.0/29"}});
+  Json a = *service_->create_port(demo_, {{"network_id", net["id"]}});
+  Json b = *service_->create_port(demo_, {{"network_id", net["id"]}});
+  // .2 is the DHCP port's.
+  EXPECT_EQ(addresses(a), std::vector<std::string>{"10.9.0.3"});
+  EXPECT_EQ(addresses(b), std::vector<std::string>{"10.9.0.4"});
+  // A bulk create that fails on its second port leaves no allocation behind.
+  Status bulk = service_->atomically([&]() -> Status {
+    if (auto p = service_->create_port(demo_, {{"network_id", net["id"]}}); !p.ok()) return p.status();
+    return service_->create_port(demo_, {{"network_id", net["id"]}, {"fixed_ips", {{{"ip_address", "10.9.0.3"}}}}})
+        .status();
+  });
+  EXPECT_FALSE(bulk.ok());
+  ASSERT_TRUE(service_->delete_port(demo_, a["id"]).ok());
+  EXPECT_EQ(addresses(*service_->create_port(demo_, {{"network_id", net["id"]}})),
+            std::vector<std::string>{"10.9.0.3"});
+  EXPECT_EQ(addresses(*service_->create_port(demo_, {{"network_id", net["id"]}})),
+            std::vector<std::string>{"10.9.0.5"});
+}
+
 TEST_F(NetworkTest, TenantNetworksGetAVxlanSegmentFromTheRange) {
   Json n = network(demo_, {{"name", "net"}});
   EXPECT_EQ(n["mtu"], 1450);
