@@ -1,6 +1,7 @@
 #include "engine/network/network_probes.h"
 
 #include "engine/network/ipam.h"
+#include "engine/network/document_fields.h"
 
 namespace stacklab::network {
 
@@ -8,20 +9,18 @@ namespace {
 
 constexpr const char* kInternetAddress = "8.8.8.8";  // what the book pings as "the internet"
 
-std::string str(const Json& doc, const char* field) {
-  return doc.contains(field) && doc[field].is_string() ? doc[field].get<std::string>() : "";
-}
+const std::string& str(const Json& doc, const char* field) { return field_text(doc, field); }
 
 bool is_compute_port(const Json& port) { return str(port, "device_owner").rfind("compute:", 0) == 0; }
 
 bool holds_fixed(const Json& port, const IpAddress& ip) {
-  for (const Json& f : port.value("fixed_ips", Json::array()))
+  for (const Json& f : field_list(port, "fixed_ips"))
     if (auto a = parse_ip(str(f, "ip_address")); a && *a == ip) return true;
   return false;
 }
 
 std::string first_ipv4(const Json& port) {
-  for (const Json& f : port.value("fixed_ips", Json::array()))
+  for (const Json& f : field_list(port, "fixed_ips"))
     if (auto a = parse_ip(str(f, "ip_address")); a && a->version == 4) return format_ip(*a);
   return "";
 }

@@ -4,6 +4,7 @@
 
 #include "engine/network/ip_protocols.h"
 #include "engine/network/ipam.h"
+#include "engine/network/document_fields.h"
 
 namespace stacklab::network {
 
@@ -11,9 +12,7 @@ namespace {
 
 constexpr int kIcmpEchoRequest = 8;  // the ICMP type (and code 0) ping sends
 
-std::string str(const Json& doc, const char* field) {
-  return doc.contains(field) && doc[field].is_string() ? doc[field].get<std::string>() : "";
-}
+const std::string& str(const Json& doc, const char* field) { return field_text(doc, field); }
 
 std::optional<long long> number(const Json& doc, const char* field) {
   if (!doc.contains(field) || doc[field].is_null()) return std::nullopt;
@@ -38,17 +37,19 @@ bool prefix_contains(const std::string& cidr_text, const IpAddress& ip) {
 
 // An address of `port`: a fixed IP, or inside one of its allowed address pairs.
 bool port_holds(const Json& port, const IpAddress& ip) {
-  for (const Json& f : port.value("fixed_ips", Json::array()))
+  for (const Json& f : field_list(port, "fixed_ips"))
     if (auto a = parse_ip(str(f, "ip_address")); a && *a == ip) return true;
-  for (const Json& pair : port.value("allowed_address_pairs", Json::array()))
+  for (const Json& pair : field_list(port, "allowed_address_pairs"))
     if (prefix_contains(str(pair, "ip_address"), ip)) return true;
   return false;
 }
 
 bool in_group(const NetworkModel& model, const std::string& group_id, const IpAddress& ip) {
   for (const auto& [id, port] : model.ports) {
-    const Json groups = port.value("security_groups", Json::array());
-    if (std::find(groups.begin(), groups.end(), Json(group_id)) != groups.end() && port_holds(port, ip)) return true;
+    const Json& groups = field_list(port, "security_groups");
+    bool member = std::any_of(groups.begin(), groups.end(),
+                              [&](const Json& g) { return g.is_string() && g.get_ref<const std::string&>() == group_id; });
+    if (member && port_holds(port, ip)) return true;
   }
   return false;
 }
@@ -116,7 +117,7 @@ FirewallDecision check_port_firewall(const NetworkModel& model, const Json& port
                                      const Packet& packet, const std::string& peer_ip) {
   if (port.value("port_security_enabled", true) == false) return {true, "port security disabled: no firewall"};
   auto peer = parse_ip(peer_ip);
-  const Json groups = port.value("security_groups", Json::array());
+  const Json& groups = field_list(port, "security_groups");
   if (groups.empty() || !peer)
     return {false, "port " + str(port, "id") + " has no security group: its firewall drops all traffic"};
   const std::string ethertype = packet.version == 6 ? "IPv6" : "IPv4";

@@ -5,6 +5,7 @@
 #include "engine/network/ipam.h"
 #include "engine/network/l3_ports.h"
 #include "engine/network/port_firewall.h"
+#include "engine/network/document_fields.h"
 
 namespace stacklab::network {
 
@@ -14,9 +15,7 @@ namespace {
 // pointing at each other).
 constexpr int kMaxRouters = 8;
 
-std::string str(const Json& doc, const char* field) {
-  return doc.contains(field) && doc[field].is_string() ? doc[field].get<std::string>() : "";
-}
+const std::string& str(const Json& doc, const char* field) { return field_text(doc, field); }
 
 std::string name_of(const Json& doc) {
   std::string name = str(doc, "name");
@@ -80,9 +79,9 @@ class ModelView {
     const Json* pair_holder = nullptr;
     for (const auto& [id, p] : m_.ports) {
       if (str(p, "network_id") != network_id || str(p, "device_owner") == kFloatingIpOwner) continue;
-      for (const Json& f : p.value("fixed_ips", Json::array()))
+      for (const Json& f : field_list(p, "fixed_ips"))
         if (same_ip(str(f, "ip_address"), ip)) return &p;
-      for (const Json& pair : p.value("allowed_address_pairs", Json::array())) {
+      for (const Json& pair : field_list(p, "allowed_address_pairs")) {
         std::string a = str(pair, "ip_address");
         if (!pair_holder && (same_ip(a, ip) || cidr_contains(a, ip))) pair_holder = &p;
       }
@@ -115,7 +114,7 @@ class ModelView {
 
   // The first address of `port` of `version` (its subnet through `subnet_id`).
   std::string address(const Json& port, int version, std::string* subnet_id = nullptr) const {
-    for (const Json& f : port.value("fixed_ips", Json::array())) {
+    for (const Json& f : field_list(port, "fixed_ips")) {
       auto ip = parse_ip(str(f, "ip_address"));
       if (!ip || ip->version != version) continue;
       if (subnet_id) *subnet_id = str(f, "subnet_id");
@@ -147,7 +146,7 @@ class ModelView {
   // Where a host on `subnet` sends a packet for `ip` off its subnet: the
   // longest matching host route's next hop, else the gateway ("" if none).
   std::string next_hop(const Json& subnet, const std::string& ip) const {
-    return longest_match(subnet.value("host_routes", Json::array()), ip).value_or(str(subnet, "gateway_ip"));
+    return longest_match(field_list(subnet, "host_routes"), ip).value_or(str(subnet, "gateway_ip"));
   }
 
   const NetworkModel& model() const { return m_; }
@@ -249,7 +248,7 @@ class Trace {
     if (src_ip_.empty())
       return fail("the VM has no IPv" + std::to_string(packet_.version) + " address on " + name_of(*net));
     if (subnet_id.empty()) {  // an address the caller chose: the port must own it, else anti-spoofing drops it
-      for (const Json& f : port->value("fixed_ips", Json::array()))
+      for (const Json& f : field_list(*port, "fixed_ips"))
         if (same_ip(str(f, "ip_address"), src_ip_)) subnet_id = str(f, "subnet_id");
       if (const Json* s = view_.subnet_containing(str(*net, "id"), src_ip_); s && subnet_id.empty())
         subnet_id = str(*s, "id");  // an allowed address pair's address sends as its subnet's host
@@ -345,7 +344,7 @@ class Trace {
         gateway = p;
         continue;
       }
-      for (const Json& f : p->value("fixed_ips", Json::array())) {
+      for (const Json& f : field_list(*p, "fixed_ips")) {
         const Json* s = view_.subnet(str(f, "subnet_id"));
         if (!s || !cidr_contains(str(*s, "cidr"), dst_ip_)) continue;
         verdict_.hops.back().detail = "forwards onto " + name_of(*s) + " (" + str(*s, "cidr") + ")";
@@ -365,7 +364,7 @@ class Trace {
   }
 
   std::optional<std::string> extra_route(const Json& router) const {
-    return longest_match(router.value("routes", Json::array()), dst_ip_);
+    return longest_match(field_list(router, "routes"), dst_ip_);
   }
 
   bool follow_extra_route(const Json& router, const std::string& via) {
@@ -494,7 +493,7 @@ class Trace {
     if (owner.rfind("compute:", 0) != 0)
       return fail("port " + name_of(port) + " is not attached to a VM: nothing answers at " + dst_ip_);
     if (!guest_answers(port, "answers")) return false;
-    for (const Json& f : port.value("fixed_ips", Json::array())) {
+    for (const Json& f : field_list(port, "fixed_ips")) {
       const Json* subnet = view_.subnet(str(f, "subnet_id"));
       if (same_ip(str(f, "ip_address"), dst_ip_) && subnet && subnet->value("ip_version", 4) == 4 &&
           subnet->value("enable_dhcp", true) == false)
@@ -514,7 +513,7 @@ class Trace {
     const std::string net_id = str(port, "network_id");
     if (view_.subnet_containing(net_id, src_ip_)) return true;
     std::string subnet_id;
-    for (const Json& f : port.value("fixed_ips", Json::array()))
+    for (const Json& f : field_list(port, "fixed_ips"))
       if (same_ip(str(f, "ip_address"), dst_ip_)) subnet_id = str(f, "subnet_id");
     const Json* subnet = view_.subnet(subnet_id);
     std::string via = subnet ? view_.next_hop(*subnet, src_ip_) : "";
