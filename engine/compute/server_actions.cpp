@@ -278,7 +278,8 @@ Result<std::string> ServerActions::new_snapshot_image(const RequestContext& ctx,
                {"base_image_ref", s["image_ref"]},
                {"user_id", ctx.caller.user_id},
                {"min_disk", s["flavor"]["disk"]}};
-  for (const auto& [k, v] : base_image_fields(ctx.caller, s).items())
+  const Json inherited = base_image_fields(ctx.caller, s);  // a named object: items() must not outlive it
+  for (const auto& [k, v] : inherited.items())
     if (k != "min_disk" || v > body["min_disk"]) body[k] = v;
   if (metadata.is_object())
     for (const auto& [k, v] : metadata.items()) body[k] = v;

@@ -14,7 +14,8 @@ Result<std::string> ServerActions::snapshot_volume_backed(const RequestContext& 
   Json body = {{"name", name}, {"visibility", "private"}};
   // Nova drops the base image's formats (the data is not the image's any
   // more); Glance v2 needs some, so Nova sends bare and its preferred qcow2.
-  for (const auto& [k, v] : base_image_fields(ctx.caller, s).items())
+  const Json inherited = base_image_fields(ctx.caller, s);  // a named object: items() must not outlive it
+  for (const auto& [k, v] : inherited.items())
     if (k != "disk_format" && k != "container_format") body[k] = v;
   body["container_format"] = "bare";
   body["disk_format"] = "qcow2";

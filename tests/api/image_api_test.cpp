@@ -167,7 +167,8 @@ TEST_F(ImageApiTest, ImagesMadeWithinOneSecondSortInCreationOrder) {
                                   {"container_format", "bare"}, {"tie_group", "t"}}));
   auto ids = [&](const std::string& query) {
     std::vector<std::string> out;
-    for (const Json& img : call(demo_, "GET", "/image/v2/images?tie_group=t" + query).json()["images"]) {
+    const Json listed = call(demo_, "GET", "/image/v2/images?tie_group=t" + query).json();
+    for (const Json& img : listed["images"]) {
       EXPECT_FALSE(img.contains("created_seq")) << "the creation order is not Glance's field";
       out.push_back(img["id"]);
     }
