@@ -129,16 +129,17 @@ Status update_attachment_fields(Request& req, const Ctx& ctx, const Json& server
   auto row = ctx.servers.volumes()->attachment(server, volume_id);
   if (!row.ok()) return NotFound("No volume Block Device Mapping with id " + volume_id + ".");
   if (a.contains("id") && a["id"] != volume_id) return BadRequest("The id property is not mutable");
-  if (a.contains("serverId") && a["serverId"] != server["id"]) return BadRequest("The serverId property is not mutable");
+  if (a.contains("serverId") && a["serverId"] != server["id"])
+    return BadRequest("The serverId property is not mutable");
   if (a.contains("device") && a["device"] != (*row)["device_name"])
     return BadRequest("The device property is not mutable");
   if (a.contains("tag") && a["tag"] != (*row)["tag"]) return BadRequest("The tag property is not mutable");
   if (!a.contains("delete_on_termination")) return {};
   auto b = nova_boolean(a["delete_on_termination"]);
   if (!b)
-    return BadRequest("Invalid input for field/attribute delete_on_termination. Value: " +
-                      a["delete_on_termination"].dump() + ". " + a["delete_on_termination"].dump() +
-                      " is not of type 'boolean'");
+    return BadRequest(
+        "Invalid input for field/attribute delete_on_termination. Value: " + a["delete_on_termination"].dump() + ". " +
+        a["delete_on_termination"].dump() + " is not of type 'boolean'");
   return ctx.servers.volumes()->set_delete_on_termination(server, volume_id, *b);
 }
 

@@ -345,7 +345,6 @@ void ServerVolumes::release(const std::string& uuid) {
   }
 }
 
-
 // ---- snapshots of a volume-backed server ----
 
 Result<Json> ServerVolumes::snapshot_volumes(const Credentials& caller, const Json& server,
@@ -385,7 +384,8 @@ Result<Json> ServerVolumes::snapshot_volumes(const Credentials& caller, const Js
 
 void ServerVolumes::remove_snapshots(const Credentials& caller, const Json& mapping) {
   for (const Json& m : mapping)
-    if (m.contains("snapshot_id") && m["snapshot_id"].is_string()) remove_snapshot_when_made(caller, m["snapshot_id"], 0);
+    if (m.contains("snapshot_id") && m["snapshot_id"].is_string())
+      remove_snapshot_when_made(caller, m["snapshot_id"], 0);
 }
 
 void ServerVolumes::remove_snapshot_when_made(const Credentials& caller, const std::string& id, int attempt) {
@@ -405,23 +405,29 @@ std::vector<RequestedBlockDevice> ServerVolumes::image_defined(const Json& image
   std::vector<RequestedBlockDevice> out;
   const Json props = image.value("properties", Json::object());
   auto v2 = props.find("bdm_v2");
-  bool is_v2 = v2 != props.end() && (v2->is_boolean() ? v2->get<bool>()
-                                                        : v2->is_string() && (*v2 == "True" || *v2 == "true"));
+  bool is_v2 =
+      v2 != props.end() && (v2->is_boolean() ? v2->get<bool>() : v2->is_string() && (*v2 == "True" || *v2 == "true"));
   auto raw = props.find("block_device_mapping");
   if (!is_v2 || raw == props.end()) return out;
   // Glance keeps properties as strings: the list is JSON text (Nova writes it so).
   Json list = *raw;
   if (list.is_string()) list = Json::parse(list.get<std::string>(), nullptr, false);
   if (!list.is_array()) return out;
+  // Anyone may edit an image's properties: fields of the wrong type are left out, not trusted.
+  auto text = [](const Json& m, const char* key, const char* fallback) {
+    auto it = m.find(key);
+    return it != m.end() && it->is_string() ? it->get<std::string>() : std::string(fallback);
+  };
   for (const Json& m : list) {
     if (!m.is_object()) continue;
     RequestedBlockDevice d;
-    d.source_type = m.value("source_type", std::string("volume"));
-    d.destination_type = m.value("destination_type", std::string("volume"));
-    const char* id_key = d.source_type == "snapshot" ? "snapshot_id"
-                         : d.source_type == "image"  ? "image_id"
-                                                     : "volume_id";
-    if (m.contains(id_key) && m[id_key].is_string()) d.uuid = m[id_key];
+    d.source_type = text(m, "source_type", "volume");
+    d.destination_type = text(m, "destination_type", "volume");
+    d.uuid = text(m,
+                  d.source_type == "snapshot" ? "snapshot_id"
+                  : d.source_type == "image"  ? "image_id"
+                                              : "volume_id",
+                  "");
     if (m.contains("volume_size") && m["volume_size"].is_number_integer()) d.volume_size = m["volume_size"];
     if (m.contains("boot_index") && m["boot_index"].is_number_integer()) d.boot_index = m["boot_index"];
     if (m.contains("delete_on_termination") && m["delete_on_termination"].is_boolean())
@@ -438,8 +444,9 @@ std::string ServerVolumes::root_image_id(const Json& server) const {
     auto v = volumes_.get_for(server, row["volume_id"]);
     if (!v.ok()) return "";
     const Json meta = v->value("volume_image_metadata", Json::object());
-    return meta.is_object() && meta.contains("image_id") && meta["image_id"].is_string() ? meta["image_id"].get<std::string>()
-                                                                                          : "";
+    return meta.is_object() && meta.contains("image_id") && meta["image_id"].is_string()
+               ? meta["image_id"].get<std::string>()
+               : "";
   }
   return "";
 }

@@ -163,8 +163,10 @@ TEST_F(ImageApiTest, ImagesMadeWithinOneSecondSortInCreationOrder) {
   // created_at shows whole seconds; the service's hidden creation order breaks the ties.
   std::vector<std::string> made;
   for (int i = 0; i < 5; ++i)
-    made.push_back(create(demo_, {{"name", "tie-" + std::to_string(i)}, {"disk_format", "raw"},
-                                  {"container_format", "bare"}, {"tie_group", "t"}}));
+    made.push_back(create(demo_, {{"name", "tie-" + std::to_string(i)},
+                                  {"disk_format", "raw"},
+                                  {"container_format", "bare"},
+                                  {"tie_group", "t"}}));
   auto ids = [&](const std::string& query) {
     std::vector<std::string> out;
     const Json listed = call(demo_, "GET", "/image/v2/images?tie_group=t" + query).json();

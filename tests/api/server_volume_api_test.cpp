@@ -412,7 +412,8 @@ TEST_F(ServerVolumeApiTest, CreateImageOfAVolumeBackedServerSnapshotsItsVolumesA
   ASSERT_EQ(r.status, 202) << r.body;
   std::string server = r.json()["server"]["id"];
   ASSERT_EQ(settle(server)["status"], "ACTIVE");
-  std::string root = call(demo_, "GET", "/servers/" + server).json()["server"]["os-extended-volumes:volumes_attached"][0]["id"];
+  std::string root =
+      call(demo_, "GET", "/servers/" + server).json()["server"]["os-extended-volumes:volumes_attached"][0]["id"];
   std::string data = volume();
   ASSERT_EQ(attach(server, data).status, 200);
   wait_status(data, "in-use");
@@ -460,11 +461,13 @@ TEST_F(ServerVolumeApiTest, CreateImageOfAVolumeBackedServerSnapshotsItsVolumesA
 
   // Booting from that image makes new volumes from the snapshots.
   for (const Json& snap : snapshots)
-    for (int i = 0; i < 400 && cinder("GET", "/snapshots/" + snap["id"].get<std::string>()).json()["snapshot"]["status"] !=
-                                   "available";
+    for (int i = 0;
+         i < 400 &&
+         cinder("GET", "/snapshots/" + snap["id"].get<std::string>()).json()["snapshot"]["status"] != "available";
          ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  auto again = call(demo_, "POST", "/servers", {{"server", {{"name", "from-snap"}, {"flavorRef", "42"}, {"imageRef", image}}}});
+  auto again =
+      call(demo_, "POST", "/servers", {{"server", {{"name", "from-snap"}, {"flavorRef", "42"}, {"imageRef", image}}}});
   ASSERT_EQ(again.status, 202) << again.body;
   std::string copy = again.json()["server"]["id"];
   Json copy_shown = settle(copy, demo_, "2.3");
@@ -485,7 +488,8 @@ TEST_F(ServerVolumeApiTest, CreateImageOfAVolumeBackedServerSnapshotsItsVolumesA
   EXPECT_EQ(cinder("DELETE", "/volumes/" + new_data).status, 202);
   remove_server(server);
   wait_status(data, "available");
-  for (const Json& snap : snapshots) EXPECT_EQ(cinder("DELETE", "/snapshots/" + snap["id"].get<std::string>()).status, 202);
+  for (const Json& snap : snapshots)
+    EXPECT_EQ(cinder("DELETE", "/snapshots/" + snap["id"].get<std::string>()).status, 202);
   EXPECT_EQ(send(demo_, "DELETE", "/image/v2/images/" + image).status, 204);
 }
 
@@ -512,8 +516,9 @@ TEST_F(ServerVolumeApiTest, RebuildOfAVolumeBackedServerKeepsItsImage) {
   // Below 2.93 the root volume cannot take another image.
   auto refused = call(demo_, "POST", "/servers/" + server + "/action", {{"rebuild", {{"imageRef", other_id}}}}, "2.90");
   EXPECT_EQ(refused.status, 400);
-  EXPECT_EQ(message(refused), "Image " + other_id +
-                                  " is unacceptable: Unable to rebuild with a different image for a volume-backed server.");
+  EXPECT_EQ(
+      message(refused),
+      "Image " + other_id + " is unacceptable: Unable to rebuild with a different image for a volume-backed server.");
   EXPECT_EQ(settle(server)["status"], "ACTIVE");
   // The image the root volume came from is fine; the server still shows no image.
   auto same = call(demo_, "POST", "/servers/" + server + "/action", {{"rebuild", {{"imageRef", image_}}}});
@@ -540,7 +545,10 @@ TEST_F(ServerVolumeApiTest, TheOwnerChangesDeleteOnTerminationFrom285) {
   EXPECT_EQ(shown.json()["volumeAttachment"]["delete_on_termination"], true);
   // The fields GET shows may be sent back, but only delete_on_termination changes.
   Json echo = {{"volumeAttachment",
-                {{"volumeId", vol}, {"id", vol}, {"serverId", server}, {"device", "/dev/vdb"},
+                {{"volumeId", vol},
+                 {"id", vol},
+                 {"serverId", server},
+                 {"device", "/dev/vdb"},
                  {"delete_on_termination", false}}}};
   EXPECT_EQ(call(demo_, "PUT", path, echo, "2.85").status, 202);
   EXPECT_EQ(call(demo_, "GET", path, nullptr, "2.85").json()["volumeAttachment"]["delete_on_termination"], false);
