@@ -573,3 +573,48 @@ TEST_F(ServerVolumeApiTest, TheOwnerChangesDeleteOnTerminationFrom285) {
   EXPECT_TRUE(volume_gone(vol));  // delete_on_termination, set by the PUT
   EXPECT_EQ(cinder("DELETE", "/volumes/" + spare).status, 202);
 }
+
+TEST_F(ServerVolumeApiTest, AnImageWithUnusableMappingsIsRefusedAtCreate) {
+  // Anyone may set these properties on their image: bad mappings are the request's fault, not a crash.
+  for (const std::string& mapping :
+       {std::string(R"([{"source_type": null, "boot_index": 0}])"),
+        std::string(R"([{"source_type": "snapshot", "snapshot_id": 7, "boot_index": 0}])"),
+        std::string(R"([{"source_type": "snapshot", "snapshot_id": "0d0a0b0c-1111-4222-8333-444455556666",
+                         "boot_index": 0}])")}) {
+    auto made = send(demo_, "POST", "/image/v2/images",
+                     {{"name", "odd"},
+                      {"disk_format", "qcow2"},
+                      {"container_format", "bare"},
+                      {"bdm_v2", "True"},
+                      {"block_device_mapping", mapping}});
+    ASSERT_EQ(made.status, 201) << made.body;
+    std::string image = made.json()["id"];
+    ASSERT_EQ(send(demo_, "PUT", "/image/v2/images/" + image + "/file", nullptr,
+                   {{"Content-Type", "application/octet-stream"}})
+                  .status,
+              204);
+    auto r = call(demo_, "POST", "/servers", {{"server", {{"name", "odd"}, {"flavorRef", "42"}, {"imageRef", image}}}});
+    EXPECT_EQ(r.status, 400) << mapping << " " << r.body;
+    EXPECT_EQ(message(r).rfind("Block Device Mapping is Invalid: failed to get ", 0), 0u) << message(r);
+    EXPECT_EQ(send(demo_, "DELETE", "/image/v2/images/" + image).status, 204);
+  }
+  // Text that is not JSON: no mappings, an image-backed server as any other.
+  auto made = send(demo_, "POST", "/image/v2/images",
+                   {{"name", "odd"},
+                    {"disk_format", "qcow2"},
+                    {"container_format", "bare"},
+                    {"bdm_v2", "True"},
+                    {"block_device_mapping", "[not json"}});
+  ASSERT_EQ(made.status, 201);
+  std::string image = made.json()["id"];
+  ASSERT_EQ(send(demo_, "PUT", "/image/v2/images/" + image + "/file", std::string("x"),
+                 {{"Content-Type", "application/octet-stream"}})
+                .status,
+            204);
+  auto r = call(demo_, "POST", "/servers", {{"server", {{"name", "odd"}, {"flavorRef", "42"}, {"imageRef", image}}}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  std::string id = r.json()["server"]["id"];
+  EXPECT_EQ(settle(id)["status"], "ACTIVE");
+  remove_server(id);
+  EXPECT_EQ(send(demo_, "DELETE", "/image/v2/images/" + image).status, 204);
+}
