@@ -360,6 +360,9 @@ Result<Json> ServerVolumes::snapshot_volumes(const Credentials& caller, const Js
     if (!v.ok()) return undo(v.status());
     std::string description = (*v)["description"].is_string() ? (*v)["description"].get<std::string>() : "";
     auto snap = volumes_.create_snapshot_force(caller, volume_id, "snapshot for " + image_name, description);
+    // Cinder's over-limit is Nova's OverQuota (403), as its check of the snapshot limits before it starts.
+    if (!snap.ok() && snap.status().code() == Code::kPayloadTooLarge)
+      return undo(Forbidden("Quota exceeded for resources: snapshots"));
     if (!snap.ok()) return undo(snap.status());
     // Nova's snapshot_from_bdm, then get_image_mapping: the mapping without its instance and volume.
     int boot_index = row["boot_index"].is_number() ? row["boot_index"].get<int>() : -1;

@@ -108,7 +108,8 @@ class ServerVolumes {
   // instance's volumes, root first, made as `caller`; returns the image's
   // block_device_mapping (Nova's image mapping of each: source snapshot,
   // destination volume, the mapping's size, boot index, device name and
-  // delete_on_termination). A refusal deletes the snapshots already made.
+  // delete_on_termination). A refusal deletes the snapshots already made;
+  // Cinder's over-limit is 403 "Quota exceeded for resources: snapshots".
   Result<Json> snapshot_volumes(const Credentials& caller, const Json& instance, const std::string& image_name);
   // Deletes the snapshots a mapping from snapshot_volumes() names (its image was refused).
   void remove_snapshots(const Credentials& caller, const Json& mapping);

@@ -618,3 +618,39 @@ TEST_F(ServerVolumeApiTest, AnImageWithUnusableMappingsIsRefusedAtCreate) {
   remove_server(id);
   EXPECT_EQ(send(demo_, "DELETE", "/image/v2/images/" + image).status, 204);
 }
+
+TEST_F(ServerVolumeApiTest, CreateImageOverTheSnapshotQuotaLeavesNoSnapshotNorImage) {
+  auto r = boot_body({{"imageRef", ""},
+                      {"block_device_mapping_v2",
+                       {{{"uuid", image_},
+                         {"source_type", "image"},
+                         {"destination_type", "volume"},
+                         {"boot_index", 0},
+                         {"volume_size", 1},
+                         {"delete_on_termination", true}}}}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  std::string server = r.json()["server"]["id"];
+  ASSERT_EQ(settle(server)["status"], "ACTIVE");
+  std::string data = volume();
+  ASSERT_EQ(attach(server, data).status, 200);
+  wait_status(data, "in-use");
+  // Room for one snapshot: the root's is made, the data volume's refused.
+  const std::string quotas = "/volume/v3/" + demo_project_ + "/os-quota-sets/" + demo_project_;
+  auto count_snapshots = [&] { return cinder("GET", "/snapshots").json()["snapshots"].size(); };
+  std::size_t before = count_snapshots();
+  Json limit = send(admin_, "GET", quotas).json()["quota_set"]["snapshots"];
+  ASSERT_EQ(send(admin_, "PUT", quotas, {{"quota_set", {{"snapshots", before + 1}}}}).status, 200);
+  auto refused = call(demo_, "POST", "/servers/" + server + "/action", {{"createImage", {{"name", "over"}}}}, "2.45");
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(message(refused), "Quota exceeded for resources: snapshots");
+  std::size_t after = 0;
+  for (int i = 0; i < 400 && (after = count_snapshots()) != before; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(after, before) << "the root's snapshot is deleted once made";
+  Json images = send(demo_, "GET", "/image/v2/images?name=over").json()["images"];
+  EXPECT_TRUE(images.empty()) << images.dump();
+  ASSERT_EQ(send(admin_, "PUT", quotas, {{"quota_set", {{"snapshots", limit}}}}).status, 200);  // as it was
+  remove_server(server);
+  wait_status(data, "available");
+  EXPECT_EQ(cinder("DELETE", "/volumes/" + data).status, 202);
+}
