@@ -1,6 +1,7 @@
 // /servers/{id}/os-volume_attachments: list, show, attach, detach, over
 // compute::ServerVolumes, with the fields of each microversion (2.70 tag,
-// 2.79 delete_on_termination, 2.89 attachment_id and bdm_uuid instead of id).
+// 2.79 delete_on_termination, 2.85 its update by PUT, 2.89 attachment_id and
+// bdm_uuid instead of id); PUT with another volume is an admin's swap.
 #include "api/compute/block_device_params.h"
 #include "api/compute/compute_routes.h"
 #include "api/query.h"
@@ -10,7 +11,7 @@ namespace stacklab::api::compute_api {
 
 namespace {
 
-const Microversion k220{2, 20}, k249{2, 49}, k260{2, 60}, k270{2, 70}, k279{2, 79}, k289{2, 89};
+const Microversion k220{2, 20}, k249{2, 49}, k260{2, 60}, k270{2, 70}, k279{2, 79}, k285{2, 85}, k289{2, 89};
 
 // Attaching to (or detaching from) a shelved server came with 2.20: below,
 // Nova answers as for a state that forbids it.
@@ -121,22 +122,57 @@ Response detach_volume(Request& req, const Ctx& ctx, const Microversion& v) {
   return empty_response(202);
 }
 
-// PUT: before 2.85 only a swap (an admin's): {"volumeAttachment": {"volumeId": <new volume>}}.
-Response swap_volume(Request& req, const Ctx& ctx) {
+// 2.85's update of the attachment's own fields: only delete_on_termination
+// changes; the others may be sent (as GET shows them) but must not differ.
+Status update_attachment_fields(Request& req, const Ctx& ctx, const Json& server, const Json& a) {
+  const std::string volume_id = req.params["volume_id"];
+  auto row = ctx.servers.volumes()->attachment(server, volume_id);
+  if (!row.ok()) return NotFound("No volume Block Device Mapping with id " + volume_id + ".");
+  if (a.contains("id") && a["id"] != volume_id) return BadRequest("The id property is not mutable");
+  if (a.contains("serverId") && a["serverId"] != server["id"])
+    return BadRequest("The serverId property is not mutable");
+  if (a.contains("device") && a["device"] != (*row)["device_name"])
+    return BadRequest("The device property is not mutable");
+  if (a.contains("tag") && a["tag"] != (*row)["tag"]) return BadRequest("The tag property is not mutable");
+  if (!a.contains("delete_on_termination")) return {};
+  auto b = nova_boolean(a["delete_on_termination"]);
+  if (!b)
+    return BadRequest(
+        "Invalid input for field/attribute delete_on_termination. Value: " + a["delete_on_termination"].dump() + ". " +
+        a["delete_on_termination"].dump() + " is not of type 'boolean'");
+  return ctx.servers.volumes()->set_delete_on_termination(server, volume_id, *b);
+}
+
+Status swap(Request& req, const Ctx& ctx, const Json& server, const std::string& new_volume_id) {
+  const std::string old_id = req.params["volume_id"];
+  if (new_volume_id == old_id)
+    return BadRequest("Updating the attachment other than by swapping volumes is not supported");
+  Status st = ctx.servers.volumes()->swap(caller(req), server, old_id, new_volume_id);
+  if (st.ok()) record_action(req, ctx, server, "swap_volume");
+  return st;
+}
+
+// PUT: before 2.85 always a swap (an admin's): {"volumeAttachment": {"volumeId": <new volume>}}.
+// From 2.85 the owner may change delete_on_termination (volumeId the same);
+// a different volumeId is still an admin's swap, after that update.
+Response update_volume_attachment(Request& req, const Ctx& ctx, const Microversion& v) {
   auto body = req.json();
   if (!body.ok()) return fail(body.status());
   Json a = body->is_object() ? body->value("volumeAttachment", Json()) : Json();
   if (!a.is_object()) return fail(BadRequest("'volumeAttachment' is a required property"));
-  if (Status st = only_keys(a, {"volumeId", "device", "id", "serverId", "tag", "delete_on_termination"}); !st.ok())
-    return fail(st);
+  const bool only_swap = v < k285;
+  Status keys = only_swap ? only_keys(a, {"volumeId"})
+                          : only_keys(a, {"volumeId", "device", "id", "serverId", "tag", "delete_on_termination"});
+  if (!keys.ok()) return fail(keys);
   if (Status st = check_volume_attachment_ids(a); !st.ok()) return fail(st);
-  auto s = authorized_server(req, ctx, "swap");
+  const std::string new_id = a["volumeId"];
+  const bool swapping = only_swap || new_id != req.params["volume_id"];
+  auto s = authorized_server(req, ctx, swapping ? "swap" : "update");
   if (!s.ok()) return fail(s.status());
-  const std::string old_id = req.params["volume_id"], new_id = a["volumeId"];
-  if (new_id == old_id) return fail(BadRequest("Updating the attachment other than by swapping volumes is not supported"));
-  Status st = ctx.servers.volumes()->swap(caller(req), *s, old_id, new_id);
-  if (!st.ok()) return fail(st);
-  record_action(req, ctx, *s, "swap_volume");
+  if (!only_swap)
+    if (Status st = update_attachment_fields(req, ctx, *s, a); !st.ok()) return fail(st);
+  if (swapping)
+    if (Status st = swap(req, ctx, *s, new_id); !st.ok()) return fail(st);
   return empty_response(202);
 }
 
@@ -154,7 +190,7 @@ void add_volume_attachment_routes(Router& r, Ctx ctx) {
     return versioned(req, [&](const Microversion& v) { return attach_volume(req, ctx, v); });
   });
   r.add_sync("PUT", base + "/{volume_id}", [ctx](Request& req) {
-    return versioned(req, [&](const Microversion&) { return swap_volume(req, ctx); });
+    return versioned(req, [&](const Microversion& v) { return update_volume_attachment(req, ctx, v); });
   });
   r.add_sync("DELETE", base + "/{volume_id}", [ctx](Request& req) {
     return versioned(req, [&](const Microversion& v) { return detach_volume(req, ctx, v); });

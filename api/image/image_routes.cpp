@@ -112,6 +112,12 @@ Status sort_images(std::vector<const Json*>& images, const Request& req) {
   if (!req.query_param("sort_key") && !req.query_param("sort")) return {};  // the service's order: newest first
   auto sort = parse_sort(req, keys);
   if (!sort.ok()) return sort.status();
+  // created_at has whole seconds: images made within one keep their creation order.
+  for (auto it = sort->begin(); it != sort->end(); ++it)
+    if (it->key == "created_at") {
+      sort->insert(it + 1, SortKey{"created_seq", it->descending});
+      break;
+    }
   std::stable_sort(images.begin(), images.end(),
                    [&](const Json* a, const Json* b) { return sorts_before(*a, *b, *sort); });
   return {};
@@ -153,6 +159,7 @@ Credentials caller(const Request& req) { return req.auth->credentials(); }
 
 Json image_view(const Json& doc) {
   Json v = doc;
+  v.erase("created_seq");  // the service's own (creation order), not Glance's
   for (const auto& [k, val] : doc["properties"].items()) v[k] = val;
   v.erase("properties");
   v.erase("location");

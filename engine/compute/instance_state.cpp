@@ -27,4 +27,10 @@ Status check_lock(const Json& s, const Credentials& caller) {
   return {};
 }
 
+bool is_volume_backed(const Json& server) {
+  if (server.value("volume_backed", false)) return true;
+  auto image = server.find("image_ref");
+  return image == server.end() || !image->is_string() || image->get<std::string>().empty();
+}
+
 }  // namespace stacklab::compute

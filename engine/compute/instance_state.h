@@ -25,4 +25,8 @@ Status check_state(const Json& server, const std::string& action, const std::vec
 // (Nova's check_instance_lock): Conflict "Instance <uuid> is locked".
 Status check_lock(const Json& server, const Credentials& caller);
 
+// Nova's is_volume_backed_instance: the root disk is a Cinder volume (booted
+// from a volume, or from an image whose mappings make the root a volume).
+bool is_volume_backed(const Json& server);
+
 }  // namespace stacklab::compute

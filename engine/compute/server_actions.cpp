@@ -253,6 +253,20 @@ std::optional<Json> ServerActions::console_by_token(const std::string& token) co
 
 // ---- snapshots ------------------------------------------------------------------
 
+Json ServerActions::base_image_fields(const Credentials& caller, const Json& s) const {
+  Json out = Json::object();
+  auto base = t_.d.images.get(caller, s["image_ref"]);
+  if (!base.ok()) return out;
+  for (const char* k : {"disk_format", "container_format"})
+    if ((*base)[k].is_string()) out[k] = (*base)[k];
+  for (const char* k : {"min_ram", "min_disk"})
+    if ((*base)[k].is_number()) out[k] = (*base)[k];
+  const Json props = base->value("properties", Json::object());
+  for (const auto& [k, v] : props.items())
+    if (inherited_property(k) && v.is_string()) out[k] = v;
+  return out;
+}
+
 Result<std::string> ServerActions::new_snapshot_image(const RequestContext& ctx, const Json& s, const std::string& name,
                                                       const Json& metadata) {
   Json body = {{"name", name},
@@ -264,16 +278,9 @@ Result<std::string> ServerActions::new_snapshot_image(const RequestContext& ctx,
                {"base_image_ref", s["image_ref"]},
                {"user_id", ctx.caller.user_id},
                {"min_disk", s["flavor"]["disk"]}};
-  if (auto base = t_.d.images.get(ctx.caller, s["image_ref"]); base.ok()) {
-    for (const char* k : {"disk_format", "container_format"})
-      if ((*base)[k].is_string()) body[k] = (*base)[k];
-    if ((*base)["min_ram"].is_number()) body["min_ram"] = (*base)["min_ram"];
-    if ((*base)["min_disk"].is_number() && (*base)["min_disk"] > body["min_disk"])
-      body["min_disk"] = (*base)["min_disk"];
-    const Json props = base->value("properties", Json::object());
-    for (const auto& [k, v] : props.items())
-      if (inherited_property(k) && v.is_string()) body[k] = v;
-  }
+  const Json inherited = base_image_fields(ctx.caller, s);  // a named object: items() must not outlive it
+  for (const auto& [k, v] : inherited.items())
+    if (k != "min_disk" || v > body["min_disk"]) body[k] = v;
   if (metadata.is_object())
     for (const auto& [k, v] : metadata.items()) body[k] = v;
   auto img = t_.d.images.create(ctx.caller, body);
@@ -315,6 +322,7 @@ Result<std::string> ServerActions::create_image(const RequestContext& ctx, const
   auto s = t_.prepare(
       ctx, id, {"os_compute_api:servers:create_image", "createImage", {"active", "stopped", "paused", "suspended"}});
   if (!s.ok()) return s.status();
+  if (is_volume_backed(*s) && t_.d.servers.volumes()) return snapshot_volume_backed(ctx, *s, name, metadata);
   auto image_id = new_snapshot_image(ctx, *s, name, metadata);
   if (!image_id.ok()) return image_id;
   const std::string uuid = (*s)["id"];
@@ -337,10 +345,15 @@ Result<Json> ServerActions::rebuild(const RequestContext& ctx, const std::string
   auto image = t_.d.images.get(ctx.caller, r.image_ref);
   if (!image.ok()) return BadRequest("Image " + r.image_ref + " could not be found.");
   if ((*image)["status"] != "active") return BadRequest("Image " + r.image_ref + " is not active.");
+  const bool volume_backed = is_volume_backed(*s);
+  // The root volume keeps its image: another one needs 2.93's reimage, which is not served.
+  if (volume_backed && t_.d.servers.volumes() && t_.d.servers.volumes()->root_image_id(*s) != r.image_ref)
+    return BadRequest("Image " + r.image_ref +
+                      " is unacceptable: Unable to rebuild with a different image for a volume-backed server.");
   const std::string uuid = (*s)["id"];
   bool was_stopped = (*s)["vm_state"] == "stopped";
   t_.d.log.start(ctx, uuid, (*s)["project_id"], "rebuild");
-  (*s)["image_ref"] = r.image_ref;
+  if (!volume_backed) (*s)["image_ref"] = r.image_ref;  // a volume-backed server's (often "") stays, as Nova's
   if (r.name) (*s)["name"] = *r.name;
   if (r.metadata) (*s)["metadata"] = *r.metadata;
   if (r.description) (*s)["description"] = *r.description;

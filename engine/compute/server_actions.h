@@ -108,6 +108,14 @@ class ServerActions {
                      const Credentials& owner, const std::string& event, std::function<void(Status)> then);
   Result<std::string> new_snapshot_image(const RequestContext& ctx, const Json& server, const std::string& name,
                                          const Json& metadata);
+  // What a snapshot inherits from the server's base image: formats,
+  // minimums and the properties it boots by (empty without a base image).
+  Json base_image_fields(const Credentials& caller, const Json& server) const;
+  // createImage of a volume-backed server (Nova's snapshot_volume_backed):
+  // a Cinder snapshot of each volume and an active 0-byte image whose
+  // block_device_mapping names them; done before the API answers.
+  Result<std::string> snapshot_volume_backed(const RequestContext& ctx, const Json& server, const std::string& name,
+                                             const Json& metadata);
   // Deletes the server's backups of `type` beyond the newest `rotation`.
   void rotate_backups(const Credentials& owner, const std::string& uuid, const std::string& type, int rotation);
   void offload(const std::string& request_id, const std::string& uuid);

@@ -1,7 +1,6 @@
 // ServerActions::create_backup (Nova's createBackup): a snapshot image of
 // kind "backup" and the rotation that keeps only the newest `rotation`
 // backups of one type per server.
-#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -16,16 +15,13 @@ Result<std::string> ServerActions::create_backup(const RequestContext& ctx, cons
       ctx, id, {"os_compute_api:os-create-backup", "createBackup", {"active", "stopped", "paused", "suspended"}});
   if (!s.ok()) return s.status();
   // Nova backs up image-backed servers only (a volume-backed one is snapshotted by Cinder).
-  if (!(*s)["image_ref"].is_string() || (*s)["image_ref"].get<std::string>().empty())
-    return BadRequest("Backup is not supported for volume-backed instances");
+  if (is_volume_backed(*s)) return BadRequest("Backup is not supported for volume-backed instances.");
   Json properties = r.metadata.is_object() ? r.metadata : Json::object();
   properties["image_type"] = "backup";
   properties["backup_type"] = r.backup_type;
   auto image_id = new_snapshot_image(ctx, *s, r.name, properties);
   if (!image_id.ok()) return image_id;
   const std::string uuid = (*s)["id"];
-  // Backups made within one second tie on created_at: the server remembers their order.
-  (*s)["system_metadata"]["backup_images"].push_back(*image_id);
   t_.d.log.start(ctx, uuid, (*s)["project_id"], "createBackup");
   Status st = t_.set_task(*s, "image_backup");
   if (!st.ok()) return st;
@@ -40,25 +36,16 @@ Result<std::string> ServerActions::create_backup(const RequestContext& ctx, cons
 
 void ServerActions::rotate_backups(const Credentials& owner, const std::string& uuid, const std::string& type,
                                    int rotation) {
-  Json made = Json::array();  // ids in the order they were made
-  if (auto s = t_.load(uuid)) made = s->value("system_metadata", Json::object()).value("backup_images", made);
-  auto rank = [&](const std::string& id) { return std::find(made.begin(), made.end(), Json(id)) - made.begin(); };
-  struct Backup {
-    std::string created_at, id;
-    long rank;
-  };
-  std::vector<Backup> backups;
+  // The image service lists newest first, ties within one second broken by its creation order.
+  std::vector<std::string> backups;
   for (const Json* image : t_.d.images.list(owner, {})) {
     const Json props = image->value("properties", Json::object());
     if (props.value("instance_uuid", "") == uuid && props.value("image_type", "") == "backup" &&
         props.value("backup_type", "") == type)
-      backups.push_back({(*image)["created_at"], (*image)["id"], static_cast<long>(rank((*image)["id"]))});
+      backups.push_back((*image)["id"]);
   }
-  std::sort(backups.begin(), backups.end(), [](const Backup& a, const Backup& b) {
-    return a.created_at != b.created_at ? a.created_at > b.created_at : a.rank > b.rank;  // newest first
-  });
   for (std::size_t i = static_cast<std::size_t>(rotation); i < backups.size(); ++i)
-    (void)t_.d.images.remove(owner, backups[i].id);
+    (void)t_.d.images.remove(owner, backups[i]);
 }
 
 }  // namespace stacklab::compute

@@ -345,6 +345,121 @@ void ServerVolumes::release(const std::string& uuid) {
   }
 }
 
+// ---- snapshots of a volume-backed server ----
+
+Result<Json> ServerVolumes::snapshot_volumes(const Credentials& caller, const Json& server,
+                                             const std::string& image_name) {
+  Json mapping = Json::array();
+  auto undo = [&](Status failure) {
+    remove_snapshots(caller, mapping);
+    return failure;
+  };
+  for (const Json& row : attachments(server["id"])) {
+    const std::string volume_id = row["volume_id"];
+    auto v = volumes_.get(caller, volume_id);
+    if (!v.ok()) return undo(v.status());
+    std::string description = (*v)["description"].is_string() ? (*v)["description"].get<std::string>() : "";
+    auto snap = volumes_.create_snapshot_force(caller, volume_id, "snapshot for " + image_name, description);
+    // Cinder's over-limit is Nova's OverQuota (403), as its check of the snapshot limits before it starts.
+    if (!snap.ok() && snap.status().code() == Code::kPayloadTooLarge)
+      return undo(Forbidden("Quota exceeded for resources: snapshots"));
+    if (!snap.ok()) return undo(snap.status());
+    // Nova's snapshot_from_bdm, then get_image_mapping: the mapping without its instance and volume.
+    int boot_index = row["boot_index"].is_number() ? row["boot_index"].get<int>() : -1;
+    mapping.push_back({{"source_type", "snapshot"},
+                       {"destination_type", "volume"},
+                       {"snapshot_id", (*snap)["id"]},
+                       {"volume_id", nullptr},
+                       {"image_id", nullptr},
+                       {"volume_size", row["volume_size"].is_number() ? row["volume_size"] : (*v)["size"]},
+                       {"boot_index", boot_index >= 0 ? Json(boot_index) : Json(nullptr)},
+                       {"delete_on_termination", row["delete_on_termination"]},
+                       {"device_name", row["device_name"]},
+                       {"disk_bus", "virtio"},
+                       {"device_type", "disk"},
+                       {"guest_format", nullptr},
+                       {"no_device", nullptr},
+                       {"tag", row["tag"]},
+                       {"volume_type", nullptr}});
+  }
+  return mapping;
+}
+
+void ServerVolumes::remove_snapshots(const Credentials& caller, const Json& mapping) {
+  for (const Json& m : mapping)
+    if (m.contains("snapshot_id") && m["snapshot_id"].is_string())
+      remove_snapshot_when_made(caller, m["snapshot_id"], 0);
+}
+
+void ServerVolumes::remove_snapshot_when_made(const Credentials& caller, const std::string& id, int attempt) {
+  auto snap = volumes_.get_snapshot(caller, id);
+  if (!snap.ok()) return;  // gone already
+  // Cinder deletes a snapshot once it is made (available or error): a fresh one is still creating.
+  if ((*snap)["status"] == "creating" && attempt < kVolumeWaitAttempts) {
+    Duration wait = attempt < 20 ? kVolumeFirstLook : kVolumeWaitInterval;
+    clock_.schedule(wait, [this, caller, id, attempt] { remove_snapshot_when_made(caller, id, attempt + 1); });
+    return;
+  }
+  if (Status st = volumes_.remove_snapshot(caller, id); !st.ok())
+    Log::get("nova-api").warning("snapshot " + id + " not deleted: " + st.message());
+}
+
+std::vector<RequestedBlockDevice> ServerVolumes::image_defined(const Json& image) {
+  std::vector<RequestedBlockDevice> out;
+  const Json props = image.value("properties", Json::object());
+  auto v2 = props.find("bdm_v2");
+  bool is_v2 =
+      v2 != props.end() && (v2->is_boolean() ? v2->get<bool>() : v2->is_string() && (*v2 == "True" || *v2 == "true"));
+  auto raw = props.find("block_device_mapping");
+  if (!is_v2 || raw == props.end()) return out;
+  // Glance keeps properties as strings: the list is JSON text (Nova writes it so).
+  Json list = *raw;
+  if (list.is_string()) list = Json::parse(list.get<std::string>(), nullptr, false);
+  if (!list.is_array()) return out;
+  // Anyone may edit an image's properties: fields of the wrong type are left out, not trusted.
+  auto text = [](const Json& m, const char* key, const char* fallback) {
+    auto it = m.find(key);
+    return it != m.end() && it->is_string() ? it->get<std::string>() : std::string(fallback);
+  };
+  for (const Json& m : list) {
+    if (!m.is_object()) continue;
+    RequestedBlockDevice d;
+    d.source_type = text(m, "source_type", "volume");
+    d.destination_type = text(m, "destination_type", "volume");
+    d.uuid = text(m,
+                  d.source_type == "snapshot" ? "snapshot_id"
+                  : d.source_type == "image"  ? "image_id"
+                                              : "volume_id",
+                  "");
+    if (m.contains("volume_size") && m["volume_size"].is_number_integer()) d.volume_size = m["volume_size"];
+    if (m.contains("boot_index") && m["boot_index"].is_number_integer()) d.boot_index = m["boot_index"];
+    if (m.contains("delete_on_termination") && m["delete_on_termination"].is_boolean())
+      d.delete_on_termination = m["delete_on_termination"];
+    if (m.contains("tag") && m["tag"].is_string()) d.tag = m["tag"];
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::string ServerVolumes::root_image_id(const Json& server) const {
+  for (const Json& row : attachments(server["id"])) {
+    if (row["boot_index"] != 0) continue;
+    auto v = volumes_.get_for(server, row["volume_id"]);
+    if (!v.ok()) return "";
+    const Json meta = v->value("volume_image_metadata", Json::object());
+    return meta.is_object() && meta.contains("image_id") && meta["image_id"].is_string()
+               ? meta["image_id"].get<std::string>()
+               : "";
+  }
+  return "";
+}
+
+Status ServerVolumes::set_delete_on_termination(const Json& server, const std::string& volume_id, bool value) {
+  auto row = attachment(server, volume_id);
+  if (!row.ok()) return row.status();
+  (*row)["delete_on_termination"] = value;
+  return mappings_.save(*row);
+}
 
 int ServerVolumes::recover() {
   int resumed = 0;

@@ -103,6 +103,29 @@ class ServerVolumes {
   // After a delete or a failed build: every volume detached, the
   // delete_on_termination ones deleted, the mappings removed. Idempotent.
   void release(const std::string& instance_uuid);
+  // ---- snapshots of a volume-backed server (Nova's snapshot_volume_backed) ----
+  // A forced Cinder snapshot "snapshot for <image_name>" of each of the
+  // instance's volumes, root first, made as `caller`; returns the image's
+  // block_device_mapping (Nova's image mapping of each: source snapshot,
+  // destination volume, the mapping's size, boot index, device name and
+  // delete_on_termination). A refusal deletes the snapshots already made;
+  // Cinder's over-limit is 403 "Quota exceeded for resources: snapshots".
+  Result<Json> snapshot_volumes(const Credentials& caller, const Json& instance, const std::string& image_name);
+  // Deletes the snapshots a mapping from snapshot_volumes() names (its image was refused).
+  void remove_snapshots(const Credentials& caller, const Json& mapping);
+  // The mappings an image made by snapshot_volumes() carries (properties
+  // bdm_v2 and block_device_mapping), as a create's requested devices;
+  // empty for any other image.
+  static std::vector<RequestedBlockDevice> image_defined(const Json& image);
+
+  // The image the instance's root volume was made from (Cinder's
+  // volume_image_metadata image_id); "" when it has none.
+  std::string root_image_id(const Json& instance) const;
+
+  // ---- os-volume_attachments PUT (2.85) ----
+  // The mapping's delete_on_termination changed; 404 not attached.
+  Status set_delete_on_termination(const Json& instance, const std::string& volume_id, bool value);
+
   // After a restart (once the instances are recovered): an attach or a
   // detach the crash cut between the API's half and the host's half is
   // carried on. Returns how many were.
@@ -115,6 +138,7 @@ class ServerVolumes {
   void finish_connect(const std::string& instance_uuid, const std::string& bdm_id, const Status& plugged);
   void disconnect(const std::string& instance_uuid, const std::string& bdm_id);
   Status create_volume(const Json& server, Json& row);
+  void remove_snapshot_when_made(const Credentials& caller, const std::string& id, int attempt);
   void await_volumes(const std::string& instance_uuid, int attempt, std::function<void(Status)> done);
   Status attach_for_boot(const Json& server, Json& row);
   ComputeDriver* driver_of(const Json& server) const;

@@ -139,8 +139,10 @@ Result<std::vector<Json>> ComputeService::create(const Credentials& caller, cons
   auto flavor = flavors_.get(caller, r.flavor_ref);
   // Volumes first (Nova's _validate_bdm): a volume root makes imageRef optional.
   ServerVolumes::BootPlan volume_plan;
-  if (volumes_ && !r.block_devices.empty()) {
-    auto plan = volumes_->validate(caller, r.block_devices, r.image_ref, r.max_count);
+  std::vector<RequestedBlockDevice> requested = r.block_devices;
+  if (volumes_ && !r.image_ref.empty()) add_image_defined_devices(caller, r.image_ref, requested);
+  if (volumes_ && !requested.empty()) {
+    auto plan = volumes_->validate(caller, requested, r.image_ref, r.max_count);
     if (!plan.ok()) return plan.status();
     volume_plan = std::move(*plan);
   }
@@ -247,6 +249,23 @@ Result<std::vector<Json>> ComputeService::create(const Credentials& caller, cons
   for (const Json& doc : created) uuids.push_back(doc["id"]);
   clock_.schedule(Duration(0), [this, uuids] { build(uuids); });
   return created;
+}
+
+void ComputeService::add_image_defined_devices(const Credentials& caller, const std::string& image_ref,
+                                               std::vector<RequestedBlockDevice>& requested) const {
+  auto image = images_.get(caller, image_ref);
+  if (!image.ok()) return;  // the create's image check answers
+  std::vector<RequestedBlockDevice> defined = ServerVolumes::image_defined(*image);
+  bool defines_root = std::any_of(defined.begin(), defined.end(),
+                                  [](const RequestedBlockDevice& d) { return d.boot_index && *d.boot_index == 0; });
+  // Nova's _check_and_transform_bdm: the image's root wins over a requested image root.
+  if (defines_root)
+    requested.erase(std::remove_if(requested.begin(), requested.end(),
+                                   [](const RequestedBlockDevice& d) {
+                                     return d.source_type == "image" && d.boot_index && *d.boot_index == 0;
+                                   }),
+                    requested.end());
+  requested.insert(requested.end(), defined.begin(), defined.end());
 }
 
 Result<int> ComputeService::admit(const Credentials& caller, const ServerCreate& r, const Json& f) const {

@@ -165,6 +165,10 @@ class ComputeService {
   void destroy(const std::string& uuid);
   void finish_delete(const std::string& uuid);
   Json* live(const std::string& uuid);  // a copy holder: nullptr when gone or deleted
+  // The mappings an image made from a volume-backed server carries (its
+  // root a volume from a snapshot), added to a create's requested ones.
+  void add_image_defined_devices(const Credentials& caller, const std::string& image_ref,
+                                 std::vector<RequestedBlockDevice>& requested) const;
   // How many of min_count..max_count servers the quotas admit (403 otherwise), group checked.
   Result<int> admit(const Credentials& caller, const ServerCreate& request, const Json& flavor) const;
 

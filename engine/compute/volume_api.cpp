@@ -91,4 +91,18 @@ Result<Json> VolumeApi::get_snapshot(const Credentials& caller, const std::strin
   return volumes_.get_snapshot(caller, id);
 }
 
+Result<Json> VolumeApi::create_snapshot_force(const Credentials& caller, const std::string& volume_id,
+                                              const std::string& name, const std::string& description) {
+  volume::NewSnapshot request;
+  request.volume_id = volume_id;
+  request.name = name;
+  request.description = description;
+  request.force = true;
+  return volumes_.create_snapshot(caller, request);
+}
+
+Status VolumeApi::remove_snapshot(const Credentials& caller, const std::string& id) {
+  return volumes_.remove_snapshot(caller, id);
+}
+
 }  // namespace stacklab::compute

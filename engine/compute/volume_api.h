@@ -53,6 +53,10 @@ class VolumeApi {
   Status remove(const Json& instance, const std::string& volume_id);
   // The snapshot as `caller` sees it; 404 "Snapshot <id> could not be found."
   Result<Json> get_snapshot(const Credentials& caller, const std::string& id) const;
+  // Nova's create_snapshot_force: a snapshot of a volume, in-use or not, made as `caller`.
+  Result<Json> create_snapshot_force(const Credentials& caller, const std::string& volume_id, const std::string& name,
+                                     const std::string& description);
+  Status remove_snapshot(const Credentials& caller, const std::string& id);
 
  private:
   volume::VolumeService& volumes_;

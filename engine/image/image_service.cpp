@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <tuple>
 
 #include "engine/core/timeutil.h"
 #include "engine/image/model.h"
@@ -19,10 +20,16 @@ bool same_project(const Credentials& c, const Json& img) {
 
 }  // namespace
 
+long long creation_order(const Json& image) {
+  auto it = image.find("created_seq");
+  return it != image.end() && it->is_number_integer() ? it->get<long long>() : 0;  // 0: made before it existed
+}
+
 ImageService::ImageService(Store& store, Clock& clock, Random& random, ImageStore& data, ImageOptions options)
     : store_(store), clock_(clock), random_(random), data_(data), options_(options) {
   store_.define("image", {"owner", "visibility"});
   store_.define("image_member", {"image_id", "member_id"});
+  store_.define("stacklab_meta");
   recover_interrupted();
 }
 
@@ -150,7 +157,14 @@ Result<Json> ImageService::create(const Credentials& caller, const Json& body) {
   std::string now = format_iso_seconds(clock_.now());
   doc["created_at"] = now;
   doc["updated_at"] = now;
-  Status st = store_.put("image", id, doc);
+  // created_at shows whole seconds: the sequence orders images made within one.
+  const Json* seq_doc = store_.get("stacklab_meta", "image_created_seq");
+  long long seq = (seq_doc ? (*seq_doc)["value"].get<long long>() : 0) + 1;
+  doc["created_seq"] = seq;
+  Status st = store_.transaction([&]() -> Status {
+    Status s = store_.put("stacklab_meta", "image_created_seq", Json{{"id", "image_created_seq"}, {"value", seq}});
+    return s.ok() ? store_.put("image", id, doc) : s;
+  });
   if (!st.ok()) return st;
   return doc;
 }
@@ -160,12 +174,22 @@ Result<Json> ImageService::get(const Credentials& caller, const std::string& id)
 const std::vector<ImageService::ListEntry>& ImageService::list_index() const {
   if (list_index_version_ == store_.version("image")) return list_index_;
   list_index_.clear();
-  std::vector<std::pair<std::string, const Json*>> by_age;  // created_at + id, then the document
+  struct Aged {
+    const std::string* created_at;
+    long long seq;
+    const std::string* id;
+    const Json* doc;
+  };
+  std::vector<Aged> by_age;  // created_at, then the creation sequence, then id
   for (const Json* img : store_.list("image"))
-    by_age.emplace_back((*img)["created_at"].get<std::string>() + (*img)["id"].get<std::string>(), img);
-  std::sort(by_age.begin(), by_age.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    by_age.push_back({&(*img)["created_at"].get_ref<const std::string&>(), creation_order(*img),
+                      &(*img)["id"].get_ref<const std::string&>(), img});
+  std::sort(by_age.begin(), by_age.end(), [](const Aged& a, const Aged& b) {
+    return std::tie(*a.created_at, a.seq, *a.id) > std::tie(*b.created_at, b.seq, *b.id);
+  });
   list_index_.reserve(by_age.size());
-  for (const auto& [key, img] : by_age) {
+  for (const Aged& aged : by_age) {
+    const Json* img = aged.doc;
     const std::string& vis = (*img)["visibility"].get_ref<const std::string&>();
     list_index_.push_back({(*img)["id"], (*img)["owner"].is_string() ? (*img)["owner"].get<std::string>() : "",
                            vis == "public"    ? 'p'

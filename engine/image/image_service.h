@@ -36,6 +36,11 @@ struct ListScope {
   bool os_hidden = false;     // list the hidden images instead of the visible ones
 };
 
+// An image's hidden creation sequence ("created_seq", never shown by the
+// API): the order of images whose created_at (whole seconds, as Glance
+// shows it) is the same. 0 for images stored before it was kept.
+long long creation_order(const Json& image);
+
 class ImageService {
  public:
   ImageService(Store& store, Clock& clock, Random& random, ImageStore& data, ImageOptions options = {});
@@ -45,7 +50,8 @@ class ImageService {
   Result<Json> create(const Credentials& caller, const Json& body);
   // 404 unless the caller may see it (owner, admin, public, community, member).
   Result<Json> get(const Credentials& caller, const std::string& id) const;
-  // Images the caller may see within `scope`, newest first. The pointers are
+  // Images the caller may see within `scope`, newest first (created_at, then
+  // the creation sequence). The pointers are
   // the store's documents: valid until the next mutation (use them at once, on the loop).
   std::vector<const Json*> list(const Credentials& caller, const ListScope& scope) const;
   // Applies a JSON-patch (add/replace/remove) to fields, properties and tags.

@@ -4,7 +4,8 @@
 //          disk_format, container_format, min_disk, min_ram, size,
 //          virtual_size, checksum, os_hash_algo, os_hash_value, tags,
 //          created_at, updated_at, properties: {extra string properties},
-//          location (internal), staging (internal: a staged upload)}
+//          location (internal), staging (internal: a staged upload),
+//          created_seq (internal: the creation order, a tie-break within one second)}
 //   image_member {id: "<image>:<project>", image_id, member_id, status,
 //                 created_at, updated_at}
 // Statuses: queued -> saving -> active; queued -> uploading -> importing ->

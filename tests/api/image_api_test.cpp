@@ -159,6 +159,31 @@ TEST_F(ImageApiTest, ListFiltersSortsAndPages) {
   EXPECT_EQ(call(admin_, "GET", "/image/v2/images?marker=nope").status, 400);
 }
 
+TEST_F(ImageApiTest, ImagesMadeWithinOneSecondSortInCreationOrder) {
+  // created_at shows whole seconds; the service's hidden creation order breaks the ties.
+  std::vector<std::string> made;
+  for (int i = 0; i < 5; ++i)
+    made.push_back(create(demo_, {{"name", "tie-" + std::to_string(i)},
+                                  {"disk_format", "raw"},
+                                  {"container_format", "bare"},
+                                  {"tie_group", "t"}}));
+  auto ids = [&](const std::string& query) {
+    std::vector<std::string> out;
+    const Json listed = call(demo_, "GET", "/image/v2/images?tie_group=t" + query).json();
+    for (const Json& img : listed["images"]) {
+      EXPECT_FALSE(img.contains("created_seq")) << "the creation order is not Glance's field";
+      out.push_back(img["id"]);
+    }
+    return out;
+  };
+  EXPECT_EQ(ids("&sort_key=created_at&sort_dir=asc"), made);
+  std::vector<std::string> newest_first(made.rbegin(), made.rend());
+  EXPECT_EQ(ids("&sort_key=created_at&sort_dir=desc"), newest_first);
+  EXPECT_EQ(ids(""), newest_first);  // the default order
+  EXPECT_EQ(ids("&sort=created_at:asc"), made);
+  for (const auto& id : made) EXPECT_EQ(call(demo_, "DELETE", "/image/v2/images/" + id).status, 204);
+}
+
 TEST_F(ImageApiTest, LabImagesArePublicAndProtectedFromMembers) {
   auto r = call(demo_, "GET", "/image/v2/images/1958379b-6a78-41cc-9cc7-d823bf617989");
   ASSERT_EQ(r.status, 200);

@@ -399,3 +399,258 @@ TEST_F(ServerVolumeApiTest, AnAdminSwapsAVolumeAtTheSameDevice) {
   EXPECT_EQ(cinder("DELETE", "/volumes/" + old_vol).status, 202);
   EXPECT_EQ(cinder("DELETE", "/volumes/" + new_vol).status, 202);
 }
+
+TEST_F(ServerVolumeApiTest, CreateImageOfAVolumeBackedServerSnapshotsItsVolumesAndBootsBack) {
+  auto r = boot_body({{"imageRef", ""},
+                      {"block_device_mapping_v2",
+                       {{{"uuid", image_},
+                         {"source_type", "image"},
+                         {"destination_type", "volume"},
+                         {"boot_index", 0},
+                         {"volume_size", 1},
+                         {"delete_on_termination", true}}}}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  std::string server = r.json()["server"]["id"];
+  ASSERT_EQ(settle(server)["status"], "ACTIVE");
+  std::string root =
+      call(demo_, "GET", "/servers/" + server).json()["server"]["os-extended-volumes:volumes_attached"][0]["id"];
+  std::string data = volume();
+  ASSERT_EQ(attach(server, data).status, 200);
+  wait_status(data, "in-use");
+
+  auto made = call(demo_, "POST", "/servers/" + server + "/action",
+                   {{"createImage", {{"name", "bfv-snap"}, {"metadata", {{"purpose", "test"}}}}}}, "2.45");
+  ASSERT_EQ(made.status, 202) << made.body;
+  std::string image = made.json()["image_id"];
+  // A 0-byte image, active at once, that names a snapshot of each volume (root first).
+  Json shown = send(demo_, "GET", "/image/v2/images/" + image).json();
+  EXPECT_EQ(shown["status"], "active");
+  EXPECT_EQ(shown["size"], 0);
+  EXPECT_EQ(shown["disk_format"], "qcow2");
+  EXPECT_EQ(shown["container_format"], "bare");
+  EXPECT_EQ(shown["visibility"], "private");
+  EXPECT_EQ(shown["bdm_v2"], "True");
+  EXPECT_EQ(shown["root_device_name"], "/dev/vda");
+  EXPECT_EQ(shown["purpose"], "test");
+  ASSERT_TRUE(shown["block_device_mapping"].is_string()) << shown.dump();
+  Json mapping = Json::parse(shown["block_device_mapping"].get<std::string>());
+  ASSERT_EQ(mapping.size(), 2u) << mapping.dump();
+  EXPECT_EQ(mapping[0]["source_type"], "snapshot");
+  EXPECT_EQ(mapping[0]["destination_type"], "volume");
+  EXPECT_EQ(mapping[0]["boot_index"], 0);
+  EXPECT_EQ(mapping[0]["device_name"], "/dev/vda");
+  EXPECT_EQ(mapping[0]["volume_size"], 1);
+  EXPECT_EQ(mapping[0]["delete_on_termination"], true);
+  EXPECT_TRUE(mapping[1]["boot_index"].is_null());
+  EXPECT_EQ(mapping[1]["device_name"], "/dev/vdb");
+  Json snapshots = Json::array();
+  for (const Json& m : mapping) {
+    Json snap = cinder("GET", "/snapshots/" + m["snapshot_id"].get<std::string>()).json()["snapshot"];
+    EXPECT_EQ(snap["name"], "snapshot for bfv-snap");
+    snapshots.push_back(snap);
+  }
+  EXPECT_EQ(snapshots[0]["volume_id"], root);
+  EXPECT_EQ(snapshots[1]["volume_id"], data);
+  EXPECT_EQ(settle(server)["status"], "ACTIVE");  // no task on the server: the snapshots are Cinder's
+
+  // Nova backs up image-backed servers only.
+  auto backup = call(demo_, "POST", "/servers/" + server + "/action",
+                     {{"createBackup", {{"name", "b"}, {"backup_type", "daily"}, {"rotation", 1}}}});
+  EXPECT_EQ(backup.status, 400);
+  EXPECT_EQ(message(backup), "Backup is not supported for volume-backed instances.");
+
+  // Booting from that image makes new volumes from the snapshots.
+  for (const Json& snap : snapshots)
+    for (int i = 0;
+         i < 400 &&
+         cinder("GET", "/snapshots/" + snap["id"].get<std::string>()).json()["snapshot"]["status"] != "available";
+         ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto again =
+      call(demo_, "POST", "/servers", {{"server", {{"name", "from-snap"}, {"flavorRef", "42"}, {"imageRef", image}}}});
+  ASSERT_EQ(again.status, 202) << again.body;
+  std::string copy = again.json()["server"]["id"];
+  Json copy_shown = settle(copy, demo_, "2.3");
+  ASSERT_EQ(copy_shown["status"], "ACTIVE") << copy_shown.dump();
+  EXPECT_EQ(copy_shown["image"]["id"], image);
+  Json attached = copy_shown["os-extended-volumes:volumes_attached"];
+  ASSERT_EQ(attached.size(), 2u);
+  std::string new_root = attached[0]["id"], new_data = attached[1]["id"];
+  EXPECT_EQ(attached[0]["delete_on_termination"], true);
+  Json v = wait_status(new_root, "in-use");
+  EXPECT_EQ(v["snapshot_id"], snapshots[0]["id"]);
+  EXPECT_EQ(v["attachments"][0]["device"], "/dev/vda");
+  EXPECT_EQ(wait_status(new_data, "in-use")["snapshot_id"], snapshots[1]["id"]);
+
+  remove_server(copy);
+  EXPECT_TRUE(volume_gone(new_root));
+  wait_status(new_data, "available");
+  EXPECT_EQ(cinder("DELETE", "/volumes/" + new_data).status, 202);
+  remove_server(server);
+  wait_status(data, "available");
+  for (const Json& snap : snapshots)
+    EXPECT_EQ(cinder("DELETE", "/snapshots/" + snap["id"].get<std::string>()).status, 202);
+  EXPECT_EQ(send(demo_, "DELETE", "/image/v2/images/" + image).status, 204);
+}
+
+TEST_F(ServerVolumeApiTest, RebuildOfAVolumeBackedServerKeepsItsImage) {
+  auto r = boot_body({{"imageRef", ""},
+                      {"block_device_mapping_v2",
+                       {{{"uuid", image_},
+                         {"source_type", "image"},
+                         {"destination_type", "volume"},
+                         {"boot_index", 0},
+                         {"volume_size", 1},
+                         {"delete_on_termination", true}}}}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  std::string server = r.json()["server"]["id"];
+  ASSERT_EQ(settle(server)["status"], "ACTIVE");
+  auto other = send(demo_, "POST", "/image/v2/images",
+                    {{"name", "other"}, {"disk_format", "raw"}, {"container_format", "bare"}});
+  ASSERT_EQ(other.status, 201);
+  std::string other_id = other.json()["id"];
+  ASSERT_EQ(send(demo_, "PUT", "/image/v2/images/" + other_id + "/file", nullptr,
+                 {{"Content-Type", "application/octet-stream"}})
+                .status,
+            204);
+  // Below 2.93 the root volume cannot take another image.
+  auto refused = call(demo_, "POST", "/servers/" + server + "/action", {{"rebuild", {{"imageRef", other_id}}}}, "2.90");
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(
+      message(refused),
+      "Image " + other_id + " is unacceptable: Unable to rebuild with a different image for a volume-backed server.");
+  EXPECT_EQ(settle(server)["status"], "ACTIVE");
+  // The image the root volume came from is fine; the server still shows no image.
+  auto same = call(demo_, "POST", "/servers/" + server + "/action", {{"rebuild", {{"imageRef", image_}}}});
+  ASSERT_EQ(same.status, 202) << same.body;
+  Json shown = poll_server(server, [](const Json& s) { return s["status"] == "ACTIVE"; });
+  EXPECT_EQ(shown["status"], "ACTIVE");
+  EXPECT_EQ(shown["image"], "");
+  remove_server(server);
+  EXPECT_EQ(send(demo_, "DELETE", "/image/v2/images/" + other_id).status, 204);
+}
+
+TEST_F(ServerVolumeApiTest, TheOwnerChangesDeleteOnTerminationFrom285) {
+  std::string server = active_server("vm-dot");
+  std::string vol = volume(), spare = volume();
+  ASSERT_EQ(attach(server, vol).status, 200);
+  wait_status(vol, "in-use");
+  const std::string path = "/servers/" + server + "/os-volume_attachments/" + vol;
+  Json update = {{"volumeAttachment", {{"volumeId", vol}, {"delete_on_termination", true}}}};
+  // Before 2.85 a PUT is only an admin's swap, with volumeId alone.
+  EXPECT_EQ(call(demo_, "PUT", path, update, "2.84").status, 400);
+  EXPECT_EQ(call(demo_, "PUT", path, {{"volumeAttachment", {{"volumeId", vol}}}}, "2.84").status, 403);
+  ASSERT_EQ(call(demo_, "PUT", path, update, "2.85").status, 202);
+  auto shown = call(demo_, "GET", path, nullptr, "2.85");
+  EXPECT_EQ(shown.json()["volumeAttachment"]["delete_on_termination"], true);
+  // The fields GET shows may be sent back, but only delete_on_termination changes.
+  Json echo = {{"volumeAttachment",
+                {{"volumeId", vol},
+                 {"id", vol},
+                 {"serverId", server},
+                 {"device", "/dev/vdb"},
+                 {"delete_on_termination", false}}}};
+  EXPECT_EQ(call(demo_, "PUT", path, echo, "2.85").status, 202);
+  EXPECT_EQ(call(demo_, "GET", path, nullptr, "2.85").json()["volumeAttachment"]["delete_on_termination"], false);
+  echo["volumeAttachment"]["device"] = "/dev/vdc";
+  auto immutable = call(demo_, "PUT", path, echo, "2.85");
+  EXPECT_EQ(immutable.status, 400);
+  EXPECT_EQ(message(immutable), "The device property is not mutable");
+  Json extra = {{"volumeAttachment", {{"volumeId", vol}, {"size", 2}}}};
+  EXPECT_EQ(call(demo_, "PUT", path, extra, "2.85").status, 400);
+  Json bad = {{"volumeAttachment", {{"volumeId", vol}, {"delete_on_termination", "maybe"}}}};
+  EXPECT_EQ(call(demo_, "PUT", path, bad, "2.85").status, 400);
+  Json not_attached = {{"volumeAttachment", {{"volumeId", spare}, {"delete_on_termination", true}}}};
+  auto missing = call(demo_, "PUT", "/servers/" + server + "/os-volume_attachments/" + spare, not_attached, "2.85");
+  EXPECT_EQ(missing.status, 404);
+  // Another volumeId is still a swap: an admin's.
+  Json swap = {{"volumeAttachment", {{"volumeId", spare}}}};
+  EXPECT_EQ(call(demo_, "PUT", path, swap, "2.85").status, 403);
+  EXPECT_EQ(call(alt_, "PUT", path, update, "2.85").status, 404);  // another project's server
+
+  ASSERT_EQ(call(demo_, "PUT", path, update, "2.85").status, 202);
+  remove_server(server);
+  EXPECT_TRUE(volume_gone(vol));  // delete_on_termination, set by the PUT
+  EXPECT_EQ(cinder("DELETE", "/volumes/" + spare).status, 202);
+}
+
+TEST_F(ServerVolumeApiTest, AnImageWithUnusableMappingsIsRefusedAtCreate) {
+  // Anyone may set these properties on their image: bad mappings are the request's fault, not a crash.
+  for (const std::string& mapping :
+       {std::string(R"([{"source_type": null, "boot_index": 0}])"),
+        std::string(R"([{"source_type": "snapshot", "snapshot_id": 7, "boot_index": 0}])"),
+        std::string(R"([{"source_type": "snapshot", "snapshot_id": "0d0a0b0c-1111-4222-8333-444455556666",
+                         "boot_index": 0}])")}) {
+    auto made = send(demo_, "POST", "/image/v2/images",
+                     {{"name", "odd"},
+                      {"disk_format", "qcow2"},
+                      {"container_format", "bare"},
+                      {"bdm_v2", "True"},
+                      {"block_device_mapping", mapping}});
+    ASSERT_EQ(made.status, 201) << made.body;
+    std::string image = made.json()["id"];
+    ASSERT_EQ(send(demo_, "PUT", "/image/v2/images/" + image + "/file", nullptr,
+                   {{"Content-Type", "application/octet-stream"}})
+                  .status,
+              204);
+    auto r = call(demo_, "POST", "/servers", {{"server", {{"name", "odd"}, {"flavorRef", "42"}, {"imageRef", image}}}});
+    EXPECT_EQ(r.status, 400) << mapping << " " << r.body;
+    EXPECT_EQ(message(r).rfind("Block Device Mapping is Invalid: failed to get ", 0), 0u) << message(r);
+    EXPECT_EQ(send(demo_, "DELETE", "/image/v2/images/" + image).status, 204);
+  }
+  // Text that is not JSON: no mappings, an image-backed server as any other.
+  auto made = send(demo_, "POST", "/image/v2/images",
+                   {{"name", "odd"},
+                    {"disk_format", "qcow2"},
+                    {"container_format", "bare"},
+                    {"bdm_v2", "True"},
+                    {"block_device_mapping", "[not json"}});
+  ASSERT_EQ(made.status, 201);
+  std::string image = made.json()["id"];
+  ASSERT_EQ(send(demo_, "PUT", "/image/v2/images/" + image + "/file", std::string("x"),
+                 {{"Content-Type", "application/octet-stream"}})
+                .status,
+            204);
+  auto r = call(demo_, "POST", "/servers", {{"server", {{"name", "odd"}, {"flavorRef", "42"}, {"imageRef", image}}}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  std::string id = r.json()["server"]["id"];
+  EXPECT_EQ(settle(id)["status"], "ACTIVE");
+  remove_server(id);
+  EXPECT_EQ(send(demo_, "DELETE", "/image/v2/images/" + image).status, 204);
+}
+
+TEST_F(ServerVolumeApiTest, CreateImageOverTheSnapshotQuotaLeavesNoSnapshotNorImage) {
+  auto r = boot_body({{"imageRef", ""},
+                      {"block_device_mapping_v2",
+                       {{{"uuid", image_},
+                         {"source_type", "image"},
+                         {"destination_type", "volume"},
+                         {"boot_index", 0},
+                         {"volume_size", 1},
+                         {"delete_on_termination", true}}}}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  std::string server = r.json()["server"]["id"];
+  ASSERT_EQ(settle(server)["status"], "ACTIVE");
+  std::string data = volume();
+  ASSERT_EQ(attach(server, data).status, 200);
+  wait_status(data, "in-use");
+  // Room for one snapshot: the root's is made, the data volume's refused.
+  const std::string quotas = "/volume/v3/" + demo_project_ + "/os-quota-sets/" + demo_project_;
+  auto count_snapshots = [&] { return cinder("GET", "/snapshots").json()["snapshots"].size(); };
+  std::size_t before = count_snapshots();
+  Json limit = send(admin_, "GET", quotas).json()["quota_set"]["snapshots"];
+  ASSERT_EQ(send(admin_, "PUT", quotas, {{"quota_set", {{"snapshots", before + 1}}}}).status, 200);
+  auto refused = call(demo_, "POST", "/servers/" + server + "/action", {{"createImage", {{"name", "over"}}}}, "2.45");
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(message(refused), "Quota exceeded for resources: snapshots");
+  std::size_t after = 0;
+  for (int i = 0; i < 400 && (after = count_snapshots()) != before; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(after, before) << "the root's snapshot is deleted once made";
+  Json images = send(demo_, "GET", "/image/v2/images?name=over").json()["images"];
+  EXPECT_TRUE(images.empty()) << images.dump();
+  ASSERT_EQ(send(admin_, "PUT", quotas, {{"quota_set", {{"snapshots", limit}}}}).status, 200);  // as it was
+  remove_server(server);
+  wait_status(data, "available");
+  EXPECT_EQ(cinder("DELETE", "/volumes/" + data).status, 202);
+}

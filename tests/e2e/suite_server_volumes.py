@@ -9,7 +9,13 @@ volumes: `server create --volume` (an existing bootable volume), `--boot-
 from-volume 1 --image` (a new volume from the image, kept after the server
 is deleted), `--block-device source_type=blank,...,delete_on_termination=true`
 (a data volume, deleted with it), and `server delete` detaching what was attached.
+A volume-backed server's `server image create` is Nova's: a Cinder snapshot
+"snapshot for <image>" and a 0-byte image whose block_device_mapping names it;
+booting from that image makes a volume from the snapshot; `server rebuild` with
+another image is refused (the root volume keeps its image below 2.93).
 """
+
+import json
 
 import time
 
@@ -25,7 +31,8 @@ class ServerVolumesSuite(Suite):
 
     def steps(self):
         return [self.step_prepare, self.step_add_volume, self.step_remove_volume, self.step_boot_from_volume,
-                self.step_boot_from_image_volume, self.step_block_device_delete_on_termination,
+                self.step_volume_backed_image, self.step_boot_from_image_volume,
+                self.step_block_device_delete_on_termination,
                 self.step_delete_detaches]
 
     def volume(self, name):
@@ -132,6 +139,57 @@ class ServerVolumesSuite(Suite):
                    v.get("status") == "in-use" and attachments and attachments[0].get("device") == "/dev/vda", shown)
         root = self.osc("server remove volume VM_bfv VL_boot", self.demo, "demo")
         self.check("server remove volume of the root: refused", not root.ok, root)
+
+    @staticmethod
+    def mapping(image):
+        """The image's block_device_mapping property (JSON text in Glance) as a list."""
+        props = image.get("properties") or {}
+        raw = props.get("block_device_mapping", image.get("block_device_mapping"))
+        try:
+            return json.loads(raw) if isinstance(raw, str) else (raw or [])
+        except ValueError:
+            return []
+
+    def step_volume_backed_image(self):
+        made = self.osc("server image create --name IMG_bfv --wait VM_bfv -f json", self.demo, "demo")
+        shown = self.osc("image show IMG_bfv -f json", self.demo, "demo")
+        image = shown.json() if shown.ok else {}
+        bdm = self.mapping(image)
+        self.check("server image create VM_bfv (volume-backed): image active, size 0, block_device_mapping "
+                   "with the root's snapshot",
+                   made.ok and image.get("status") == "active" and image.get("size") == 0 and len(bdm) == 1
+                   and bdm[0].get("source_type") == "snapshot" and bdm[0].get("boot_index") == 0, made, shown)
+        snaps = self.osc("volume snapshot list -f json", self.demo, "demo")
+        rows = [r for r in (snaps.json() if snaps.ok else []) if r.get("Name") == "snapshot for IMG_bfv"]
+        snap_id = bdm[0].get("snapshot_id") if bdm else None
+        self.check("volume snapshot list: 'snapshot for IMG_bfv', the one the image names",
+                   len(rows) == 1 and rows[0].get("ID") == snap_id, snaps)
+        for _ in range(100):
+            if not rows or rows[0].get("Status") == "available":
+                break
+            time.sleep(0.1)
+            snaps = self.osc("volume snapshot list -f json", self.demo, "demo")
+            rows = [r for r in (snaps.json() if snaps.ok else []) if r.get("Name") == "snapshot for IMG_bfv"]
+        run = self.osc(f"{BOOT} --image IMG_bfv VM_from_snap -f json", self.demo, "demo", process=True)
+        s = run.json() if run.ok else {}
+        root = self.volume_ids(s)
+        v, vshown = self.settle(root[0] if root else "none")
+        self.check("server create --image IMG_bfv: ACTIVE, its root a new volume from the snapshot at /dev/vda",
+                   s.get("status") == "ACTIVE" and len(root) == 1 and v.get("snapshot_id") == snap_id
+                   and (v.get("attachments") or [{}])[0].get("device") == "/dev/vda", run, vshown)
+        rebuilt = self.osc("server rebuild --image IMG_bfv VM_bfv", self.demo, "demo")
+        self.check("server rebuild VM_bfv --image IMG_bfv: refused (400, another image for a volume-backed server)",
+                   not rebuilt.ok and "Unable to rebuild with a different image" in rebuilt.err + rebuilt.out,
+                   rebuilt)
+        deleted = self.osc("server delete --wait VM_from_snap", self.demo, "demo")
+        self.settle(root[0] if root else "none")
+        cleaned = self.osc(f"volume delete {root[0] if root else 'none'}", self.demo, "demo")
+        snap_deleted = self.osc(f"volume snapshot delete {snap_id or 'none'}", self.demo, "demo")
+        image_deleted = self.osc("image delete IMG_bfv", self.demo, "demo")
+        self.check("cleanup: VM_from_snap, its volume, the snapshot and IMG_bfv deleted",
+                   deleted.ok and cleaned.ok and snap_deleted.ok and image_deleted.ok
+                   and self.gone(f"volume snapshot show {snap_id or 'none'}"),
+                   deleted, cleaned, snap_deleted, image_deleted)
 
     def step_boot_from_image_volume(self):
         run = self.osc(f"{BOOT} --image {IMAGE} --boot-from-volume 1 VM_bfv2 -f json", self.demo, "demo",
