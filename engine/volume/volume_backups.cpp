@@ -86,6 +86,7 @@ Result<Json> VolumeBackups::create(const Credentials& caller, const NewBackup& r
         parent = *b;
     if (parent.is_null()) return invalid_backup("No backups available to do an incremental backup.");
   }
+  if (Status st = check_metadata(req.metadata); !st.ok()) return st;
   long long size = (*v)["size"].get<long long>();
   if (Status st = quotas_.check_backups((*v)["project_id"], size); !st.ok()) return st;
   VolumeDriver* driver = (*v)["host"].is_string() ? backends_.driver((*v)["host"]) : nullptr;
@@ -109,6 +110,7 @@ Result<Json> VolumeBackups::create(const Credentials& caller, const NewBackup& r
               {"object_count", 0},
               {"data_timestamp", snapshot.is_null() ? Json(now) : snapshot["created_at"]},
               {"volume_previous_status", status},
+              {"metadata", req.metadata},
               {"created_at", now},
               {"updated_at", nullptr}};
   Json volume = *v;
@@ -129,7 +131,9 @@ void VolumeBackups::finish_backup(const std::string& id, const Status& result) {
   const Json* b = store_.get(kBackupKind, id);
   if (!b) return;
   Json doc = *b;
-  if (doc["snapshot_id"].is_null()) set_volume_status(doc["volume_id"], doc["volume_previous_status"]);
+  // (An imported backup being created has no volume here to give back.)
+  if (doc["snapshot_id"].is_null() && doc["volume_previous_status"].is_string())
+    set_volume_status(doc["volume_id"], doc["volume_previous_status"]);
   doc["status"] = result.ok() ? "available" : "error";
   // The simulated backup is chunked one object per GiB.
   if (result.ok()) doc["object_count"] = doc["size"];
