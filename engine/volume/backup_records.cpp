@@ -12,7 +12,7 @@ namespace {
 const char* const kRecordFields[] = {"id",          "project_id",   "user_id",        "volume_id",
                                      "snapshot_id", "name",         "description",    "size",
                                      "container",   "is_incremental", "parent_id",    "object_count",
-                                     "data_timestamp", "availability_zone", "metadata", "created_at"};
+                                     "data_timestamp", "availability_zone", "metadata", "volume_metadata", "created_at"};
 
 Status unparsable() { return BadRequest("Invalid backup: Can't parse backup record."); }
 

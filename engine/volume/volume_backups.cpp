@@ -111,6 +111,8 @@ Result<Json> VolumeBackups::create(const Credentials& caller, const NewBackup& r
               {"data_timestamp", snapshot.is_null() ? Json(now) : snapshot["created_at"]},
               {"volume_previous_status", status},
               {"metadata", req.metadata},
+              // What the backup driver keeps of the volume itself, given back on restore.
+              {"volume_metadata", (*v)["metadata"]},
               {"created_at", now},
               {"updated_at", nullptr}};
   Json volume = *v;
@@ -233,8 +235,17 @@ void VolumeBackups::start_restore(const std::string& id, const std::string& volu
 
 void VolumeBackups::finish_restore(const std::string& id, const std::string& volume_id, const Status& result) {
   if (!result.ok()) Log::get("cinder-backup").error("restore of backup " + id + " failed: " + result.message());
-  if (const Json* v = store_.get(kVolumeKind, volume_id); v && (*v)["status"] != "creating")
+  const Json* stored = store_.get(kBackupKind, id);
+  Json restored_metadata = stored ? stored->value("volume_metadata", Json()) : Json();
+  if (const Json* v = store_.get(kVolumeKind, volume_id); v && (*v)["status"] != "creating") {
+    // A restored volume gets the backed-up volume's metadata back, over its own (as Cinder's drivers do).
+    if (result.ok() && restored_metadata.is_object()) {
+      Json doc = *v;
+      for (const auto& [k, val] : restored_metadata.items()) doc["metadata"][k] = val;
+      (void)store_.put(kVolumeKind, volume_id, std::move(doc));
+    }
     set_volume_status(volume_id, result.ok() ? "available" : "error_restoring");
+  }
   const Json* b = store_.get(kBackupKind, id);
   if (!b) return;
   Json doc = *b;

@@ -7,6 +7,7 @@
 //                  incremental one builds on), object_count, data_timestamp,
 //                  volume_previous_status (while backing up / restoring),
 //                  restore_volume_id (while restoring), metadata {} (3.43),
+//                  volume_metadata {} (the volume's, restored with the data),
 //                  created_at, updated_at}
 //
 // A backup's record can be exported (an admin's export_record: the backup
