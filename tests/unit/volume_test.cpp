@@ -81,6 +81,10 @@ TEST(VolumeSchedulerTest, ZoneAndCapabilitiesFilterThenTheMostFreeSpaceWins) {
   // "capabilities:" keys are checked too (with extra_specs_ops); other scopes are not.
   EXPECT_TRUE(scheduler.select(pools, need(10, "", {{"capabilities:storage_protocol", "<in> iSC"}})).ok());
   EXPECT_TRUE(scheduler.select(pools, need(10, "", {{"provisioning:type", "thick"}})).ok());
+  // Cinder's "<is>" on a boolean capability (a multiattach volume type).
+  for (auto& p : pools) p.pool.capabilities["multiattach"] = true;
+  EXPECT_TRUE(scheduler.select(pools, need(10, "", {{"multiattach", "<is> True"}})).ok());
+  EXPECT_FALSE(scheduler.select(pools, need(10, "", {{"multiattach", "<is> False"}})).ok());
   auto none = scheduler.select(pools, need(10, "", {{"volume_backend_name", "nope"}}));
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.status().message(), "No valid backend was found. No weighed backends available");
