@@ -157,10 +157,13 @@ Result<std::vector<Json>> VolumeService::delete_attachment(const Credentials& ca
   if (!v.ok()) return v.status();
   Json doc = *v;
   auto a = find_attachment(doc, id);
-  // A reserved attachment was never exported; a connected one is torn down first.
-  if ((*a).value("connector", Json(nullptr)).is_object()) {
+  // A reserved attachment was never exported; a connected one is torn down
+  // first, and so is one of the legacy flow (Nova's connector is not kept there).
+  Json connector = a->value("connector", Json(nullptr));
+  bool legacy = !a->contains("attach_status");
+  if (connector.is_object() || legacy) {
     VolumeDriver* driver = doc["host"].is_string() ? backends_.driver(doc["host"]) : nullptr;
-    if (driver) (void)driver->terminate_connection(ref(doc), (*a)["connector"]);
+    if (driver) (void)driver->terminate_connection(ref(doc), connector.is_object() ? connector : Json::object());
   }
   doc["attachments"].erase(a);
   settle_attach_status(doc);
