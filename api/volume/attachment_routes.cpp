@@ -4,6 +4,7 @@
 // (404), as in Cinder.
 #include "api/compute/host_routes.h"  // is_uuid_like, Nova's and Cinder's uuid check
 #include "api/errors.h"
+#include "api/query.h"
 #include "api/volume/volume_api.h"
 
 namespace stacklab::api::volume_api {
@@ -107,8 +108,13 @@ void add_attachment_routes(Router& r, Ctx ctx, const std::string& root) {
     r.add_sync("GET", detail ? base + "/detail" : base, [ctx, detail](Request& req) {
       return at_least(req, kNewAttach, [&](const Microversion&) {
         bool all = req.query_param("all_tenants") && parse_bool(Json(*req.query_param("all_tenants"))).value_or(true);
-        return json_response(
-            200, attachment_list(filtered(req, ctx.volumes.list_attachments(caller(req), all)), detail));
+        // ?limit and ?marker page the filtered list (openstackclient's --limit, --marker).
+        auto page = paginate(filtered(req, ctx.volumes.list_attachments(caller(req), all)), req);
+        if (!page.ok()) return fail(page.status());
+        Json body = attachment_list(page->items, detail);
+        if (page->next_marker)
+          body["attachments_links"] = Json::array({{{"rel", "next"}, {"href", next_link(req, *page->next_marker)}}});
+        return json_response(200, body);
       });
     });
   add_blank_id_routes(r, base);

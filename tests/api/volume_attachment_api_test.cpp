@@ -117,6 +117,15 @@ TEST_F(VolumeAttachmentApiTest, CreateWithAConnectorConnectsAtOnceAndListsFilter
                     .json()["attachments"];
   ASSERT_EQ(detail.size(), 1u);
   EXPECT_EQ(detail[0]["attach_mode"], "rw");
+  auto paged = call(demo_, "GET", "/attachments?limit=1&volume_id=" + vid, nullptr, "3.27");
+  EXPECT_EQ(paged.json()["attachments"].size(), 1u);
+  EXPECT_EQ(call(demo_, "GET", "/attachments?marker=" + a["id"].get<std::string>() + "&volume_id=" + vid, nullptr,
+                 "3.27")
+                .json()["attachments"]
+                .size(),
+            0u);
+  EXPECT_EQ(call(demo_, "GET", "/attachments?marker=00000000-0000-4000-8000-000000000000", nullptr, "3.27").status,
+            404);
   EXPECT_TRUE(call(demo_, "GET", "/attachments?status=reserved&volume_id=" + vid, nullptr, "3.27")
                   .json()["attachments"]
                   .empty());
