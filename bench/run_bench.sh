@@ -3,6 +3,7 @@
 #   bench/run_bench.sh build
 # It starts stacklab itself (a temporary --state directory, a free port) and measures:
 #   - in-process identity operations (build/bench/identity_bench, Google Benchmark), if built;
+#   - in-process volume cycles and cinder-scheduler decisions (build/bench/volume_bench), if built;
 #   - `stacklab up` start-to-ready: exec until GET /identity/v3 answers (and until the first
 #     token is issued), median of $STARTS runs, for --ephemeral, a fresh --state dir and a restart
 #     on an existing one (bench/startup_time.py);
@@ -74,6 +75,14 @@ if [[ -x $BUILD/bench/identity_bench ]]; then
     grep -E '^(BM_|Benchmark|-)' || true
 else
   echo "== identity_bench not built (cmake --build $BUILD --target identity_bench); skipped"
+fi
+if [[ -x $BUILD/bench/volume_bench ]]; then
+  echo "== volume_bench (in-process: volume cycles, cinder-scheduler decisions)"
+  "$BUILD/bench/volume_bench" --benchmark_min_time=1 \
+    --benchmark_out="$OUT/volume_bench.json" --benchmark_out_format=json 2>&1 | tee "$OUT/volume_bench.txt" |
+    grep -E '^(BM_|Benchmark|-)' || true
+else
+  echo "== volume_bench not built (cmake --build $BUILD --target volume_bench); skipped"
 fi
 
 # ---- 2. start-to-ready ---------------------------------------------------------------------------

@@ -11,8 +11,10 @@ const Microversion k236{2, 36};
 
 Json proxy_volume_view(const Ctx& ctx, const Credentials& who, const Json& v) {
   Json attachments = Json::array();
+  // Cinder's view shows attached ones only (not reserved or attaching ones of its attachments API).
   for (const Json& a : v["attachments"])
-    attachments.push_back({{"id", v["id"]}, {"volumeId", v["id"]}, {"serverId", a["server_id"]}, {"device", a["device"]}});
+    if (volume::attachment_status(a) == "attached")
+      attachments.push_back({{"id", v["id"]}, {"volumeId", v["id"]}, {"serverId", a["server_id"]}, {"device", a["device"]}});
   if (attachments.empty()) attachments.push_back(Json::object());  // Nova's [{}] for a volume attached nowhere
   auto type = ctx.cinder->types().get(who, v["volume_type_id"]);
   return {{"id", v["id"]},

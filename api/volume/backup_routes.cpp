@@ -1,11 +1,16 @@
-// /backups (create, list, detail, show, delete), /backups/{id}/restore and
-// /backups/{id}/action (an admin's os-reset_status and os-force_delete).
+// /backups (create, list, detail, show, update (3.9), delete),
+// /backups/{id}/restore, /backups/{id}/action (an admin's os-reset_status and
+// os-force_delete), and an admin's /backups/{id}/export_record and
+// /backups/import_record. Metadata from 3.43.
 #include "api/errors.h"
 #include "api/volume/volume_api.h"
 
 namespace stacklab::api::volume_api {
 
 namespace {
+
+const Microversion kBackupUpdate{3, 9};
+const Microversion kBackupMetadata{3, 43};
 
 Json backup_view(const Request& req, const volume::VolumeBackups& backups, const Json& b, const Microversion& mv) {
   Json out = resource_summary(req, "backups", b);
@@ -15,10 +20,29 @@ Json backup_view(const Request& req, const volume::VolumeBackups& backups, const
     out[key] = b[key];
   out["has_dependent_backups"] = backups.has_dependents(b["id"]);
   if (mv >= Microversion{3, 18} && caller(req).is_admin()) out["os-backup-project-attr:project_id"] = b["project_id"];
+  if (mv >= kBackupMetadata) out["metadata"] = b.value("metadata", Json::object());
   return out;
 }
 
-Result<volume::NewBackup> parse_new_backup(const Json& body) {
+// PUT /backups/{id}'s body: name and description, and metadata from 3.43.
+Result<volume::BackupChange> parse_backup_change(const Json& body, const Microversion& mv) {
+  volume::BackupChange out;
+  for (const auto& [key, value] : body.items()) {
+    if (key == "name" || key == "description") {
+      auto s = parse_string(value);
+      if (!s || s->size() > 255) return BadRequest("Invalid input for field/attribute " + key + ".");
+      (key == "name" ? out.name : out.description) = *s;
+    } else if (key == "metadata" && mv >= kBackupMetadata) {
+      out.metadata = value;
+    } else {
+      return BadRequest("Invalid input for field/attribute backup. Additional properties are not allowed ('" + key +
+                        "' was unexpected)");
+    }
+  }
+  return out;
+}
+
+Result<volume::NewBackup> parse_new_backup(const Json& body, const Microversion& mv) {
   volume::NewBackup out;
   if (!body.contains("volume_id") || !body["volume_id"].is_string())
     return BadRequest("Invalid input received: 'volume_id' must be specified and be a string.");
@@ -30,6 +54,8 @@ Result<volume::NewBackup> parse_new_backup(const Json& body) {
     if (!s) return BadRequest(std::string("Invalid input for field/attribute ") + key + ".");
     *to = *s;
   }
+  if (mv >= kBackupMetadata && body.contains("metadata") && !body["metadata"].is_null())
+    out.metadata = body["metadata"];
   for (auto [key, to] : {std::pair{"incremental", &out.incremental}, std::pair{"force", &out.force}}) {
     if (!body.contains(key) || body[key].is_null()) continue;
     auto b = parse_bool(body[key]);
@@ -45,10 +71,10 @@ void add_backup_routes(Router& r, Ctx ctx, const std::string& root) {
   volume::VolumeBackups& backups = *ctx.backups;
   const std::string base = root + "/backups";
   r.add_sync("POST", base, [&backups](Request& req) {
-    return versioned(req, [&](const Microversion&) {
+    return versioned(req, [&](const Microversion& mv) {
       auto body = body_object(req, "backup");
       if (!body.ok()) return fail(body.status());
-      auto spec = parse_new_backup(*body);
+      auto spec = parse_new_backup(*body, mv);
       if (!spec.ok()) return fail(spec.status());
       auto b = backups.create(caller(req), *spec);
       if (!b.ok()) return fail(b.status());
@@ -74,6 +100,40 @@ void add_backup_routes(Router& r, Ctx ctx, const std::string& root) {
       auto b = backups.get(caller(req), req.params["backup_id"]);
       if (!b.ok()) return fail(b.status());
       return json_response(200, {{"backup", backup_view(req, backups, *b, mv)}});
+    });
+  });
+  r.add_sync("PUT", base + "/{backup_id}", [&backups](Request& req) {
+    return versioned(req, [&](const Microversion& mv) {
+      if (mv < kBackupUpdate) return fail(NotFound("The resource could not be found."));
+      auto body = body_object(req, "backup");
+      if (!body.ok()) return fail(body.status());
+      auto change = parse_backup_change(*body, mv);
+      if (!change.ok()) return fail(change.status());
+      auto b = backups.update(caller(req), req.params["backup_id"], *change);
+      if (!b.ok()) return fail(b.status());
+      return json_response(200, {{"backup", resource_summary(req, "backups", *b)}});
+    });
+  });
+  r.add_sync("GET", base + "/{backup_id}/export_record", [&backups](Request& req) {
+    return versioned(req, [&](const Microversion&) {
+      auto record = backups.export_record(caller(req), req.params["backup_id"]);
+      if (!record.ok()) return fail(record.status());
+      return json_response(
+          200, {{"backup-record", {{"backup_service", record->backup_service}, {"backup_url", record->backup_url}}}});
+    });
+  });
+  r.add_sync("POST", base + "/import_record", [&backups](Request& req) {
+    return versioned(req, [&](const Microversion&) {
+      auto body = req.json();
+      if (!body.ok()) return fail(body.status());
+      const Json* record = body->is_object() && body->contains("backup-record") ? &(*body)["backup-record"] : nullptr;
+      if (!record || !record->is_object() || !record->contains("backup_service") ||
+          !(*record)["backup_service"].is_string() || !record->contains("backup_url") ||
+          !(*record)["backup_url"].is_string())
+        return fail(BadRequest("Incorrect request body format."));
+      auto b = backups.import_record(caller(req), {(*record)["backup_service"], (*record)["backup_url"]});
+      if (!b.ok()) return fail(b.status());
+      return json_response(201, {{"backup", resource_summary(req, "backups", *b)}});
     });
   });
   r.add_sync("DELETE", base + "/{backup_id}", [&backups](Request& req) {

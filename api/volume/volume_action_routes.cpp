@@ -50,7 +50,11 @@ const std::map<std::string, ActionFn>& actions() {
          auto size = args.is_object() && args.contains("new_size") ? parse_int(args["new_size"]) : std::nullopt;
          if (!size)
            return fail(BadRequest("Invalid input received: New size for extend must be specified as an integer."));
-         return accepted(ctx.volumes.extend(caller(req), id, *size));
+         // 3.42: an in-use volume may be extended too.
+         bool v3 = req.path.rfind("/v3/", 0) == 0;
+         auto mv = v3 ? negotiate(req, kVolumeVersions) : Result<Microversion>(kVolumeVersions.min);
+         bool attached = mv.ok() && *mv >= Microversion{3, 42};
+         return accepted(ctx.volumes.extend(caller(req), id, *size, attached));
        }},
       {"os-set_bootable",
        [](Request& req, const Ctx& ctx, const std::string& id, const Json& args) {

@@ -139,8 +139,10 @@ Json volume_view(const Request& req, const Ctx& ctx, const Json& v, const Microv
   auto t = ctx.types.get(caller(req), v["volume_type_id"]);
   if (t.ok()) type = &*t;
   Json attachments = Json::array();
+  // Only attached ones: reserved or attaching attachments (3.27+) are not shown here, as in Cinder.
   for (const auto& a : v["attachments"])
-    attachments.push_back({{"id", v["id"]},
+    if (volume::attachment_status(a) == "attached")
+      attachments.push_back({{"id", v["id"]},
                            {"attachment_id", a["id"]},
                            {"volume_id", v["id"]},
                            {"server_id", a["server_id"]},
@@ -200,6 +202,7 @@ Json snapshot_view(const Json& s, const Microversion& mv, bool extended) {
     out["os-extended-snapshot-attributes:project_id"] = s["project_id"];
   }
   if (mv >= Microversion{3, 14}) out["group_snapshot_id"] = nullptr;
+  if (mv >= Microversion{3, 41}) out["user_id"] = s.value("user_id", Json(nullptr));
   return out;
 }
 
@@ -300,6 +303,7 @@ Router make_volume_router(Ctx ctx) {
     if (ctx.backups) add_backup_routes(r, ctx, root);
     if (ctx.qos) add_qos_routes(r, ctx, root);
     add_extension_routes(r, ctx, root);
+    add_attachment_routes(r, ctx, root);
   }
   return r;
 }

@@ -17,4 +17,43 @@ VolumeRef volume_ref(const Json& v) {
           v.value("thin", false)};
 }
 
+Status check_metadata(const Json& md) {
+  if (!md.is_object()) return BadRequest("Invalid input received: metadata must be an object.");
+  for (const auto& [k, v] : md.items()) {
+    if (k.empty() || k.size() > 255)
+      return BadRequest("Invalid input received: Metadata property key " +
+                        std::string(k.empty() ? "blank" : "greater than 255 characters") + ".");
+    if (!v.is_string())
+      return BadRequest("Invalid input received: Metadata property value for " + k + " must be a string.");
+    if (v.get<std::string>().size() > 255)
+      return BadRequest("Invalid input received: Metadata property value for " + k + " greater than 255 characters.");
+  }
+  return {};
+}
+
+std::string attachment_status(const Json& a) { return a.value("attach_status", std::string("attached")); }
+
+void settle_attach_status(Json& v) {
+  bool attached = false, attaching = false, reserved = false;
+  for (const Json& a : v["attachments"]) {
+    std::string s = attachment_status(a);
+    attached = attached || s == "attached";
+    attaching = attaching || s == "attaching";
+    reserved = reserved || s == "reserved";
+  }
+  if (attached) {
+    v["status"] = "in-use";
+    v["attach_status"] = "attached";
+  } else if (attaching) {
+    v["status"] = "attaching";
+    v["attach_status"] = "attaching";
+  } else if (reserved) {
+    v["status"] = "reserved";
+    v["attach_status"] = "reserved";
+  } else {
+    v["status"] = "available";
+    v["attach_status"] = "detached";
+  }
+}
+
 }  // namespace stacklab::volume

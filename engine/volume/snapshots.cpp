@@ -8,17 +8,6 @@
 
 namespace stacklab::volume {
 
-namespace {
-Status check_metadata(const Json& md) {
-  if (!md.is_object()) return BadRequest("Invalid input received: metadata must be an object.");
-  for (const auto& [k, v] : md.items())
-    if (k.empty() || k.size() > 255 || !v.is_string() || v.get<std::string>().size() > 255)
-      return BadRequest("Invalid input received: Metadata property " + k +
-                        " must have a key and a string value of 1 to 255 characters.");
-  return {};
-}
-}  // namespace
-
 Result<Json> VolumeService::create_snapshot(const Credentials& caller, const NewSnapshot& req) {
   auto v = owned(caller, kVolumeKind, req.volume_id, "volume:create_snapshot");
   if (!v.ok()) return v;

@@ -22,12 +22,13 @@ Status invalid_volume(const std::string& why) { return BadRequest("Invalid volum
 
 }  // namespace
 
-Status VolumeService::extend(const Credentials& caller, const std::string& id, long long new_size) {
-  auto v = owned(caller, kVolumeKind, id, "volume:extend");
+Status VolumeService::extend(const Credentials& caller, const std::string& id, long long new_size, bool attached) {
+  auto v = owned(caller, kVolumeKind, id, attached ? "volume:extend_attached_volume" : "volume:extend");
   if (!v.ok()) return v.status();
-  if ((*v)["status"] != "available")
-    return invalid_volume("Volume status must be 'available' to extend, currently " +
-                          (*v)["status"].get<std::string>() + ".");
+  const std::string status = (*v)["status"];
+  if (status != "available" && !(attached && status == "in-use"))
+    return invalid_volume("Volume " + id + " status must be '" + (attached ? "available or in-use" : "available") +
+                          "' to extend, currently " + status + ".");
   long long size = (*v)["size"].get<long long>();
   if (new_size <= size)
     return BadRequest("Invalid input received: New size for extend must be greater than current size. (current: " +
@@ -40,11 +41,12 @@ Status VolumeService::extend(const Credentials& caller, const std::string& id, l
   Json doc = *v;
   doc["status"] = "extending";
   if (Status st = save(doc); !st.ok()) return st;
-  driver->extend_volume(ref(doc), new_size, [this, id, new_size](Status st) {
+  // An attached volume goes back in-use (Cinder's previous_status).
+  driver->extend_volume(ref(doc), new_size, [this, id, new_size, status](Status st) {
     const Json* cur = store_.get(kVolumeKind, id);
     if (!cur) return;
     Json d = *cur;
-    d["status"] = st.ok() ? "available" : "error_extending";
+    d["status"] = st.ok() ? status : "error_extending";
     if (st.ok()) d["size"] = new_size;
     (void)save(d);
   });
@@ -245,8 +247,7 @@ Status VolumeService::detach(const Credentials& caller, const std::string& id, c
     return invalid_volume("Volume " + id + " has several attachments; an attachment_id is needed to detach.");
   }
   attachments.erase(it);
-  doc["status"] = attachments.empty() ? "available" : "in-use";
-  doc["attach_status"] = attachments.empty() ? "detached" : "attached";
+  settle_attach_status(doc);
   return save(doc);
 }
 

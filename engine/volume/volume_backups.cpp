@@ -86,6 +86,7 @@ Result<Json> VolumeBackups::create(const Credentials& caller, const NewBackup& r
         parent = *b;
     if (parent.is_null()) return invalid_backup("No backups available to do an incremental backup.");
   }
+  if (Status st = check_metadata(req.metadata); !st.ok()) return st;
   long long size = (*v)["size"].get<long long>();
   if (Status st = quotas_.check_backups((*v)["project_id"], size); !st.ok()) return st;
   VolumeDriver* driver = (*v)["host"].is_string() ? backends_.driver((*v)["host"]) : nullptr;
@@ -109,6 +110,9 @@ Result<Json> VolumeBackups::create(const Credentials& caller, const NewBackup& r
               {"object_count", 0},
               {"data_timestamp", snapshot.is_null() ? Json(now) : snapshot["created_at"]},
               {"volume_previous_status", status},
+              {"metadata", req.metadata},
+              // What the backup driver keeps of the volume itself, given back on restore.
+              {"volume_metadata", (*v)["metadata"]},
               {"created_at", now},
               {"updated_at", nullptr}};
   Json volume = *v;
@@ -129,7 +133,9 @@ void VolumeBackups::finish_backup(const std::string& id, const Status& result) {
   const Json* b = store_.get(kBackupKind, id);
   if (!b) return;
   Json doc = *b;
-  if (doc["snapshot_id"].is_null()) set_volume_status(doc["volume_id"], doc["volume_previous_status"]);
+  // (An imported backup being created has no volume here to give back.)
+  if (doc["snapshot_id"].is_null() && doc["volume_previous_status"].is_string())
+    set_volume_status(doc["volume_id"], doc["volume_previous_status"]);
   doc["status"] = result.ok() ? "available" : "error";
   // The simulated backup is chunked one object per GiB.
   if (result.ok()) doc["object_count"] = doc["size"];
@@ -229,8 +235,17 @@ void VolumeBackups::start_restore(const std::string& id, const std::string& volu
 
 void VolumeBackups::finish_restore(const std::string& id, const std::string& volume_id, const Status& result) {
   if (!result.ok()) Log::get("cinder-backup").error("restore of backup " + id + " failed: " + result.message());
-  if (const Json* v = store_.get(kVolumeKind, volume_id); v && (*v)["status"] != "creating")
+  const Json* stored = store_.get(kBackupKind, id);
+  Json restored_metadata = stored ? stored->value("volume_metadata", Json()) : Json();
+  if (const Json* v = store_.get(kVolumeKind, volume_id); v && (*v)["status"] != "creating") {
+    // A restored volume gets the backed-up volume's metadata back, over its own (as Cinder's drivers do).
+    if (result.ok() && restored_metadata.is_object()) {
+      Json doc = *v;
+      for (const auto& [k, val] : restored_metadata.items()) doc["metadata"][k] = val;
+      (void)store_.put(kVolumeKind, volume_id, std::move(doc));
+    }
     set_volume_status(volume_id, result.ok() ? "available" : "error_restoring");
+  }
   const Json* b = store_.get(kBackupKind, id);
   if (!b) return;
   Json doc = *b;

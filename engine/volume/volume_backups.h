@@ -6,7 +6,14 @@
 //                  container, is_incremental, parent_id (the backup an
 //                  incremental one builds on), object_count, data_timestamp,
 //                  volume_previous_status (while backing up / restoring),
-//                  restore_volume_id (while restoring), created_at, updated_at}
+//                  restore_volume_id (while restoring), metadata {} (3.43),
+//                  volume_metadata {} (the volume's, restored with the data),
+//                  created_at, updated_at}
+//
+// A backup's record can be exported (an admin's export_record: the backup
+// service's name and an opaque URL, the base64 of the record's JSON) and
+// imported into this or another cloud, where it is an available backup with
+// the same id that restores like any other.
 //
 // Backup statuses: creating, available, deleting, restoring, error. While a
 // backup is made its volume is "backing-up"; while one is restored the
@@ -17,6 +24,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,7 +42,22 @@ struct NewBackup {
   std::string snapshot_id = {};  // back up this snapshot of the volume instead of the volume
   bool incremental = false;      // build on the volume's latest available backup
   bool force = false;            // back up an in-use volume
+  Json metadata = Json::object();  // 3.43
 };
+
+struct BackupChange {
+  std::optional<std::string> name, description;
+  std::optional<Json> metadata;  // replaces the metadata
+};
+
+// What export_record gives and import_record takes.
+struct BackupRecord {
+  std::string backup_service;  // kBackupService
+  std::string backup_url;      // opaque
+};
+
+// The backup driver this cloud's backups are kept by (a store in the state dir).
+inline constexpr const char* kBackupService = "cinder.backup.drivers.posix.PosixBackupDriver";
 
 class VolumeBackups {
  public:
@@ -60,6 +83,15 @@ class VolumeBackups {
   // available and the target volume available and large enough.
   Result<Json> restore(const Credentials& caller, const std::string& id, const std::string& volume_id,
                        const std::string& name);
+  // Name, description, metadata (string values). 404 as get; 400 for bad metadata.
+  Result<Json> update(const Credentials& caller, const std::string& id, const BackupChange& change);
+  // Admin. 400 "Invalid backup: Backup status must be available and not <status>."
+  Result<BackupRecord> export_record(const Credentials& caller, const std::string& id) const;
+  // Admin: a new backup from an exported record, "creating" and then
+  // available. 400 "Invalid backup: Can't parse backup record." for a bad
+  // URL, "Invalid backup: Backup already exists in database." when its id
+  // is taken; 500 when the record names another backup service.
+  Result<Json> import_record(const Credentials& caller, const BackupRecord& record);
   // Admin: sets "available" or "error".
   Status reset_status(const Credentials& caller, const std::string& id, const std::string& status);
   // True when an incremental backup builds on this one.

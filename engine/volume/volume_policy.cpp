@@ -33,17 +33,24 @@ void register_volume_policy(Policy& p) {
                         "initialize_connection",
                         "terminate_connection",
                         "copy_volume_to_image",
-                        "retype"})
+                        "retype",
+                        "extend_attached_volume",
+                        "attachment_create",
+                        "attachment_update",
+                        "attachment_delete",
+                        "attachment_complete"})
     p.register_default(std::string("volume:") + a, "rule:admin_or_owner");
   p.register_default("volume:update_volume_bootable", "rule:admin_or_owner");
   for (const char* a : {"create_transfer", "get_transfer", "get_all_transfers", "delete_transfer"})
     p.register_default(std::string("volume:") + a, "rule:admin_or_owner");
   p.register_default("volume:accept_transfer", "@");
-  for (const char* a : {"create", "get", "get_all", "delete", "restore"})
+  for (const char* a : {"create", "get", "get_all", "update", "delete", "restore"})
     p.register_default(std::string("backup:") + a, "rule:admin_or_owner");
   p.register_default("volume_extension:backup_admin_actions:reset_status", "rule:admin_api");
   p.register_default("volume_extension:backup_admin_actions:force_delete", "rule:admin_api");
   p.register_default("backup:backup_project_attribute", "rule:admin_api");
+  p.register_default("backup:backup-export", "rule:admin_api");
+  p.register_default("backup:backup-import", "rule:admin_api");
   for (const char* a : {"create", "get", "get_all", "update", "delete"})
     p.register_default(std::string("volume_extension:qos_specs_manage:") + a, "rule:admin_api");
   p.register_default("volume:get_all:all_tenants", "rule:admin_api");

@@ -1,5 +1,6 @@
 #include "engine/volume/volume_scheduler.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/scheduler/filters/extra_specs_ops.h"
@@ -24,6 +25,20 @@ std::string capability_string(const Json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_boolean()) return v.get<bool>() ? "True" : "False";
   return v.dump();
+}
+
+// Cinder's extra_specs_ops has "<is>" (booleans as oslo's bool_from_string
+// reads them; "multiattach": "<is> True" on a type) on top of Nova's operators.
+bool cinder_spec_matches(const std::string& value, const std::string& requirement) {
+  if (requirement.compare(0, 4, "<is>") != 0) return scheduler::extra_spec_matches(value, requirement);
+  std::string arg = requirement.substr(4);
+  arg.erase(0, arg.find_first_not_of(' '));
+  arg.erase(std::min(arg.size(), arg.find(' ')));
+  auto truthy = [](std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), ::tolower);
+    return s == "1" || s == "t" || s == "true" || s == "on" || s == "y" || s == "yes";
+  };
+  return truthy(value) == truthy(arg);
 }
 
 }  // namespace
@@ -59,7 +74,7 @@ bool capabilities_pass(const BackendState& b, const VolumeRequest& r) {
     if (!capability_key(key, &name)) continue;
     const Json& caps = b.pool.capabilities;
     if (!caps.contains(name)) return false;
-    if (!scheduler::extra_spec_matches(capability_string(caps[name]), capability_string(value))) return false;
+    if (!cinder_spec_matches(capability_string(caps[name]), capability_string(value))) return false;
   }
   return true;
 }

@@ -25,6 +25,19 @@
 // Each step is a single state change, durable before it returns, so a
 // caller that dies between steps leaves a state an admin can reset.
 //
+// The attachments API (microversions 3.27+, the flow modern Nova uses) keeps
+// its records in the same place, the volume's `attachments`, so that both
+// flows see one set of attachments:
+//   create_attachment(volume, instance)  volume -> reserved, attachment "reserved"
+//     (with a connector it is also updated, as below)
+//   update_attachment(id, connector)     the export; attachment and volume "attaching",
+//                                        the attachment gets its connection_info
+//   complete_attachment(id)              attachment "attached", volume in-use
+//   delete_attachment(id)                the export removed; the volume's status is
+//                                        recomputed from the attachments left
+//                                        (available when none is left)
+// A legacy attach record has no attach_status and counts as "attached".
+//
 // Every method runs on the engine loop.
 #pragma once
 
@@ -121,9 +134,10 @@ class VolumeService {
   Status force_delete(const Credentials& caller, const std::string& id);
 
   // ---- actions ----
-  // Grows an available volume ("extending" until the driver is done);
-  // 400 "New size for extend must be greater than current size." otherwise.
-  Status extend(const Credentials& caller, const std::string& id, long long new_size);
+  // Grows an available volume, or an in-use one when `attached` is allowed
+  // (microversion 3.42), "extending" until the driver is done, then back to
+  // its status; 400 "New size for extend must be greater than current size."
+  Status extend(const Credentials& caller, const std::string& id, long long new_size, bool attached = false);
   Status set_bootable(const Credentials& caller, const std::string& id, bool bootable);
   Status set_readonly(const Credentials& caller, const std::string& id, bool readonly);
   Status reset_status(const Credentials& caller, const std::string& id, const StatusReset& reset);
@@ -162,6 +176,25 @@ class VolumeService {
   Status roll_detaching(const Credentials& caller, const std::string& id);
   // `attachment_id` "" detaches the only attachment.
   Status detach(const Credentials& caller, const std::string& id, const std::string& attachment_id);
+
+  // ---- the attachments API (see the top of this file) ----
+  // 404 for an unknown volume; 400 "Invalid volume: ..." when the volume is
+  // in error or not available (in-use too for a multiattach volume), unless
+  // `instance_uuid` already has an attachment of it; `mode` "" = "null"
+  // (the connector's or "rw" decides). Returns the attachment (with volume_id).
+  Result<Json> create_attachment(const Credentials& caller, const std::string& volume_id,
+                                 const std::string& instance_uuid, const Json& connector, const std::string& mode);
+  // 404 "Volume attachment could not be found with filter: attachment_id = <id>."
+  Result<Json> get_attachment(const Credentials& caller, const std::string& id) const;
+  // Every attachment of the caller's project's volumes (every project's for an
+  // admin's `all_tenants`), newest volume first.
+  std::vector<Json> list_attachments(const Credentials& caller, bool all_tenants) const;
+  // The backend's connection for `connector`; 400 when the driver refuses,
+  // 500 "Invalid attaching mode" for a read-only volume asked rw (as Cinder).
+  Result<Json> update_attachment(const Credentials& caller, const std::string& id, const Json& connector);
+  Status complete_attachment(const Credentials& caller, const std::string& id);
+  // The attachments the volume has left.
+  Result<std::vector<Json>> delete_attachment(const Credentials& caller, const std::string& id);
 
   // ---- snapshots ----
   // 400 "Invalid volume: Volume <id> status must be available, but current
@@ -204,6 +237,11 @@ class VolumeService {
   // The end of an upload: the volume leaves "uploading" (and a failed copy's image is deleted).
   void finish_upload(const std::string& id, const std::string& image_id, const Credentials& owner, Status result);
   void destroy_snapshot(const std::string& id, std::function<void()> then = nullptr);
+  // The stored volume holding attachment `id` (404 as get_attachment), checked against `action`.
+  Result<Json> volume_of_attachment(const Credentials& caller, const std::string& id,
+                                    const std::string& action) const;
+  // Connects attachment `id` of `volume` for `connector` (the update step, not saved).
+  Status connect_attachment(Json& volume, const std::string& id, const Json& connector);
   Result<Json> set_status(const Credentials& caller, const std::string& id, const std::string& action,
                           const std::vector<std::string>& from, const std::string& to, const std::string& verb);
 

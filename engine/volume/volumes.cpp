@@ -27,20 +27,6 @@ bool one_of(const std::string& s, const std::vector<std::string>& set) {
   return std::find(set.begin(), set.end(), s) != set.end();
 }
 
-Status check_metadata(const Json& md) {
-  if (!md.is_object()) return BadRequest("Invalid input received: metadata must be an object.");
-  for (const auto& [k, v] : md.items()) {
-    if (k.empty() || k.size() > 255)
-      return BadRequest("Invalid input received: Metadata property key " +
-                        std::string(k.empty() ? "blank" : "greater than 255 characters") + ".");
-    if (!v.is_string())
-      return BadRequest("Invalid input received: Metadata property value for " + k + " must be a string.");
-    if (v.get<std::string>().size() > 255)
-      return BadRequest("Invalid input received: Metadata property value for " + k + " greater than 255 characters.");
-  }
-  return {};
-}
-
 }  // namespace
 
 VolumeService::VolumeService(Store& store, Clock& clock, Random& random, const Policy& policy, VolumeBackends& backends,

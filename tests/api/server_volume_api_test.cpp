@@ -104,6 +104,14 @@ TEST_F(ServerVolumeApiTest, AttachGivesVdbThenVdcAndCinderShowsTheAttachment) {
   EXPECT_EQ(v["attachments"][0]["host_name"], "openstackbootcamp");
   EXPECT_TRUE(v["attachments"][0]["attachment_id"].is_string());
   EXPECT_TRUE(v["attachments"][0]["attached_at"].is_string());
+  // Nova's attachment is the one the attachments API (3.27) shows.
+  auto listed = send(demo_, "GET", "/volume/v3/" + demo_project_ + "/attachments/detail?volume_id=" + v1, nullptr,
+                     {{"OpenStack-API-Version", "volume 3.27"}});
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_EQ(listed.json()["attachments"].size(), 1u);
+  EXPECT_EQ(listed.json()["attachments"][0]["id"], v["attachments"][0]["attachment_id"]);
+  EXPECT_EQ(listed.json()["attachments"][0]["instance"], server);
+  EXPECT_EQ(listed.json()["attachments"][0]["status"], "attached");
 
   auto r2 = attach(server, v2, "2.79", demo_, {{"tag", "data"}, {"delete_on_termination", true}});
   ASSERT_EQ(r2.status, 200) << r2.body;

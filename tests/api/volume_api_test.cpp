@@ -26,11 +26,11 @@ TEST_F(VolumeApiTest, VersionDocumentsAdvertiseV3AndNegotiateMicroversions) {
   ASSERT_EQ(versions.size(), 2u);
   EXPECT_EQ(versions[1]["id"], "v3.0");
   EXPECT_EQ(versions[1]["min_version"], "3.0");
-  EXPECT_EQ(versions[1]["version"], "3.40");
+  EXPECT_EQ(versions[1]["version"], "3.44");
   EXPECT_EQ(versions[1]["links"][1]["href"], cloud_->host_url() + "/volume/v3/");
   EXPECT_EQ(versions[0]["status"], "DEPRECATED");
   auto latest = call(demo_, "GET", "/volumes", nullptr, "latest");
-  EXPECT_EQ(latest.header("openstack-api-version"), "volume 3.40");
+  EXPECT_EQ(latest.header("openstack-api-version"), "volume 3.44");
   EXPECT_EQ(call(demo_, "GET", "/volumes", nullptr, "3.99").status, 406);
   EXPECT_EQ(call(demo_, "GET", "/volumes", nullptr, "3.x").status, 400);
   EXPECT_EQ(client.request("GET", "/volume/v3/" + demo_project_ + "/volumes").status, 401);

@@ -81,6 +81,10 @@ TEST(VolumeSchedulerTest, ZoneAndCapabilitiesFilterThenTheMostFreeSpaceWins) {
   // "capabilities:" keys are checked too (with extra_specs_ops); other scopes are not.
   EXPECT_TRUE(scheduler.select(pools, need(10, "", {{"capabilities:storage_protocol", "<in> iSC"}})).ok());
   EXPECT_TRUE(scheduler.select(pools, need(10, "", {{"provisioning:type", "thick"}})).ok());
+  // Cinder's "<is>" on a boolean capability (a multiattach volume type).
+  for (auto& p : pools) p.pool.capabilities["multiattach"] = true;
+  EXPECT_TRUE(scheduler.select(pools, need(10, "", {{"multiattach", "<is> True"}})).ok());
+  EXPECT_FALSE(scheduler.select(pools, need(10, "", {{"multiattach", "<is> False"}})).ok());
   auto none = scheduler.select(pools, need(10, "", {{"volume_backend_name", "nope"}}));
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.status().message(), "No valid backend was found. No weighed backends available");
@@ -365,6 +369,53 @@ TEST_F(VolumeEngineTest, AttachHandOffWalksNovasStates) {
   // A failed attach gives the volume back.
   ASSERT_TRUE(volumes_->reserve(demo, id).ok());
   ASSERT_TRUE(volumes_->unreserve(demo, id).ok());
+  EXPECT_EQ(status(id), "available");
+}
+
+TEST_F(VolumeEngineTest, AttachmentsApiAndTheLegacyHandOffShareOneSetOfAttachments) {
+  auto demo = project_member("demo");
+  std::string id = create(1);
+  settle();
+  // A reservation (no connector) holds the volume against Nova's legacy reserve.
+  auto reserved = volumes_->create_attachment(demo, id, "server-1", nullptr, "");
+  ASSERT_TRUE(reserved.ok()) << reserved.status().message();
+  EXPECT_EQ((*reserved)["attach_status"], "reserved");
+  EXPECT_EQ(status(id), "reserved");
+  EXPECT_EQ(volumes_->reserve(demo, id).code(), Code::kBadRequest);
+  EXPECT_EQ(volumes_->create_attachment(demo, id, "server-2", nullptr, "").status().code(), Code::kBadRequest);
+  // Deleting the only attachment gives the volume back.
+  auto left = volumes_->delete_attachment(demo, (*reserved)["id"]);
+  ASSERT_TRUE(left.ok());
+  EXPECT_TRUE(left->empty());
+  EXPECT_EQ(status(id), "available");
+  EXPECT_EQ((*store_->get(volume::kVolumeKind, id))["attach_status"], "detached");
+
+  // Nova's legacy attach is an attachment the attachments API lists and can delete.
+  ASSERT_TRUE(volumes_->reserve(demo, id).ok());
+  auto legacy = volumes_->attach(demo, id, {"server-1", "", "openstackbootcamp", "/dev/vdb"});
+  ASSERT_TRUE(legacy.ok()) << legacy.status().message();
+  auto listed = volumes_->list_attachments(demo, false);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["id"], (*legacy)["id"]);
+  EXPECT_EQ(listed[0]["attach_status"], "attached");
+  EXPECT_EQ(listed[0]["volume_id"], id);
+  EXPECT_EQ(volumes_->get_attachment(project_member("alt_demo"), (*legacy)["id"]).status().code(), Code::kNotFound);
+  ASSERT_TRUE(volumes_->delete_attachment(demo, (*legacy)["id"]).ok());
+  EXPECT_EQ(status(id), "available");
+  EXPECT_TRUE(volumes_->list_attachments(demo, false).empty());
+
+  // With a connector: attaching and connected at once; complete makes it in-use.
+  Json connector = {{"host", "compute-1"}, {"ip", "10.0.0.5"}, {"mountpoint", "/dev/vdc"}};
+  auto connected = volumes_->create_attachment(demo, id, "server-1", connector, "");
+  ASSERT_TRUE(connected.ok()) << connected.status().message();
+  EXPECT_EQ((*connected)["attach_status"], "attaching");
+  EXPECT_EQ((*connected)["connection_info"]["target_portal"], "10.0.0.5:3260");
+  EXPECT_EQ(status(id), "attaching");
+  ASSERT_TRUE(volumes_->complete_attachment(demo, (*connected)["id"]).ok());
+  EXPECT_EQ(status(id), "in-use");
+  // The legacy detach of that attachment settles the volume the same way.
+  ASSERT_TRUE(volumes_->begin_detaching(demo, id).ok());
+  ASSERT_TRUE(volumes_->detach(demo, id, (*connected)["id"]).ok());
   EXPECT_EQ(status(id), "available");
 }
 
