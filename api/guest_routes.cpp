@@ -46,7 +46,8 @@ Result<std::map<std::string, std::string>> fields(const Request& req, std::initi
 
 void add_guest_routes(Router& r, GuestDeps deps) {
   auto policy = std::make_shared<Policy>();
-  policy->register_default(kPolicy, "role:admin or role:member");
+  // As Nova's remote consoles: any member of a project; the book's lab also grants the legacy _member_.
+  policy->register_default(kPolicy, "role:admin or role:member or role:_member_");
   auto allowed = [policy](const Request& req) { return policy->enforce(kPolicy, req.auth->credentials()); };
 
   r.add_sync("POST", "/_stacklab/guest/ssh", [allowed, deps](Request& req) {

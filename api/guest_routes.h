@@ -12,7 +12,7 @@
 //   DELETE /_stacklab/guest/sessions/{session_id} -> 204
 //
 // session: {"id", "kind" (ssh | console), "stage" (login | password | shell), "prompt", "server"}.
-// Policy "stacklab:guest:session" (any member or admin). Every SSH attempt,
+// Policy "stacklab:guest:session" (admin, member or the legacy _member_). Every SSH attempt,
 // console, console login and ping is a guest event in the audit log
 // (guest.ssh, guest.console, guest.login, guest.ping) with its "result".
 #pragma once

@@ -85,8 +85,11 @@ class LabGraderSuite(Suite):
     def step_replay_day7(self):
         replay = self.stacklab("lab", "replay", "day7")
         check = self.stacklab("lab", "check", "day7")
-        self.check("lab replay day7, then lab check day7: exit 0, no task 'not yet' (attach included; guest tasks: needs)",
-                   replay.ok and check.ok and "0 not yet" in check.out, replay, check)
+        run, tasks = self.check_json("day7")
+        self.check("lab replay day7, then lab check day7: exit 0, no task 'not yet'; the guest tasks EX-57 (SSH) and "
+                   "EX-58 (ping 8.8.8.8) done from the replay's guest sessions",
+                   replay.ok and check.ok and "0 not yet" in check.out
+                   and all(tasks.get(t, {}).get("status") == "done" for t in ("EX-57", "EX-58")), replay, check)
         servers = self.osc("server list -f json", self.osc.creds("neo", project="openstack_bootcamp"), "neo")
         self.check("as neo: server list shows VM_OSC_01 ACTIVE and not VM_openstackbootcamp_01 (task 14 deleted it)",
                    servers.ok and {"VM_OSC_01", "VM_activity_01"} <= self.names(servers.json())
@@ -95,8 +98,12 @@ class LabGraderSuite(Suite):
     def step_replay_day6(self):
         replay = self.stacklab("lab", "replay", "day6")
         check = self.stacklab("lab", "check", "day6")
-        self.check("lab replay day6, then lab check day6: exit 0, no task 'not yet'",
-                   replay.ok and check.ok and "0 not yet" in check.out, replay, check)
+        run, tasks = self.check_json("day6")
+        self.check("lab replay day6, then lab check day6: exit 0, no task 'not yet'; EX-19 (SSH), EX-34 (VM to VM "
+                   "ping) and EX-36 (ping 8.8.8.8) done",
+                   replay.ok and check.ok and "0 not yet" in check.out
+                   and all(tasks.get(t, {}).get("status") == "done" for t in ("EX-19", "EX-34", "EX-36")),
+                   replay, check)
 
     def step_unknown_scope(self):
         run = self.stacklab("lab", "check", "day9")
