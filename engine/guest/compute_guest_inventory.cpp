@@ -63,6 +63,7 @@ GuestRecord ComputeGuestInventory::record_of(const Json& server) const {
     if (auto kp = keypairs_.get(system, r.key_name, r.user_id); kp.ok()) r.key_fingerprint = str(*kp, "fingerprint");
 
   // The root disk: the boot volume, else the flavor's disk, else (a zero-disk flavor) the image's size.
+  // Any root disk holds the image's partition table, a volume only when it was made from an image.
   long long root_bytes = 0;
   bool root_blank = false;
   std::vector<GuestDisk> volumes;
@@ -92,7 +93,8 @@ GuestRecord ComputeGuestInventory::record_of(const Json& server) const {
                                                number(*image, "size")});
     }
   }
-  if (root_bytes <= 0) root_bytes = kGiB;
+  // The lab's images are stand-ins a hundredth of the real size: a zero-disk flavor still shows a 1 GiB disk.
+  if (root_bytes < kGiB) root_bytes = kGiB;
   r.disks.push_back({compute::kRootDevice, root_bytes, root_blank});
   std::sort(volumes.begin(), volumes.end(), [](const GuestDisk& a, const GuestDisk& b) {
     return std::make_pair(a.device.size(), a.device) < std::make_pair(b.device.size(), b.device);

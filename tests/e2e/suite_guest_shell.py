@@ -124,8 +124,8 @@ class GuestShellSuite(Suite):
         self.check(f"volume create --size 1 VL_helloworld_1GB; server add volume {VM}: in-use",
                    vol.ok and attach.ok and shown.ok and shown.json().get("status") == "in-use", vol, attach, shown)
         fdisk = self.ssh("-i", self.key(), f"cirros@{self.ids['fip']}", "sudo fdisk -l")
-        self.check("sudo fdisk -l: /dev/vda, then /dev/vdb of 1073 MB without a partition table (EX-26)",
-                   fdisk.ok and "Disk /dev/vda:" in fdisk.out and "Disk /dev/vdb: 1073 MB, 1073741824 bytes" in fdisk.out
+        self.check("sudo fdisk -l: /dev/vda (m1.nano: 1 GiB), then /dev/vdb of 1073 MB without a partition table (EX-26)",
+                   fdisk.ok and "Disk /dev/vda: 1073 MB" in fdisk.out and "Disk /dev/vdb: 1073 MB, 1073741824 bytes" in fdisk.out
                    and "Disk /dev/vdb doesn't contain a valid partition table" in fdisk.out, fdisk)
 
     def step_refused_logins(self):
