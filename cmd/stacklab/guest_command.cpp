@@ -84,7 +84,8 @@ class GuestClient {
     return reply;
   }
   void close(const std::string& session) {
-    if (!session.empty() && !token_.empty()) (void)client_.request("DELETE", "/_stacklab/guest/sessions/" + session, nullptr, token_);
+    if (!session.empty() && !token_.empty())
+      (void)client_.request("DELETE", "/_stacklab/guest/sessions/" + session, nullptr, token_);
   }
 
  private:

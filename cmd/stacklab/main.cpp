@@ -102,7 +102,8 @@ int main(int argc, char** argv) {
   add_target(probe_cmd);
   // A simulated guest's shell: ssh options come before USER@IP; what follows it is the remote command.
   stacklab::cmd::SshOptions ssh;
-  auto* ssh_cmd = app.add_subcommand("ssh", "SSH from the lab host into a guest: USER@IP [COMMAND...]")->prefix_command();
+  auto* ssh_cmd =
+      app.add_subcommand("ssh", "SSH from the lab host into a guest: USER@IP [COMMAND...]")->prefix_command();
   ssh_cmd->add_option("-i", ssh.identity_file, "private key file (default ~/.ssh/id_rsa)");
   ssh_cmd->add_option("-p,--password", ssh.password, "the guest's password (cirros)");
   add_target(ssh_cmd);

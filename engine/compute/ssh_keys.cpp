@@ -116,8 +116,7 @@ Result<std::string> private_key_fingerprint(const std::string& text) {
     return md5_fingerprint(*blob);
   }
   const Status invalid = BadRequest("Invalid private key: an unencrypted RSA or Ed25519 key in PEM expected");
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())),
-                                                &BIO_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())), &BIO_free);
   // An empty passphrase callback: an encrypted PEM key fails instead of prompting on the server's terminal.
   auto no_passphrase = [](char*, int, int, void*) { return 0; };
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(

@@ -88,9 +88,10 @@ GuestRecord ComputeGuestInventory::record_of(const Json& server) const {
       r.os_distro = str(image->value("properties", Json::object()), "os_distro");
       if (r.os_distro.empty()) r.os_distro = str(*image, "os_distro");
       const long long flavor_disk = number(server.value("flavor", Json::object()), "disk") * kGiB;
-      root_bytes = flavor_disk > 0 ? flavor_disk
-                                   : std::max({number(*image, "min_disk") * kGiB, number(*image, "virtual_size"),
-                                               number(*image, "size")});
+      root_bytes =
+          flavor_disk > 0
+              ? flavor_disk
+              : std::max({number(*image, "min_disk") * kGiB, number(*image, "virtual_size"), number(*image, "size")});
     }
   }
   // The lab's images are stand-ins a hundredth of the real size: a zero-disk flavor still shows a 1 GiB disk.

@@ -21,7 +21,8 @@ GuestInterface interface_of(const Json& port, const network::NetworkModel& model
   GuestInterface i;
   i.port_id = str(port, "id");
   i.mac = str(port, "mac_address");
-  if (const Json* net = find(model.networks, str(port, "network_id")); net && net->contains("mtu") && (*net)["mtu"].is_number_integer())
+  if (const Json* net = find(model.networks, str(port, "network_id"));
+      net && net->contains("mtu") && (*net)["mtu"].is_number_integer())
     i.mtu = (*net)["mtu"].get<int>();
   for (const Json& f : port.value("fixed_ips", Json::array())) {
     auto ip = network::parse_ip(str(f, "ip_address"));

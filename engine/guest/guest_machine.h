@@ -50,12 +50,12 @@ class GuestInventory {
 };
 
 struct GuestInterface {
-  std::string name;      // eth0
-  std::string port_id;   // Neutron's port
-  std::string mac;       // lower case, as Neutron stores it
-  std::string ipv4;      // "" when the guest has none (no IPv4 subnet, or DHCP off)
-  int ipv4_prefix = 0;   // from the subnet's cidr
-  std::string gateway;   // the IPv4 subnet's gateway_ip, "" when none
+  std::string name;                               // eth0
+  std::string port_id;                            // Neutron's port
+  std::string mac;                                // lower case, as Neutron stores it
+  std::string ipv4;                               // "" when the guest has none (no IPv4 subnet, or DHCP off)
+  int ipv4_prefix = 0;                            // from the subnet's cidr
+  std::string gateway;                            // the IPv4 subnet's gateway_ip, "" when none
   std::vector<std::pair<std::string, int>> ipv6;  // global addresses and their prefix lengths
   std::string link_local;                         // fe80::... from the MAC
   int mtu = 1450;

@@ -33,7 +33,9 @@ std::string ubuntu_release(const std::string& name) {
 GuestOs guest_os_of(const std::string& image_name, const std::string& os_distro) {
   const std::string distro = lower(os_distro), name = lower(image_name);
   GuestOs os;
-  auto is = [&](const char* word) { return distro.find(word) != std::string::npos || name.find(word) != std::string::npos; };
+  auto is = [&](const char* word) {
+    return distro.find(word) != std::string::npos || name.find(word) != std::string::npos;
+  };
   if (is("ubuntu")) {
     os.family = GuestFamily::kUbuntu;
     os.release = ubuntu_release(name);
@@ -92,7 +94,10 @@ std::string GuestOs::os_release() const {
       const bool trusty = release == "14.04";
       const std::string full = trusty ? "14.04.6 LTS" : release == "16.04" ? "16.04.7 LTS" : release + " LTS";
       const std::string code = trusty ? "Trusty Tahr" : release == "16.04" ? "Xenial Xerus" : "";
-      return "NAME=\"Ubuntu\"\nVERSION=\"" + full + (code.empty() ? "" : trusty ? ", " + code : " (" + code + ")") +
+      return "NAME=\"Ubuntu\"\nVERSION=\"" + full +
+             (code.empty() ? ""
+              : trusty     ? ", " + code
+                           : " (" + code + ")") +
              "\"\nID=ubuntu\nID_LIKE=debian\nPRETTY_NAME=\"Ubuntu " + full + "\"\nVERSION_ID=\"" + release +
              "\"\nHOME_URL=\"http://www.ubuntu.com/\"\nSUPPORT_URL=\"http://help.ubuntu.com/\"\n"
              "BUG_REPORT_URL=\"http://bugs.launchpad.net/ubuntu/\"\n";

@@ -30,7 +30,7 @@ struct GuestOs {
   // the login user's directory).
   std::string prompt(const std::string& user, const std::string& hostname, bool home = true) const;
   std::string uname(const std::string& hostname) const;  // `uname -a`
-  std::string os_release() const;                         // `cat /etc/os-release`, "" when the image has none
+  std::string os_release() const;                        // `cat /etc/os-release`, "" when the image has none
   // What the shell says about a command it does not know, and its status (127).
   std::string not_found(const std::string& command) const;
   int loopback_mtu() const { return busybox() ? 16436 : 65536; }

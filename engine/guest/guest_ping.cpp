@@ -48,7 +48,8 @@ std::string ping_output(const GuestOs& os, const std::string& target, int count,
              " time=" + fixed(rtt[i], 3) + " ms\n";
     out += "\n--- " + target + " ping statistics ---\n" + std::to_string(count) + " packets transmitted, " +
            std::to_string(received) + " packets received, " + std::to_string(loss) + "% packet loss\n";
-    if (received > 0) out += "round-trip min/avg/max = " + fixed(min, 3) + "/" + fixed(avg, 3) + "/" + fixed(max, 3) + " ms\n";
+    if (received > 0)
+      out += "round-trip min/avg/max = " + fixed(min, 3) + "/" + fixed(avg, 3) + "/" + fixed(max, 3) + " ms\n";
     return out;
   }
   out = "PING " + target + " (" + target + ") 56(84) bytes of data.\n";

@@ -159,7 +159,8 @@ Result<SshOutcome> GuestSessions::ssh(const Credentials& caller, const SshReques
                            std::find(m.os.passwords.begin(), m.os.passwords.end(), r.password) != m.os.passwords.end();
   if (!key_ok && !password_ok) {
     out.password_allowed = m.os.takes_passwords();
-    out.error = r.user + "@" + host + ": Permission denied (publickey" + (out.password_allowed ? ",password" : "") + ").";
+    out.error =
+        r.user + "@" + host + ": Permission denied (publickey" + (out.password_allowed ? ",password" : "") + ").";
     if (!login_user)
       out.reason = "the image's login user is " + m.os.user + ", not " + r.user;
     else if (!r.key.empty() && fingerprint.empty())
@@ -168,8 +169,8 @@ Result<SshOutcome> GuestSessions::ssh(const Credentials& caller, const SshReques
       out.reason = record->key_name.empty() ? "server " + record->state.name + " was booted without a key pair"
                                             : "key pair " + record->key_name + " no longer exists";
     else if (!r.key.empty())
-      out.reason = "the key offered is not the one of key pair " + record->key_name + " that " +
-                   record->state.name + " was booted with";
+      out.reason = "the key offered is not the one of key pair " + record->key_name + " that " + record->state.name +
+                   " was booted with";
     else if (!r.password.empty())
       out.reason = m.os.takes_passwords() ? "wrong password for " + r.user : m.os.user + " logs in with a key only";
     else
@@ -188,7 +189,8 @@ Result<SshOutcome> GuestSessions::ssh(const Credentials& caller, const SshReques
   out.connected = true;
   out.session = view(id, sessions_.at(id), m);
   if (m.os.family == GuestFamily::kUbuntu)
-    out.banner = "Welcome to Ubuntu " + m.os.release + " LTS (GNU/Linux x86_64)\n\n * Documentation:  https://help.ubuntu.com\n\n";
+    out.banner = "Welcome to Ubuntu " + m.os.release +
+                 " LTS (GNU/Linux x86_64)\n\n * Documentation:  https://help.ubuntu.com\n\n";
   out.events.push_back(event("guest.ssh", attempt, true));
   return out;
 }
@@ -207,8 +209,8 @@ Result<ConsoleOutcome> GuestSessions::console(const Credentials& caller, const s
   out.session = view(id, sessions_.at(id), m);
   out.banner = "Connected (unencrypted) to: QEMU (" + record->instance_name + ")\n\n";
   if (m.os.busybox())
-    out.banner += "login as '" + m.os.user + "' user. default password: '" + m.os.passwords.front() +
-                  "'. use 'sudo' for root.\n";
+    out.banner +=
+        "login as '" + m.os.user + "' user. default password: '" + m.os.passwords.front() + "'. use 'sudo' for root.\n";
   else
     out.banner += "Ubuntu " + m.os.release + " LTS " + m.hostname() + " tty1\n\n";
   out.events.push_back(event("guest.console", {{"server", describe_server(*record)}}, true));
@@ -310,8 +312,8 @@ PingAnswer GuestSessions::ping(const GuestMachine& from, const network::NetworkM
   }
   network::ProbeVerdict verdict;
   if (!out_if) {
-    verdict.reason = "the guest has no address to send from (no IPv" + std::to_string(ip ? ip->version : 4) +
-                     " on any interface)";
+    verdict.reason =
+        "the guest has no address to send from (no IPv" + std::to_string(ip ? ip->version : 4) + " on any interface)";
   } else {
     network::Probe probe;
     probe.from = {network::ProbeEndpoint::Kind::kPort, out_if->port_id, ""};

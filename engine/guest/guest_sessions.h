@@ -57,10 +57,10 @@ struct SshRequest {
 
 struct SshOutcome {
   bool connected = false;
-  std::string error;             // ssh's message on failure ("ssh: connect to host ... Connection timed out")
-  std::string reason;            // why, in a student's words
+  std::string error;              // ssh's message on failure ("ssh: connect to host ... Connection timed out")
+  std::string reason;             // why, in a student's words
   bool password_allowed = false;  // a password could still get in (cirros), as ssh would then ask
-  std::string banner;            // printed on login
+  std::string banner;             // printed on login
   SessionView session;
   std::vector<GuestEvent> events;
   Json to_json() const;  // {"connected", "error", "reason", "exit_status", "password_allowed", "banner", "session"}

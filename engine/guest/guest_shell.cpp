@@ -152,8 +152,8 @@ CommandResult GuestShell::sudo(ShellState& state, std::vector<std::string> w) co
     r.exit_status = 1;
     return r;
   }
-  const bool root_shell =
-      (w[0] == "su" && (w.size() == 1 || w[1] == "-" || w[1] == "root")) || w[0] == "-i" || w[0] == "-s" || w[0] == "bash" || w[0] == "sh";
+  const bool root_shell = (w[0] == "su" && (w.size() == 1 || w[1] == "-" || w[1] == "root")) || w[0] == "-i" ||
+                          w[0] == "-s" || w[0] == "bash" || w[0] == "sh";
   if (root_shell) {
     state.root = true;
     state.root_home = w[0] == "-i" || (w.size() > 1 && w[1] == "-");
@@ -286,8 +286,8 @@ std::string GuestShell::fdisk() const {
     const long long sectors = d.bytes / 512;
     const int heads = d.blank ? 16 : 4, per_track = d.blank ? 63 : 32;
     o << "\nDisk " << d.device << ": " << d.bytes / 1000000 << " MB, " << d.bytes << " bytes\n"
-      << heads << " heads, " << per_track << " sectors/track, " << sectors / (heads * per_track)
-      << " cylinders, total " << sectors << " sectors\n"
+      << heads << " heads, " << per_track << " sectors/track, " << sectors / (heads * per_track) << " cylinders, total "
+      << sectors << " sectors\n"
       << "Units = sectors of 1 * 512 = 512 bytes\n"
       << "Sector size (logical/physical): 512 bytes / 512 bytes\n"
       << "I/O size (minimum/optimal): 512 bytes / 512 bytes\n"

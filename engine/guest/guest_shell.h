@@ -21,8 +21,8 @@ namespace stacklab::guest {
 
 // Where one shell is: who is typing.
 struct ShellState {
-  std::string user;      // the login user
-  bool root = false;     // after sudo su / sudo -i
+  std::string user;       // the login user
+  bool root = false;      // after sudo su / sudo -i
   bool root_home = true;  // sudo -i starts in root's home, sudo su stays in the user's
 };
 

@@ -26,7 +26,8 @@ class TestInventory : public GuestInventory, public network::GuestDirectory {
   }
   Result<GuestRecord> find(const Credentials& caller, const std::string& name_or_id) const override {
     for (const auto& [id, r] : records)
-      if ((id == name_or_id || r.state.name == name_or_id) && (caller.is_admin() || r.state.project_id == caller.project_id))
+      if ((id == name_or_id || r.state.name == name_or_id) &&
+          (caller.is_admin() || r.state.project_id == caller.project_id))
         return r;
     return NotFound("No server with a name or ID of '" + name_or_id + "' exists.");
   }
@@ -91,8 +92,8 @@ class GuestShellTest : public stacklab::testing::NetworkTest {
                     .ok());
   }
   void add_router() {
-    Json r = *service_->create_router(demo_, {{"name", "R_bootcamp_01"},
-                                              {"external_gateway_info", {{"network_id", public_["id"]}}}});
+    Json r = *service_->create_router(
+        demo_, {{"name", "R_bootcamp_01"}, {"external_gateway_info", {{"network_id", public_["id"]}}}});
     ASSERT_TRUE(service_->add_router_interface(demo_, r["id"], {{"subnet_id", subnet_["id"]}}).ok());
   }
   std::string floating_ip(const Json& port) {
@@ -180,7 +181,8 @@ TEST_F(GuestShellTest, AStoppedVmTimesOutAndItsSessionsEnd) {
   ASSERT_TRUE(open.connected);
   inventory_.records["uuid-bootcampVM-1"].state.status = "SHUTOFF";
   inventory_.records["uuid-bootcampVM-1"].state.power_state = 4;
-  EXPECT_EQ(ssh("cirros", fip, "", "cubswin:)").error, "ssh: connect to host " + fip + " port 22: Connection timed out");
+  EXPECT_EQ(ssh("cirros", fip, "", "cubswin:)").error,
+            "ssh: connect to host " + fip + " port 22: Connection timed out");
   ExecOutcome gone = exec(open.session.id, "hostname");
   EXPECT_TRUE(gone.closed);
   EXPECT_EQ(gone.output, "Connection to " + fip + " closed by remote host.\n");

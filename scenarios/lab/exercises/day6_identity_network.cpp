@@ -205,29 +205,29 @@ std::vector<Exercise> day6_identity_network_exercises() {
          "",
          bootcamp_router}},
        [](Replayer& r) { return r.ensure_router(kBootcamp, "R_bootcamp_01", "SN_bootcamp_01"); }});
-  out.push_back({"EX-36",
-                 "day6",
-                 "External connectivity",
-                 "L4241-L4272",
-                 {{"EX-36",
-                   "From bootcampVM-2's console, ping 8.8.8.8 now works",
-                   kBootcampActor,
-                   {"stacklab console bootcampVM-2", "ping -c 3 8.8.8.8"},
-                   "Project > Compute > Instances > bootcampVM-2 > Console",
-                   "",
-                   "",
-                   [](CloudView& v) {
-                     return bootcamp_router(v).require(
-                         ping_succeeded(v, {kBootcampVms, v.project_id(kProject)}),
-                         "no successful ping from a bootcamp VM to the internet yet (from a console: ping -c 3 8.8.8.8)");
-                   }}},
-                 [](Replayer& r) -> Status {
-                   auto run = r.console_session(kBootcamp, "bootcampVM-2", "cirros", "cubswin:)", {"ping -c 3 8.8.8.8"});
-                   if (!run.ok()) return run.status();
-                   if (run->empty() || run->front() != 0)
-                     return Status(Code::kConflict, "bootcampVM-2 cannot reach 8.8.8.8");
-                   return Status::Ok();
-                 }});
+  out.push_back(
+      {"EX-36",
+       "day6",
+       "External connectivity",
+       "L4241-L4272",
+       {{"EX-36",
+         "From bootcampVM-2's console, ping 8.8.8.8 now works",
+         kBootcampActor,
+         {"stacklab console bootcampVM-2", "ping -c 3 8.8.8.8"},
+         "Project > Compute > Instances > bootcampVM-2 > Console",
+         "",
+         "",
+         [](CloudView& v) {
+           return bootcamp_router(v).require(
+               ping_succeeded(v, {kBootcampVms, v.project_id(kProject)}),
+               "no successful ping from a bootcamp VM to the internet yet (from a console: ping -c 3 8.8.8.8)");
+         }}},
+       [](Replayer& r) -> Status {
+         auto run = r.console_session(kBootcamp, "bootcampVM-2", "cirros", "cubswin:)", {"ping -c 3 8.8.8.8"});
+         if (!run.ok()) return run.status();
+         if (run->empty() || run->front() != 0) return Status(Code::kConflict, "bootcampVM-2 cannot reach 8.8.8.8");
+         return Status::Ok();
+       }});
   return out;
 }
 

@@ -344,7 +344,8 @@ std::vector<Exercise> day7_project_exercises() {
                  [](Replayer& r) -> Status {
                    auto run = r.ssh_session(kNeo, "VM_OSC_01", "cirros", "cubswin:)", {"ping -c 3 8.8.8.8"});
                    if (!run.ok()) return run.status();
-                   if (run->empty() || run->front() != 0) return Status(Code::kConflict, "VM_OSC_01 cannot reach 8.8.8.8");
+                   if (run->empty() || run->front() != 0)
+                     return Status(Code::kConflict, "VM_OSC_01 cannot reach 8.8.8.8");
                    return Status::Ok();
                  }});
   return out;

@@ -59,8 +59,8 @@ Result<std::vector<int>> Replayer::ssh_session(const Actor& who, const std::stri
   return run_in_session(who, ssh["session"]["id"], commands);
 }
 
-Result<std::vector<int>> Replayer::console_session(const Actor& who, const std::string& server,
-                                                   const std::string& user, const std::string& password,
+Result<std::vector<int>> Replayer::console_session(const Actor& who, const std::string& server, const std::string& user,
+                                                   const std::string& password,
                                                    const std::vector<std::string>& commands) {
   log_ << "  " << who.user << ": console " << server << "\n";
   auto reply = call(who, "POST", "/_stacklab/guest/console", {{"server", server}});
