@@ -1,6 +1,7 @@
 #include "engine/guest/guest_sessions.h"
 
 #include <algorithm>
+#include <cctype>
 #include <regex>
 
 #include "engine/compute/ssh_keys.h"

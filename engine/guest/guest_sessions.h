@@ -95,7 +95,7 @@ class GuestSessions {
   Result<ConsoleOutcome> console(const Credentials& caller, const std::string& server);
   // One line typed into session `id` (a login name, a password or a command). 404 for an unknown session.
   Result<ExecOutcome> exec(const Credentials& caller, const std::string& id, const std::string& line);
-  // Ends the session; 404 when unknown. Idempotent for the owner only in the sense that a second close is 404.
+  // Ends the session (the client disconnects); 404 when it is unknown or another user's.
   Status close(const Credentials& caller, const std::string& id);
 
  private:
