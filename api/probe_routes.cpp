@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "api/errors.h"
+#include "api/guest_events.h"
 #include "engine/core/policy.h"
 
 namespace stacklab::api {
@@ -17,26 +18,14 @@ Response error(const Request& req, const Status& st) {
 
 // The probe as the guest event a lab grader looks for.
 AuditEntry guest_event(const Request& req, TimePoint now, const network::ProbeOutcome& outcome) {
-  AuditEntry e;
-  e.time = now;
-  e.request_id = req.request_id;
-  e.user_id = req.auth->user_id;
-  e.user_name = req.auth->user_name;
-  e.project_id = req.auth->project_id;
-  e.service = "guest";
-  e.method = req.method;
-  e.path = req.full_path;
-  e.route = kProbeRoute;
-  e.action = "guest." + outcome.tool();
-  e.status = 200;
   Json result = outcome.to_json();
-  e.details = {{"from", result["from"]},
-               {"to", result["to"]},
-               {"protocol", result["protocol"]},
-               {"port", result["port"]},
-               {"result", outcome.verdict.reachable ? "success" : "failure"},
-               {"reason", result["reason"]}};
-  return e;
+  return guest_event_entry(req, now, kProbeRoute, "guest." + outcome.tool(),
+                           {{"from", result["from"]},
+                            {"to", result["to"]},
+                            {"protocol", result["protocol"]},
+                            {"port", result["port"]},
+                            {"result", outcome.verdict.reachable ? "success" : "failure"},
+                            {"reason", result["reason"]}});
 }
 
 }  // namespace

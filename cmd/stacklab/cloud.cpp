@@ -7,6 +7,7 @@
 
 #include "api/compute/compute_routes.h"
 #include "api/compute/host_routes.h"
+#include "api/guest_routes.h"
 #include "api/identity/identity_routes.h"
 #include "api/image/image_routes.h"
 #include "api/lab_state_routes.h"
@@ -244,6 +245,10 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   cloud->guests_ = std::make_unique<compute::ComputeGuestDirectory>(*cloud->servers_);
   cloud->probes_ = std::make_unique<network::NetworkProbes>(*cloud->store_, *cloud->dataplane_, *cloud->guests_,
                                                             network::HostInfo{cloud->networks_->options().host});
+  cloud->guest_inventory_ = std::make_unique<guest::ComputeGuestInventory>(
+      *cloud->servers_, *cloud->keypairs_, *cloud->server_volumes_, *cloud->server_volume_api_, *cloud->images_);
+  cloud->guest_sessions_ = std::make_unique<guest::GuestSessions>(*cloud->probes_, *cloud->dataplane_,
+                                                                  *cloud->guest_inventory_, runtime.random());
 
   // Snapshots of the whole state, and what each service rebuilds after a
   // restore (one line per service keeping state beside the Store).
@@ -311,6 +316,7 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   api::add_lab_state_routes(ops_router, {snapshots, *cloud->audit_});
   api::compute_api::add_console_page_route(ops_router, *cloud->server_actions_);
   api::add_probe_routes(ops_router, {*cloud->probes_, *cloud->audit_, runtime.clock()});
+  api::add_guest_routes(ops_router, {*cloud->guest_sessions_, *cloud->audit_, runtime.clock()});
   app.mount("", "stacklab", api::ErrorStyle::kKeystone, std::move(ops_router));
 
   // Bind first (with port 0 the catalog needs the port the kernel chose), but

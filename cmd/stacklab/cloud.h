@@ -30,6 +30,8 @@
 #include "engine/core/runtime.h"
 #include "engine/core/state_snapshots.h"
 #include "engine/core/store.h"
+#include "engine/guest/compute_guest_inventory.h"
+#include "engine/guest/guest_sessions.h"
 #include "engine/identity/identity_service.h"
 #include "engine/image/image_service.h"
 #include "engine/network/network_probes.h"
@@ -142,6 +144,8 @@ class Cloud {
   std::unique_ptr<fake::SimulatedDataplane> dataplane_;
   std::unique_ptr<compute::ComputeGuestDirectory> guests_;
   std::unique_ptr<network::NetworkProbes> probes_;
+  std::unique_ptr<guest::ComputeGuestInventory> guest_inventory_;
+  std::unique_ptr<guest::GuestSessions> guest_sessions_;  // the simulated guests' SSH and console shells
   Policy volume_policy_;
   std::unique_ptr<fake::FakeVolumeDriver> volume_driver_;
   std::unique_ptr<volume::VolumeBackends> volume_backends_;

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cmd/stacklab/commands.h"
+#include "cmd/stacklab/guest_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"stacklab: an OpenStack-compatible cloud in one process"};
@@ -99,6 +100,17 @@ int main(int argc, char** argv) {
       ->excludes(tcp_opt);
   probe_cmd->add_flag("--json", probe.json, "print the verdict as JSON");
   add_target(probe_cmd);
+  // A simulated guest's shell: ssh options come before USER@IP; what follows it is the remote command.
+  stacklab::cmd::SshOptions ssh;
+  auto* ssh_cmd =
+      app.add_subcommand("ssh", "SSH from the lab host into a guest: USER@IP [COMMAND...]")->prefix_command();
+  ssh_cmd->add_option("-i", ssh.identity_file, "private key file (default ~/.ssh/id_rsa)");
+  ssh_cmd->add_option("-p,--password", ssh.password, "the guest's password (cirros)");
+  add_target(ssh_cmd);
+  std::string console_server;
+  auto* console_cmd = app.add_subcommand("console", "the VNC console of a server: login, then its shell");
+  console_cmd->add_option("server", console_server, "server name or id")->required();
+  add_target(console_cmd);
 
   CLI11_PARSE(app, argc, argv);
   if (*fetch_cmd) return stacklab::cmd::run_fetch_image(image_name, image_dir);
@@ -106,6 +118,8 @@ int main(int argc, char** argv) {
   if (*reset_cmd) return stacklab::cmd::run_lab_reset(ops, reset_name);
   if (*audit_cmd) return stacklab::cmd::run_audit(ops, audit);
   if (*probe_cmd) return stacklab::cmd::run_probe(ops, probe);
+  if (*ssh_cmd) return stacklab::cmd::run_ssh(ops, ssh, ssh_cmd->remaining());
+  if (*console_cmd) return stacklab::cmd::run_console(ops, console_server);
   if (!grader.verb.empty()) return stacklab::cmd::run_lab_grader(ops, grader);
   if (*up_cmd) return stacklab::cmd::run_up(up);
   if (*status_cmd) return stacklab::cmd::run_status(status_url, status_json);

@@ -115,13 +115,17 @@ std::string error_message(const HttpReply& reply) {
   return reply.text.empty() ? "HTTP " + std::to_string(reply.status) : reply.text;
 }
 
-Result<HttpReply> call(const OpsTarget& t, const std::string& method, const std::string& target,
-                       const nlohmann::json& body) {
+AdminCredentials credentials_of(const OpsTarget& t) {
   AdminCredentials who = AdminCredentials::from_environment();
   if (!t.username.empty()) who.username = t.username;
   if (!t.password.empty()) who.password = t.password;
   if (!t.project_name.empty()) who.project_name = t.project_name;
-  auto reply = OpsClient(t.url).admin_call(who, method, target, body);
+  return who;
+}
+
+Result<HttpReply> call(const OpsTarget& t, const std::string& method, const std::string& target,
+                       const nlohmann::json& body) {
+  auto reply = OpsClient(t.url).admin_call(credentials_of(t), method, target, body);
   if (!reply.ok()) std::cerr << "stacklab: " << reply.status().message() << "\n";
   return reply;
 }

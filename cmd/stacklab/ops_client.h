@@ -48,6 +48,9 @@ class OpsClient {
 
 struct OpsTarget;  // commands.h
 
+// Who `target` names: its --os-* options over the OS_* variables, else the lab's admin.
+AdminCredentials credentials_of(const OpsTarget& target);
+
 // OpsClient::admin_call() as `target`'s user (its --os-* options over the
 // OS_* variables); a failure's message is printed to stderr.
 Result<HttpReply> call(const OpsTarget& target, const std::string& method, const std::string& path,

@@ -9,6 +9,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <cctype>
 #include <cstdint>
 #include <memory>
 #include <sstream>
@@ -77,7 +78,76 @@ std::string mpint(const BIGNUM* bn) {
   return s;
 }
 
+std::string md5_fingerprint(const std::string& blob) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(blob.data(), blob.size(), md, &n, EVP_md5(), nullptr);
+  return hex_colons(md, n);
+}
+
+// The public key blob of an "openssh-key-v1" private key: it precedes the (maybe encrypted) private part.
+Result<std::string> openssh_public_blob(const std::string& text) {
+  const Status invalid = BadRequest("Invalid private key: not a readable OpenSSH key");
+  const std::string begin = "-----BEGIN OPENSSH PRIVATE KEY-----", end = "-----END OPENSSH PRIVATE KEY-----";
+  auto b = text.find(begin), e = text.find(end);
+  if (b == std::string::npos || e == std::string::npos || e < b) return invalid;
+  std::string b64, blob;
+  for (char c : text.substr(b + begin.size(), e - b - begin.size()))
+    if (!std::isspace(static_cast<unsigned char>(c))) b64 += c;
+  if (!base64_decode(b64, &blob)) return invalid;
+  static const std::string kMagic("openssh-key-v1\0", 15);
+  if (blob.compare(0, kMagic.size(), kMagic) != 0) return invalid;
+  std::size_t pos = kMagic.size();
+  std::string skip, public_blob;
+  for (int i = 0; i < 3; ++i)  // cipher name, kdf name, kdf options
+    if (!read_string(blob, &pos, &skip)) return invalid;
+  if (pos + 4 > blob.size()) return invalid;
+  pos += 4;  // the number of keys: the first is the one
+  if (!read_string(blob, &pos, &public_blob) || public_blob.empty()) return invalid;
+  return public_blob;
+}
+
 }  // namespace
+
+Result<std::string> private_key_fingerprint(const std::string& text) {
+  if (text.find("OPENSSH PRIVATE KEY") != std::string::npos) {
+    auto blob = openssh_public_blob(text);
+    if (!blob.ok()) return blob.status();
+    return md5_fingerprint(*blob);
+  }
+  const Status invalid = BadRequest("Invalid private key: an unencrypted RSA or Ed25519 key in PEM expected");
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())), &BIO_free);
+  // An empty passphrase callback: an encrypted PEM key fails instead of prompting on the server's terminal.
+  auto no_passphrase = [](char*, int, int, void*) { return 0; };
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr), &EVP_PKEY_free);
+  if (!key) return invalid;
+  std::string blob;
+  if (EVP_PKEY_is_a(key.get(), "RSA")) {
+    BIGNUM* n = nullptr;
+    BIGNUM* e = nullptr;
+    if (!EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_N, &n) ||
+        !EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_E, &e)) {
+      BN_free(n);
+      BN_free(e);
+      return invalid;
+    }
+    put_string(&blob, "ssh-rsa");
+    put_string(&blob, mpint(e));
+    put_string(&blob, mpint(n));
+    BN_free(n);
+    BN_free(e);
+  } else if (EVP_PKEY_is_a(key.get(), "ED25519")) {
+    unsigned char raw[32];
+    std::size_t len = sizeof raw;
+    if (!EVP_PKEY_get_raw_public_key(key.get(), raw, &len)) return invalid;
+    put_string(&blob, "ssh-ed25519");
+    put_string(&blob, std::string(reinterpret_cast<const char*>(raw), len));
+  } else {
+    return invalid;
+  }
+  return md5_fingerprint(blob);
+}
 
 Result<std::string> ssh_fingerprint(const std::string& public_key) {
   std::istringstream words(public_key);

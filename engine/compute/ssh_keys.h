@@ -15,6 +15,12 @@ namespace stacklab::compute {
 // failed to generate fingerprint" when the text is not such a key.
 Result<std::string> ssh_fingerprint(const std::string& public_key);
 
+// The fingerprint (as ssh_fingerprint) of the public half of a private key:
+// OpenSSH's own format ("-----BEGIN OPENSSH PRIVATE KEY-----", whose public
+// key is readable even when the private part is encrypted) or unencrypted
+// PEM RSA / PKCS#8 RSA and Ed25519 (what Nova generates). 400 otherwise.
+Result<std::string> private_key_fingerprint(const std::string& private_key);
+
 // "aa:bb:..." (SHA-1 of the DER certificate) for a PEM x509 certificate;
 // 400 "Keypair data is invalid: failed to generate X509 fingerprint" otherwise.
 Result<std::string> x509_fingerprint(const std::string& certificate);

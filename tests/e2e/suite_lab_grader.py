@@ -86,8 +86,11 @@ class LabGraderSuite(Suite):
     def step_replay_day7(self):
         replay = self.stacklab("lab", "replay", "day7")
         check = self.stacklab("lab", "check", "day7")
-        self.check("lab replay day7, then lab check day7: exit 0, no task 'not yet' (attach included; guest tasks: needs)",
-                   replay.ok and check.ok and "0 not yet" in check.out, replay, check)
+        run, tasks = self.check_json("day7")
+        self.check("lab replay day7, then lab check day7: exit 0, no task 'not yet'; the guest tasks EX-57 (SSH) and "
+                   "EX-58 (ping 8.8.8.8) done from the replay's guest sessions",
+                   replay.ok and check.ok and "0 not yet" in check.out
+                   and all(tasks.get(t, {}).get("status") == "done" for t in ("EX-57", "EX-58")), replay, check)
         servers = self.osc("server list -f json", self.osc.creds("neo", project="openstack_bootcamp"), "neo")
         self.check("as neo: server list shows VM_OSC_01 ACTIVE and not VM_openstackbootcamp_01 (task 14 deleted it)",
                    servers.ok and {"VM_OSC_01", "VM_activity_01"} <= self.names(servers.json())
@@ -98,10 +101,13 @@ class LabGraderSuite(Suite):
         built = self.stacklab("lab", "reset", "end-of-day6")
         check = self.stacklab("lab", "check", "day6")
         day7 = self.stacklab("lab", "check", "EX-41")
+        run, tasks = self.check_json("day6")
         self.check("lab reset end-of-day6 (first use: pristine + replay day6, saved), then lab check day6: exit 0, "
-                   "no task 'not yet'; day 7's project is gone (the reset started from pristine)",
+                   "no task 'not yet', EX-19 (SSH), EX-34 (VM to VM ping) and EX-36 (ping 8.8.8.8) done; "
+                   "day 7's project is gone (the reset started from pristine)",
                    built.ok and "Saved end-of-day6" in built.out and check.ok and "0 not yet" in check.out
-                   and day7.rc == 1, built, check, day7)
+                   and all(tasks.get(t, {}).get("status") == "done" for t in ("EX-19", "EX-34", "EX-36"))
+                   and day7.rc == 1, built, check, run, day7)
         pristine = self.stacklab("lab", "reset", "pristine")
         undone = self.stacklab("lab", "check", "EX-31")
         again = self.stacklab("lab", "reset", "end-of-day6")

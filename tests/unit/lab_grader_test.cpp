@@ -251,7 +251,10 @@ TEST(LabGrader, StatusesAndTheNextTask) {
   EXPECT_FALSE(all_done(results));
   for (const auto& r : results) {
     if (r.task->id == "EX-51") EXPECT_EQ(r.status, TaskStatus::kNotYet) << "volume attach is graded";
-    if (r.task->id == "EX-57") EXPECT_EQ(r.status, TaskStatus::kNeeds) << "the guest's ping is not graded yet";
+    if (r.task->id == "EX-57") {
+      EXPECT_EQ(r.status, TaskStatus::kNotYet) << "the SSH login is graded from the guest events";
+      EXPECT_EQ(r.missing, "no SSH login into VM_OSC_01 yet (stacklab ssh cirros@<floating IP>)");
+    }
   }
   json j = results_json(results);
   EXPECT_EQ(j["tasks"][0]["status"], "done");

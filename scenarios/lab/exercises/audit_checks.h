@@ -21,6 +21,19 @@ struct AuditMatch {
 // True when some audit entry matches.
 bool audited(CloudView& view, const AuditMatch& match);
 
+// Guest events (service "guest", api/guest_routes.h): what happened inside
+// the simulated guests. A server is named by its name (tolerant) and its
+// project, since the book's servers are often deleted by a later step.
+struct GuestServer {
+  NamePattern name;
+  std::string project_id;
+};
+
+// A successful SSH login (guest.ssh) into `server`.
+bool ssh_session_opened(CloudView& view, const GuestServer& server);
+// A ping (guest.ping) from `from` that got its replies: to `to` when given, else to an internet address.
+bool ping_succeeded(CloudView& view, const GuestServer& from, const GuestServer* to = nullptr);
+
 }  // namespace stacklab::lab
 
 namespace stacklab::lab {

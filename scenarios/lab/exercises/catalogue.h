@@ -28,9 +28,6 @@ std::vector<Exercise> day7_admin_exercises();
 std::vector<Exercise> day7_project_exercises();
 std::vector<Exercise> day7_extended_exercises();
 
-// What some tasks need that the cloud does not do yet (Task::needs).
-inline const char* const kNeedsDataPlane = "the guest data plane (console and SSH sessions, ping)";
-
 // The lab's actors of Day 6 and Day 7.
 inline const Actor kBootcamp{"bootcamp", "helloworld.com"};
 inline const Actor kNeo{"neo", "openstack_bootcamp"};

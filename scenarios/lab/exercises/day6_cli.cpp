@@ -182,17 +182,19 @@ std::vector<Exercise> day6_cli_exercises() {
        {{"EX-19",
          "ssh cirros@<floating IP>; hostname; ifconfig; exit",
          "demo",
-         {"ssh cirros@<floating IP>"},
+         {"stacklab ssh cirros@<floating IP>", "hostname", "ifconfig", "exit"},
          "",
-         "Needs the SSH rule (EX-16) and the floating IP (EX-18).",
-         kNeedsDataPlane,
+         "Needs the SSH rule (EX-16) and the floating IP (EX-18); the key of KP_hellovinoth, or cirros's "
+         "password cubswin:).",
+         "",
          [](CloudView& v) {
-           Verdict now = check_floating_ip_on(v, kDemoProject, names::kHelloworldOscServer);
-           now.require(has_ingress_rule(v.default_security_group(v.project_id(kDemoProject)), {"tcp", 22}),
-                       "SSH is not allowed in demo's default group");
-           return done_or_undone(now, osc_server_gone(v).done(), audited(v, {"demo", "network:floatingips:update"}));
+           return Verdict().require(ssh_session_opened(v, {names::kHelloworldOscServer, v.project_id(kDemoProject)}),
+                                    "no SSH login into VM_helloworld_OSC yet (stacklab ssh cirros@<floating IP>)");
          }}},
-       nullptr});
+       [](Replayer& r) {
+         return r.ssh_session(kDemo, "VM_helloworld_OSC", "cirros", "cubswin:)", {"hostname", "ifconfig", "exit"})
+             .status();
+       }});
   out.push_back({"EX-20",
                  "day6",
                  "Terminate the instance with the CLI",

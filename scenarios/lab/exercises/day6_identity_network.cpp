@@ -170,12 +170,26 @@ std::vector<Exercise> day6_identity_network_exercises() {
                  {{"EX-34",
                    "From bootcampVM-2's console, ping bootcampVM-1 (works) and 8.8.8.8 (no router yet)",
                    kBootcampActor,
-                   {"ping 192.168.23.3", "ping 8.8.8.8"},
+                   {"stacklab console bootcampVM-2", "ping -c 3 192.168.23.3", "ping -c 3 8.8.8.8"},
                    "Project > Compute > Instances > bootcampVM-2 > Console",
                    "The default group already admits traffic from its own members.",
-                   kNeedsDataPlane,
-                   bootcamp_vms}},
-                 nullptr});
+                   "",
+                   [](CloudView& v) {
+                     const GuestServer vm{kBootcampVms, v.project_id(kProject)};
+                     return bootcamp_vms(v).require(ping_succeeded(v, vm, &vm),
+                                                    "no successful ping between bootcampVM-1 and bootcampVM-2 yet "
+                                                    "(from a console: ping -c 3 <the other VM's IP>)");
+                   }}},
+                 [](Replayer& r) -> Status {
+                   auto target = r.fixed_ip(kBootcamp, "bootcampVM-1");
+                   if (!target.ok()) return target.status();
+                   auto run = r.console_session(kBootcamp, "bootcampVM-2", "cirros", "cubswin:)",
+                                                {"ip a", "ping -c 3 " + *target, "ping -c 3 8.8.8.8"});
+                   if (!run.ok()) return run.status();
+                   if (run->size() < 2 || (*run)[1] != 0)
+                     return Status(Code::kConflict, "bootcampVM-2 cannot ping bootcampVM-1 at " + *target);
+                   return Status::Ok();
+                 }});
   out.push_back(
       {"EX-35",
        "day6",
@@ -191,19 +205,29 @@ std::vector<Exercise> day6_identity_network_exercises() {
          "",
          bootcamp_router}},
        [](Replayer& r) { return r.ensure_router(kBootcamp, "R_bootcamp_01", "SN_bootcamp_01"); }});
-  out.push_back({"EX-36",
-                 "day6",
-                 "External connectivity",
-                 "L4241-L4272",
-                 {{"EX-36",
-                   "From bootcampVM-2's console, ping 8.8.8.8 now works",
-                   kBootcampActor,
-                   {"ping 8.8.8.8"},
-                   "Project > Compute > Instances > bootcampVM-2 > Console",
-                   "",
-                   kNeedsDataPlane,
-                   bootcamp_router}},
-                 nullptr});
+  out.push_back(
+      {"EX-36",
+       "day6",
+       "External connectivity",
+       "L4241-L4272",
+       {{"EX-36",
+         "From bootcampVM-2's console, ping 8.8.8.8 now works",
+         kBootcampActor,
+         {"stacklab console bootcampVM-2", "ping -c 3 8.8.8.8"},
+         "Project > Compute > Instances > bootcampVM-2 > Console",
+         "",
+         "",
+         [](CloudView& v) {
+           return bootcamp_router(v).require(
+               ping_succeeded(v, {kBootcampVms, v.project_id(kProject)}),
+               "no successful ping from a bootcamp VM to the internet yet (from a console: ping -c 3 8.8.8.8)");
+         }}},
+       [](Replayer& r) -> Status {
+         auto run = r.console_session(kBootcamp, "bootcampVM-2", "cirros", "cubswin:)", {"ping -c 3 8.8.8.8"});
+         if (!run.ok()) return run.status();
+         if (run->empty() || run->front() != 0) return Status(Code::kConflict, "bootcampVM-2 cannot reach 8.8.8.8");
+         return Status::Ok();
+       }});
   return out;
 }
 

@@ -314,17 +314,17 @@ std::vector<Exercise> day7_project_exercises() {
                  {{"EX-57",
                    "ssh cirros@<floating IP> (password cubswin:) or the .pem key)",
                    kNeoActor,
-                   {"ssh -i KP_openstackbootcamp_01.pem cirros@<floating IP>"},
+                   {"stacklab ssh -i KP_openstackbootcamp_01.pem cirros@<floating IP>"},
                    "",
                    "Needs the SSH rule (task 6), the router (task 8) and the floating IP (task 16).",
-                   kNeedsDataPlane,
+                   "",
                    [](CloudView& v) {
-                     Verdict verdict = check_floating_ip_on(v, kProject, kVmOsc);
-                     return verdict.require(
-                         has_ingress_rule(v.default_security_group(v.project_id(kProject)), {"tcp", 22}),
-                         "SSH is not allowed in the default security group");
+                     return Verdict().require(ssh_session_opened(v, {kVmOsc, v.project_id(kProject)}),
+                                              "no SSH login into VM_OSC_01 yet (stacklab ssh cirros@<floating IP>)");
                    }}},
-                 nullptr});
+                 [](Replayer& r) {
+                   return r.ssh_session(kNeo, "VM_OSC_01", "cirros", "cubswin:)", {"ifconfig", "exit"}).status();
+                 }});
   out.push_back({"EX-58",
                  "day7",
                  "Task 18: external connectivity from VM_OSC_01",
@@ -332,12 +332,22 @@ std::vector<Exercise> day7_project_exercises() {
                  {{"EX-58",
                    "In the guest, ping 8.8.8.8 (0% packet loss)",
                    kNeoActor,
-                   {"ping -c 3 8.8.8.8"},
+                   {"stacklab ssh cirros@<floating IP> ping -c 3 8.8.8.8"},
                    "",
                    "The subnet needs a router with a gateway on public (task 8).",
-                   kNeedsDataPlane,
-                   router_reaches_public}},
-                 nullptr});
+                   "",
+                   [](CloudView& v) {
+                     return router_reaches_public(v).require(
+                         ping_succeeded(v, {kVmOsc, v.project_id(kProject)}),
+                         "no successful ping from VM_OSC_01 to the internet yet (in the guest: ping -c 3 8.8.8.8)");
+                   }}},
+                 [](Replayer& r) -> Status {
+                   auto run = r.ssh_session(kNeo, "VM_OSC_01", "cirros", "cubswin:)", {"ping -c 3 8.8.8.8"});
+                   if (!run.ok()) return run.status();
+                   if (run->empty() || run->front() != 0)
+                     return Status(Code::kConflict, "VM_OSC_01 cannot reach 8.8.8.8");
+                   return Status::Ok();
+                 }});
   return out;
 }
 

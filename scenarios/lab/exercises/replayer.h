@@ -65,6 +65,17 @@ class Replayer {
   Status attach_volume(const Actor& who, const std::string& server, const std::string& volume);
   Status detach_volume(const Actor& who, const std::string& server, const std::string& volume);
 
+  // guest (the simulated guests' shells, POST /_stacklab/guest/...)
+  // SSH from the lab host to `server`'s floating IP as `user` with `password`, then `commands`; their exit
+  // statuses. An error when the connection or login fails.
+  Result<std::vector<int>> ssh_session(const Actor& who, const std::string& server, const std::string& user,
+                                       const std::string& password, const std::vector<std::string>& commands);
+  // The same through the server's VNC console, logging in as `user` / `password`.
+  Result<std::vector<int>> console_session(const Actor& who, const std::string& server, const std::string& user,
+                                           const std::string& password, const std::vector<std::string>& commands);
+  // The server's first fixed IPv4 address.
+  Result<std::string> fixed_ip(const Actor& who, const std::string& server);
+
   std::ostream& log() { return log_; }
 
  private:
@@ -80,6 +91,9 @@ class Replayer {
   Result<LaunchInputs> launch_inputs(const Actor& who, const std::string& flavor, const std::string& image,
                                      const std::string& network);
   Result<std::string> volume_path(const Actor& who);
+  Result<std::string> floating_ip(const Actor& who, const std::string& server);
+  Result<std::vector<int>> run_in_session(const Actor& who, const std::string& session,
+                                          const std::vector<std::string>& lines);
   Status wait_server(const Actor& who, const std::string& id, const std::string& status);
   Status wait_volume(const Actor& who, const std::string& id, const std::string& status);
   LabCloud& cloud_;

@@ -1,0 +1,24 @@
+// What `ping` prints inside a guest: busybox's format on cirros, iputils'
+// on Ubuntu and CentOS, with the statistics block. The verdict (does the
+// echo come back, after how many routers) is the data plane's; this file
+// only writes it the way the guest's tool would. Round-trip times are made
+// up, but the same for the same ping: no clock, no global randomness.
+#pragma once
+
+#include <string>
+
+#include "engine/guest/guest_os.h"
+
+namespace stacklab::guest {
+
+// The answer to one ping as the data plane gives it.
+struct PingAnswer {
+  bool reachable = false;
+  int ttl = 64;         // what the replies carry: 64 less one per router; the internet's are lower
+  double rtt_ms = 0.5;  // a typical round trip to that destination
+};
+
+// `ping -c count target` as the guest's tool prints it; its exit status is 0 when replies came, else 1.
+std::string ping_output(const GuestOs& os, const std::string& target, int count, const PingAnswer& answer);
+
+}  // namespace stacklab::guest
