@@ -50,6 +50,9 @@ void CloudApp::dispatch(Request& req, Reply reply) {
   req.request_id = "req-" + runtime_.random().uuid4();
   const Mount* mount = find_mount(req.full_path);
   std::string service = mount ? mount->service : "stacklab";
+  // A stopped daemon serves nothing and logs nothing: the proxy in front of it answers.
+  const bool daemon_stopped = mount && daemons_ && !daemons_(service, daemon_host_);
+  const std::string log_name = daemon_stopped ? "apache2" : service;
   ErrorStyle style = mount ? mount->style : ErrorStyle::kKeystone;
 
   // Every answer, at once or later, goes through here exactly once: request
@@ -60,7 +63,7 @@ void CloudApp::dispatch(Request& req, Reply reply) {
     std::string user_name, action;                         // for the audit log
   };
   auto seen = std::make_shared<Seen>();
-  Reply respond = [this, service, started, seen, method = req.method, path = req.full_path, request_id = req.request_id,
+  Reply respond = [this, service, log_name, started, seen, method = req.method, path = req.full_path, request_id = req.request_id,
                    reply = std::move(reply)](Response resp) {
     if (seen->done.exchange(true)) return;
     Log::RequestScope scope(request_id, seen->user_id, seen->project_id);
@@ -71,7 +74,7 @@ void CloudApp::dispatch(Request& req, Reply reply) {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     metrics_.observe_request(service, method, seen->route, resp.status, secs);
     metrics_.request_finished();
-    Log::get(service).info("\"" + method + " " + path + "\" status: " + std::to_string(resp.status) +
+    Log::get(log_name).info("\"" + method + " " + path + "\" status: " + std::to_string(resp.status) +
                            " len: " + std::to_string(resp.body.size()) + " time: " + std::to_string(secs));
     if (audit_)
       audit_->append({runtime_.clock().now(), request_id, seen->user_id, seen->user_name, seen->project_id,
@@ -81,6 +84,12 @@ void CloudApp::dispatch(Request& req, Reply reply) {
 
   if (!mount) {
     respond(error_response(style, 404, "The resource could not be found.", req.request_id));
+    return;
+  }
+  if (daemon_stopped) {
+    Log::get(log_name).error("failed to make connection to backend " + service + " (" + daemon_host_ +
+                             "): Connection refused");
+    respond(service_unavailable());
     return;
   }
   req.mount = mount->prefix;

@@ -7,6 +7,7 @@
 
 #include "api/compute/compute_routes.h"
 #include "api/compute/host_routes.h"
+#include "api/daemon_routes.h"
 #include "api/identity/identity_routes.h"
 #include "api/image/image_routes.h"
 #include "api/lab_state_routes.h"
@@ -18,6 +19,7 @@
 #include "api/volume/volume_api.h"
 #include "engine/compute/compute_policy.h"
 #include "engine/core/log.h"
+#include "engine/core/timeutil.h"
 #include "engine/network/network_policy.h"
 #include "engine/volume/volume_policy.h"
 #include "fake_drivers/fake_volume_driver.h"
@@ -274,6 +276,38 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
     registry_ptr->stop();
     return registry_ptr->start();
   });
+  // The simulated daemons: the controller's and one nova-compute per host,
+  // each asked by its service before it acts (a stopped one refuses or is down).
+  const std::string controller = compute::ServiceGroupOptions::from_config(config).controller_host;
+  cloud->daemons_ = std::make_unique<DaemonRegistry>(*cloud->store_, runtime.clock(), controller);
+  DaemonRegistry& daemons = *cloud->daemons_;
+  daemons.add_lab_controller();
+  for (const auto& node : registry_ptr->nodes()) daemons.add("nova-compute", node.host, "nova", DaemonKind::kAgent);
+  registry_ptr->set_daemon_check(daemons.check());
+  servers_ptr->set_daemon_check(daemons.check(), controller);
+  cloud->networks_->set_daemon_check(daemons.check());
+  cloud->volume_backends_->set_daemon_check(daemons.check());
+  daemons.on_change([registry_ptr, servers_ptr](const Daemon& d) {
+    if (!d.running) return;
+    if (d.binary == "nova-compute") registry_ptr->report_states();  // its first heartbeat, at once
+    servers_ptr->resume_parked_builds();
+  });
+  cloud->faults_ = std::make_unique<FaultLab>(*cloud->store_, runtime.clock(), daemons, [servers_ptr](TimePoint since) {
+    Credentials admin;
+    admin.roles = {"admin"};
+    compute::ServerFilter all;
+    all.all_tenants = true;
+    auto servers = servers_ptr->list_refs(admin, all);
+    if (!servers.ok()) return false;
+    // created_at has whole seconds: a server of the fault's own second counts.
+    const TimePoint floor = std::chrono::floor<std::chrono::seconds>(since);
+    for (const Json* s : *servers) {
+      auto created = parse_iso((*s).value("created_at", std::string()));
+      if (created && *created >= floor && (*s)["vm_state"] == "active") return true;
+    }
+    return false;
+  });
+
   auto audit = api::AuditLog::open(o.state_dir.empty() ? "" : o.state_dir + "/audit.log");
   if (!audit.ok()) return audit.status();
   cloud->audit_ = std::move(*audit);
@@ -283,6 +317,7 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   cloud->app_ = std::make_unique<api::CloudApp>(runtime, *cloud->identity_, *cloud->metrics_);
   api::CloudApp& app = *cloud->app_;
   app.set_audit_log(cloud->audit_.get());
+  app.set_daemon_check(daemons.check(), controller);
   auto identity_router = api::identity_api::make_identity_router({*cloud->identity_, *cloud->metrics_, runtime});
   app.mount("/identity", "keystone", api::ErrorStyle::kKeystone, identity_router);
   app.mount("/identity_admin", "keystone", api::ErrorStyle::kKeystone, identity_router);
@@ -311,6 +346,8 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   api::add_lab_state_routes(ops_router, {snapshots, *cloud->audit_});
   api::compute_api::add_console_page_route(ops_router, *cloud->server_actions_);
   api::add_probe_routes(ops_router, {*cloud->probes_, *cloud->audit_, runtime.clock()});
+  api::add_daemon_routes(ops_router, {daemons, *cloud->faults_, *cloud->identity_,
+                                      o.state_dir.empty() ? "" : o.state_dir + "/logs"});
   app.mount("", "stacklab", api::ErrorStyle::kKeystone, std::move(ops_router));
 
   // Bind first (with port 0 the catalog needs the port the kernel chose), but
