@@ -10,6 +10,23 @@
 
 namespace stacklab::api {
 
+namespace {
+
+// What the web server in front of a service answers when the daemon behind it
+// is not running: 503 with a small HTML page (no service's error shape).
+Response service_unavailable() {
+  Response resp;
+  resp.status = 503;
+  resp.content_type = "text/html; charset=iso-8859-1";
+  resp.body =
+      "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>503 Service Unavailable</title>\n"
+      "</head><body>\n<h1>Service Unavailable</h1>\n<p>The service behind this address is not running.</p>\n"
+      "</body></html>\n";
+  return resp;
+}
+
+}  // namespace
+
 CloudApp::CloudApp(Runtime& runtime, identity::IdentityService& identity, metrics::ApiMetrics& metrics)
     : runtime_(runtime), identity_(identity), metrics_(metrics) {}
 

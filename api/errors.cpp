@@ -143,15 +143,4 @@ Response error_response(ErrorStyle style, const Status& status, const std::strin
   return error_response(style, http_status(status.code()), status.message(), request_id);
 }
 
-Response service_unavailable() {
-  Response resp;
-  resp.status = 503;
-  resp.content_type = "text/html; charset=iso-8859-1";
-  resp.body =
-      "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>503 Service Unavailable</title>\n"
-      "</head><body>\n<h1>Service Unavailable</h1>\n<p>The service behind this address is not running.</p>\n"
-      "</body></html>\n";
-  return resp;
-}
-
 }  // namespace stacklab::api

@@ -17,8 +17,5 @@ int http_status(Code code);
 const char* reason_phrase(int status);
 Response error_response(ErrorStyle style, int status, const std::string& message, const std::string& request_id = "");
 Response error_response(ErrorStyle style, const Status& status, const std::string& request_id = "");
-// What the web server in front of a service answers when the daemon behind it
-// is not running: 503 with a small HTML page (no service's error shape).
-Response service_unavailable();
 
 }  // namespace stacklab::api
