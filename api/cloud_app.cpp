@@ -80,8 +80,8 @@ void CloudApp::dispatch(Request& req, Reply reply) {
     std::string user_name, action;                         // for the audit log
   };
   auto seen = std::make_shared<Seen>();
-  Reply respond = [this, service, log_name, started, seen, method = req.method, path = req.full_path, request_id = req.request_id,
-                   reply = std::move(reply)](Response resp) {
+  Reply respond = [this, service, log_name, started, seen, method = req.method, path = req.full_path,
+                   request_id = req.request_id, reply = std::move(reply)](Response resp) {
     if (seen->done.exchange(true)) return;
     Log::RequestScope scope(request_id, seen->user_id, seen->project_id);
     resp.header("X-Openstack-Request-Id", request_id);
@@ -92,7 +92,7 @@ void CloudApp::dispatch(Request& req, Reply reply) {
     metrics_.observe_request(service, method, seen->route, resp.status, secs);
     metrics_.request_finished();
     Log::get(log_name).info("\"" + method + " " + path + "\" status: " + std::to_string(resp.status) +
-                           " len: " + std::to_string(resp.body.size()) + " time: " + std::to_string(secs));
+                            " len: " + std::to_string(resp.body.size()) + " time: " + std::to_string(secs));
     if (audit_)
       audit_->append({runtime_.clock().now(), request_id, seen->user_id, seen->user_name, seen->project_id,
                       audit_service_type(service), method, path, seen->route, seen->action, resp.status});

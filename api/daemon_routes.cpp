@@ -83,8 +83,8 @@ Result<Json> inject_body(const Request& req) {
 
 void add_daemon_routes(Router& r, DaemonRouteDeps deps) {
   auto policy = std::make_shared<Policy>();
-  for (const char* action : {"stacklab:service:list", "stacklab:service:update", "stacklab:fault:list",
-                             "stacklab:fault:create"})
+  for (const char* action :
+       {"stacklab:service:list", "stacklab:service:update", "stacklab:fault:list", "stacklab:fault:create"})
     policy->register_default(action, "role:admin");
   identity::IdentityService& identity = deps.identity;
   // Runs `fn` when the caller passes `action`'s rule.
@@ -100,11 +100,13 @@ void add_daemon_routes(Router& r, DaemonRouteDeps deps) {
   FaultLab& faults = deps.faults;
   const std::string log_dir = deps.log_dir;
 
-  r.add_sync("GET", "/_stacklab/services", guarded("stacklab:service:list", [&daemons](Request&) {
-               Json list = Json::array();
-               for (const auto& d : daemons.list()) list.push_back(daemon_json(d));
-               return json_response(200, {{"services", list}});
-             }),
+  r.add_sync("GET", "/_stacklab/services",
+             guarded("stacklab:service:list",
+                     [&daemons](Request&) {
+                       Json list = Json::array();
+                       for (const auto& d : daemons.list()) list.push_back(daemon_json(d));
+                       return json_response(200, {{"services", list}});
+                     }),
              false);
   r.add_sync("GET", "/_stacklab/services/{name}",
              guarded("stacklab:service:list",
@@ -138,28 +140,33 @@ void add_daemon_routes(Router& r, DaemonRouteDeps deps) {
                        }),
                false);
   }
-  r.add_sync("GET", "/_stacklab/lab/faults", guarded("stacklab:fault:list", [&faults](Request&) {
-               Json scenarios = Json::array();
-               for (const auto& s : FaultLab::scenarios())
-                 scenarios.push_back({{"name", s.name}, {"symptom", s.symptom}, {"stops", s.stopped}});
-               Json current = nullptr;
-               if (auto f = faults.current())
-                 current = {{"scenario", f->scenario}, {"injected_at", format_iso_seconds(f->injected_at)}};
-               Json checks = Json::array();
-               for (const auto& c : faults.grade())
-                 checks.push_back({{"task", c.task}, {"done", c.done}, {"missing", c.missing}});
-               return json_response(200, {{"scenarios", scenarios}, {"current", current}, {"checks", checks}});
-             }),
+  r.add_sync("GET", "/_stacklab/lab/faults",
+             guarded("stacklab:fault:list",
+                     [&faults](Request&) {
+                       Json scenarios = Json::array();
+                       for (const auto& s : FaultLab::scenarios())
+                         scenarios.push_back({{"name", s.name}, {"symptom", s.symptom}, {"stops", s.stopped}});
+                       Json current = nullptr;
+                       if (auto f = faults.current())
+                         current = {{"scenario", f->scenario}, {"injected_at", format_iso_seconds(f->injected_at)}};
+                       Json checks = Json::array();
+                       for (const auto& c : faults.grade())
+                         checks.push_back({{"task", c.task}, {"done", c.done}, {"missing", c.missing}});
+                       return json_response(200, {{"scenarios", scenarios}, {"current", current}, {"checks", checks}});
+                     }),
              false);
-  r.add_sync("POST", "/_stacklab/lab/faults", guarded("stacklab:fault:create", [&faults](Request& req) {
-               auto body = inject_body(req);
-               if (!body.ok()) return error(req, body.status());
-               auto f = faults.inject((*body)["scenario"].get<std::string>());
-               if (!f.ok()) return error(req, f.status());
-               return json_response(
-                   201, {{"fault", {{"scenario", f->scenario}, {"injected_at", format_iso_seconds(f->injected_at)}}}});
-             }),
-             false);
+  r.add_sync(
+      "POST", "/_stacklab/lab/faults",
+      guarded("stacklab:fault:create",
+              [&faults](Request& req) {
+                auto body = inject_body(req);
+                if (!body.ok()) return error(req, body.status());
+                auto f = faults.inject((*body)["scenario"].get<std::string>());
+                if (!f.ok()) return error(req, f.status());
+                return json_response(
+                    201, {{"fault", {{"scenario", f->scenario}, {"injected_at", format_iso_seconds(f->injected_at)}}}});
+              }),
+      false);
 }
 
 }  // namespace stacklab::api

@@ -22,8 +22,8 @@
 #include <string>
 
 #include "api/router.h"
-#include "engine/ops/daemons.h"
 #include "engine/identity/identity_service.h"
+#include "engine/ops/daemons.h"
 #include "engine/ops/fault_lab.h"
 
 namespace stacklab::api {

@@ -346,8 +346,8 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   api::add_lab_state_routes(ops_router, {snapshots, *cloud->audit_});
   api::compute_api::add_console_page_route(ops_router, *cloud->server_actions_);
   api::add_probe_routes(ops_router, {*cloud->probes_, *cloud->audit_, runtime.clock()});
-  api::add_daemon_routes(ops_router, {daemons, *cloud->faults_, *cloud->identity_,
-                                      o.state_dir.empty() ? "" : o.state_dir + "/logs"});
+  api::add_daemon_routes(
+      ops_router, {daemons, *cloud->faults_, *cloud->identity_, o.state_dir.empty() ? "" : o.state_dir + "/logs"});
   app.mount("", "stacklab", api::ErrorStyle::kKeystone, std::move(ops_router));
 
   // Bind first (with port 0 the catalog needs the port the kernel chose), but

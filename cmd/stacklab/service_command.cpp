@@ -78,8 +78,8 @@ int run_service(const OpsTarget& target, const std::string& verb, const std::str
   auto reply = ask(target, "POST", "/_stacklab/services/" + name + "/" + verb);
   if (!reply) return 1;
   const auto& d = reply->body["service"];
-  std::cout << d["name"].get<std::string>() << ": " << (d["state"] == "running" ? "active (running)" : "inactive (dead)")
-            << "\n";
+  std::cout << d["name"].get<std::string>() << ": "
+            << (d["state"] == "running" ? "active (running)" : "inactive (dead)") << "\n";
   return 0;
 }
 

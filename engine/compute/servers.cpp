@@ -292,8 +292,7 @@ scheduler::RequestSpec ComputeService::request_spec(const Json& s) const {
 }
 
 bool ComputeService::build_daemons_running() const {
-  return !daemons_ ||
-         (daemons_("nova-conductor", controller_host_) && daemons_("nova-scheduler", controller_host_));
+  return !daemons_ || (daemons_("nova-conductor", controller_host_) && daemons_("nova-scheduler", controller_host_));
 }
 
 void ComputeService::resume_parked_builds() {

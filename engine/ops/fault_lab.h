@@ -17,15 +17,15 @@
 #include <vector>
 
 #include "engine/core/clock.h"
-#include "engine/ops/daemons.h"
 #include "engine/core/status.h"
 #include "engine/core/store.h"
+#include "engine/ops/daemons.h"
 
 namespace stacklab {
 
 struct FaultScenario {
-  std::string name;       // "nova-compute-down"
-  std::string symptom;    // what the student sees, in the book's terms
+  std::string name;                  // "nova-compute-down"
+  std::string symptom;               // what the student sees, in the book's terms
   std::vector<std::string> stopped;  // the daemons' binaries it stops (on every host they run on)
   bool needs_new_boot = false;       // fixed only once a new server boots
 };
@@ -45,8 +45,7 @@ struct InjectedFault {
 class FaultLab {
  public:
   // `active_server_since(t)`: is a server created at or after t ACTIVE now (any project)?
-  FaultLab(Store& store, Clock& clock, DaemonRegistry& daemons,
-           std::function<bool(TimePoint)> active_server_since);
+  FaultLab(Store& store, Clock& clock, DaemonRegistry& daemons, std::function<bool(TimePoint)> active_server_since);
 
   static const std::vector<FaultScenario>& scenarios();
   // 404 for an unknown scenario (the message lists the known ones). Stops

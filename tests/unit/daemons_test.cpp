@@ -43,10 +43,10 @@ TEST_F(DaemonRegistryTest, ListsTheBooksControllerDaemonsAndComputeHostsAllRunni
     names.insert(d.name);
     EXPECT_TRUE(d.running) << d.name;
   }
-  for (const char* n : {"keystone", "glance-api", "nova-api", "nova-scheduler", "nova-conductor", "placement-api",
-                        "neutron-server", "neutron-dhcp-agent", "neutron-l3-agent", "neutron-linuxbridge-agent",
-                        "neutron-metadata-agent", "cinder-api", "cinder-scheduler", "cinder-volume",
-                        "nova-compute@compute-1", "nova-compute@compute-2"})
+  for (const char* n :
+       {"keystone", "glance-api", "nova-api", "nova-scheduler", "nova-conductor", "placement-api", "neutron-server",
+        "neutron-dhcp-agent", "neutron-l3-agent", "neutron-linuxbridge-agent", "neutron-metadata-agent", "cinder-api",
+        "cinder-scheduler", "cinder-volume", "nova-compute@compute-1", "nova-compute@compute-2"})
     EXPECT_EQ(names.count(n), 1u) << n;
   EXPECT_EQ(daemons_->find("glance-api")->kind, DaemonKind::kApi);
 }
