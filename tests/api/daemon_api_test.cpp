@@ -33,7 +33,7 @@ TEST_F(DaemonApiTest, ServicesAreListedForAdminsOnly) {
   ASSERT_EQ(r.status, 200) << r.body;
   std::set<std::string> names;
   for (const auto& d : r.json()["services"]) {
-    names.insert(d["name"]);
+    names.insert(d["name"].get<std::string>());
     EXPECT_EQ(d["state"], "running") << d.dump();
     EXPECT_EQ(d["active"], "active");
   }

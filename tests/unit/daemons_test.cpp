@@ -173,7 +173,8 @@ TEST_F(ComputeDaemonsTest, FaultIsStoredGradedAndFixedByAStartAndANewBoot) {
   auto active_since = [this](TimePoint since) {
     compute::ServerFilter all;
     all.all_tenants = true;
-    for (const Json* s : *servers_->list_refs(stacklab::testing::cloud_admin(), all))
+    auto servers = servers_->list_refs(stacklab::testing::cloud_admin(), all);  // kept alive for the loop
+    for (const Json* s : *servers)
       if ((*s)["vm_state"] == "active" && *parse_iso((*s)["created_at"]) >= since) return true;
     return false;
   };
