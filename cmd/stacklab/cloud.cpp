@@ -292,12 +292,23 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
     if (d.binary == "nova-compute") registry_ptr->report_states();  // its first heartbeat, at once
     servers_ptr->resume_parked_builds();
   });
-  cloud->faults_ = std::make_unique<FaultLab>(*cloud->store_, runtime.clock(), daemons, [servers_ptr](TimePoint since) {
+  // What the faults reach beyond the daemons, through the services' APIs as the lab's admin.
+  FaultHooks fault_hooks;
+  identity::IdentityService* identity_ptr = cloud->identity_.get();
+  auto lab_admin = [identity_ptr]() -> Result<Credentials> {
+    auto project = identity_ptr->find_project("admin", "default");
+    if (!project.ok()) return project.status();
     Credentials admin;
-    admin.roles = {"admin"};
+    admin.project_id = (*project)["id"];
+    admin.roles = {"admin", "member", "reader"};
+    return admin;
+  };
+  fault_hooks.active_server_since = [servers_ptr, lab_admin](TimePoint since) {
+    auto admin = lab_admin();
+    if (!admin.ok()) return false;
     compute::ServerFilter all;
     all.all_tenants = true;
-    auto servers = servers_ptr->list_refs(admin, all);
+    auto servers = servers_ptr->list_refs(*admin, all);
     if (!servers.ok()) return false;
     // created_at has whole seconds: a server of the fault's own second counts.
     const TimePoint floor = std::chrono::floor<std::chrono::seconds>(since);
@@ -306,7 +317,32 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
       if (created && *created >= floor && (*s)["vm_state"] == "active") return true;
     }
     return false;
-  });
+  };
+  volume::VolumeService* volumes_ptr = cloud->volumes_.get();
+  fake::FakeVolumeDriver* lvm_ptr = cloud->volume_driver_.get();
+  // The fault: an admin's forgotten scratch volume as large as the free space.
+  fault_hooks.fill_volume_backend = [volumes_ptr, lvm_ptr, lab_admin]() -> Result<std::string> {
+    auto admin = lab_admin();
+    if (!admin.ok()) return admin.status();
+    volume::NewVolume filler;
+    filler.size = static_cast<long long>(lvm_ptr->get_volume_stats().pools.front().free_capacity_gb);
+    if (*filler.size < 1) return std::string();  // full already
+    filler.name = "backup-staging";
+    filler.description = "scratch space for a database dump";
+    auto created = volumes_ptr->create(*admin, filler);
+    if (!created.ok()) return created.status();
+    return (*created)["id"].get<std::string>();
+  };
+  fault_hooks.available_volume_since = [volumes_ptr, lab_admin](TimePoint since, const std::string& except_id) {
+    auto admin = lab_admin();
+    if (!admin.ok()) return false;
+    for (const Json& v : volumes_ptr->list(*admin, true)) {
+      auto created = parse_iso(v.value("created_at", std::string()));
+      if (v["id"] != except_id && created && *created >= since && v["status"] == "available") return true;
+    }
+    return false;
+  };
+  cloud->faults_ = std::make_unique<FaultLab>(*cloud->store_, runtime.clock(), daemons, std::move(fault_hooks));
 
   auto audit = api::AuditLog::open(o.state_dir.empty() ? "" : o.state_dir + "/audit.log");
   if (!audit.ok()) return audit.status();

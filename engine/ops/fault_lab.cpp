@@ -34,13 +34,14 @@ const std::vector<FaultScenario>& FaultLab::scenarios() {
        {"neutron-dhcp-agent"},
        false},
       {"cinder-volume-down", "the volume service is down; new volumes go to error", {"cinder-volume"}, false},
+      {"volume-backend-full", "the volume service is up but new volumes go to error (no free space on lvmdriver-1)",
+       {}, false, true},
   };
   return all;
 }
 
-FaultLab::FaultLab(Store& store, Clock& clock, DaemonRegistry& daemons,
-                   std::function<bool(TimePoint)> active_server_since)
-    : store_(store), clock_(clock), daemons_(daemons), active_server_since_(std::move(active_server_since)) {
+FaultLab::FaultLab(Store& store, Clock& clock, DaemonRegistry& daemons, FaultHooks hooks)
+    : store_(store), clock_(clock), daemons_(daemons), hooks_(std::move(hooks)) {
   store_.define(kFaultKind);
 }
 
@@ -58,8 +59,14 @@ Result<InjectedFault> FaultLab::inject(const std::string& name) {
         if (d.binary == binary)
           if (auto r = daemons_.stop(d.name); !r.ok()) return r.status();
     }
-    return store_.put(kFaultKind, kCurrent,
-                      {{"scenario", fault.scenario}, {"injected_at_us", fault.injected_at.time_since_epoch().count()}});
+    Json doc = {{"scenario", fault.scenario}, {"injected_at_us", fault.injected_at.time_since_epoch().count()}};
+    if (scenario->fills_volume_backend) {
+      if (!hooks_.fill_volume_backend) return Status(Code::kNotImplemented, "this cloud has no volume backend to fill");
+      auto filler = hooks_.fill_volume_backend();
+      if (!filler.ok()) return filler.status();
+      doc["filler_volume_id"] = *filler;
+    }
+    return store_.put(kFaultKind, kCurrent, doc);
   });
   if (!st.ok()) return st;
   Log::get("stacklab").info("lab fault injected: " + fault.scenario);
@@ -86,8 +93,15 @@ std::vector<FaultCheck> FaultLab::grade() const {
     for (const auto& name : stopped) c.missing += (c.missing.empty() ? "" : "; ") + name + " is stopped";
     checks.push_back(std::move(c));
   }
+  if (scenario->fills_volume_backend) {
+    const Json* doc = store_.get(kFaultKind, kCurrent);
+    std::string filler = doc ? doc->value("filler_volume_id", std::string()) : "";
+    bool created = hooks_.available_volume_since && hooks_.available_volume_since(fault->injected_at, filler);
+    checks.push_back({"a volume created after the fault is available", created,
+                      created ? "" : "no volume created since the fault was injected is available"});
+  }
   if (scenario->needs_new_boot) {
-    bool booted = active_server_since_ && active_server_since_(fault->injected_at);
+    bool booted = hooks_.active_server_since && hooks_.active_server_since(fault->injected_at);
     checks.push_back({"a server booted after the fault is ACTIVE", booted,
                       booted ? "" : "no server created since the fault was injected is ACTIVE"});
   }

@@ -178,7 +178,9 @@ TEST_F(ComputeDaemonsTest, FaultIsStoredGradedAndFixedByAStartAndANewBoot) {
       if ((*s)["vm_state"] == "active" && *parse_iso((*s)["created_at"]) >= since) return true;
     return false;
   };
-  FaultLab faults(*store_, clock_, *daemons_, active_since);
+  FaultHooks hooks;
+  hooks.active_server_since = active_since;
+  FaultLab faults(*store_, clock_, *daemons_, hooks);
   EXPECT_FALSE(faults.grade().front().done);  // nothing injected yet
   EXPECT_EQ(faults.inject("disk-on-fire").status().code(), Code::kNotFound);
   clock_.advance(1min);
@@ -191,7 +193,7 @@ TEST_F(ComputeDaemonsTest, FaultIsStoredGradedAndFixedByAStartAndANewBoot) {
   EXPECT_FALSE(checks[1].done);
 
   // A restarted cloud still knows the fault.
-  FaultLab again(*store_, clock_, *daemons_, active_since);
+  FaultLab again(*store_, clock_, *daemons_, hooks);
   ASSERT_TRUE(again.current());
   EXPECT_EQ(again.current()->scenario, "nova-compute-down");
 
@@ -204,6 +206,34 @@ TEST_F(ComputeDaemonsTest, FaultIsStoredGradedAndFixedByAStartAndANewBoot) {
   clock_.advance(1s);
   ASSERT_EQ(status(id), "ACTIVE");
   for (const auto& c : again.grade()) EXPECT_TRUE(c.done) << c.task << ": " << c.missing;
+}
+
+TEST_F(DaemonRegistryTest, FullVolumeBackendIsFixedByAVolumeOtherThanTheFiller) {
+  FaultHooks hooks;
+  int fills = 0;
+  hooks.fill_volume_backend = [&fills]() -> Result<std::string> {
+    ++fills;
+    return std::string("filler-id");
+  };
+  std::string excepted;
+  bool available = false;
+  hooks.available_volume_since = [&](TimePoint, const std::string& except_id) {
+    excepted = except_id;
+    return available;
+  };
+  FaultLab faults(*store_, clock_, *daemons_, hooks);
+  ASSERT_TRUE(faults.inject("volume-backend-full").ok());
+  EXPECT_EQ(fills, 1);
+  for (const auto& d : daemons_->list()) EXPECT_TRUE(d.running) << d.name;  // no daemon stopped
+  auto checks = faults.grade();
+  ASSERT_EQ(checks.size(), 1u);
+  EXPECT_FALSE(checks[0].done);
+  EXPECT_EQ(excepted, "filler-id");  // the filler itself does not count
+  available = true;
+  EXPECT_TRUE(faults.grade()[0].done);
+  // A cloud without a volume backend cannot have it filled.
+  FaultLab bare(*store_, clock_, *daemons_, FaultHooks{});
+  EXPECT_EQ(bare.inject("volume-backend-full").status().code(), Code::kNotImplemented);
 }
 
 class NetworkDaemonsTest : public stacklab::testing::NetworkTest {};
