@@ -34,8 +34,11 @@ const std::vector<FaultScenario>& FaultLab::scenarios() {
        {"neutron-dhcp-agent"},
        false},
       {"cinder-volume-down", "the volume service is down; new volumes go to error", {"cinder-volume"}, false},
-      {"volume-backend-full", "the volume service is up but new volumes go to error (no free space on lvmdriver-1)",
-       {}, false, true},
+      {"volume-backend-full",
+       "the volume service is up but new volumes go to error (no free space on lvmdriver-1)",
+       {},
+       false,
+       true},
   };
   return all;
 }

@@ -29,7 +29,7 @@ struct FaultScenario {
   std::string symptom;               // what the student sees, in the book's terms
   std::vector<std::string> stopped;  // the daemons' binaries it stops (on every host they run on)
   bool needs_new_boot = false;       // fixed only once a new server boots
-  bool fills_volume_backend = false; // fills it, and is fixed only once a new volume is available
+  bool fills_volume_backend = false;  // fills it, and is fixed only once a new volume is available
 };
 
 // What the faults reach beyond the daemons, through the services' own APIs (wired by the cloud).
