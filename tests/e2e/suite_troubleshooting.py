@@ -6,8 +6,11 @@ nova-compute-down`; the student sees the compute service down and a boot
 fail with "No valid host was found", checks the daemons with `stacklab
 service status`, starts nova-compute again, boots a server, and `stacklab
 lab check day9` passes. Then a stopped glance-api (image calls answer 503,
-the book's "Unable to retrieve image list") and a dead DHCP agent.
+the book's "Unable to retrieve image list"), a dead DHCP agent, and a volume
+backend filled by a forgotten volume.
 """
+
+import time
 
 from suite_lab_state import StacklabCommand
 
@@ -22,7 +25,7 @@ class TroubleshootingSuite(Suite):
     def steps(self):
         return [self.step_services_listed, self.step_nothing_to_check, self.step_break_nova_compute,
                 self.step_boot_fails, self.step_fix_nova_compute, self.step_glance_api_down,
-                self.step_dhcp_agent_down]
+                self.step_dhcp_agent_down, self.step_volume_backend_full]
 
     def stacklab(self, *args):
         return StacklabCommand(self.lab.binary, self.lab.url, list(args))
@@ -111,3 +114,38 @@ class TroubleshootingSuite(Suite):
         self.check("stacklab service start neutron-dhcp-agent: every agent alive; lab check day9 passes",
                    start.ok and rows and all(row.get("Alive") is True for row in rows) and check.ok,
                    start, agents, check)
+
+    def volume_status(self, name, until=("available", "error")):
+        """`volume show NAME` (demo) until its status is one of `until` (at most ~10 s)."""
+        for _ in range(20):
+            show = self.osc(f"volume show {name} -f json", self.demo, "demo")
+            if show.ok and show.json().get("status") in until:
+                break
+            time.sleep(0.5)
+        return show, (show.json().get("status") if show.ok else None)
+
+    def step_volume_backend_full(self):
+        broken = self.stacklab("lab", "break", "volume-backend-full")
+        create = self.osc("volume create --size 1 v-broken", self.demo, "demo")
+        show, status = self.volume_status("v-broken")
+        services = self.osc("volume service list -f json", self.admin, "admin")
+        states = {row.get("Binary"): row.get("State") for row in (services.json() if services.ok else [])}
+        check = self.stacklab("lab", "check", "day9")
+        self.check("stacklab lab break volume-backend-full: volume create v-broken goes to error while "
+                   "cinder-volume is up; lab check day9: not yet",
+                   broken.ok and create.ok and status == "error" and states.get("cinder-volume") == "up"
+                   and check.rc == 1, broken, create, show, services, check)
+        listed = self.osc("volume list --all-projects -f json", self.admin, "admin")
+        culprit = [row for row in (listed.json() if listed.ok else []) if row.get("Name") == "backup-staging"]
+        delete = self.osc("volume delete backup-staging", self.admin, "admin")
+        self.check("volume list --all-projects (admin) shows the forgotten backup-staging volume; volume delete "
+                   "backup-staging", listed.ok and len(culprit) == 1 and delete.ok, listed, delete)
+        for _ in range(20):  # the deletion frees the space once the volume is gone
+            if not self.osc("volume show backup-staging", self.admin, "admin").ok:
+                break
+            time.sleep(0.5)
+        create = self.osc("volume create --size 1 v-fixed", self.demo, "demo")
+        show, status = self.volume_status("v-fixed")
+        check = self.stacklab("lab", "check", "day9")
+        self.check("volume create v-fixed is available; lab check day9 passes",
+                   create.ok and status == "available" and check.ok, create, show, check)
