@@ -115,10 +115,10 @@ class TroubleshootingSuite(Suite):
                    start.ok and rows and all(row.get("Alive") is True for row in rows) and check.ok,
                    start, agents, check)
 
-    def volume_status(self, name, until=("available", "error")):
-        """`volume show NAME` (demo) until its status is one of `until` (at most ~10 s)."""
+    def volume_status(self, name, env=None, until=("available", "error")):
+        """`volume show NAME` (demo, or `env`) until its status is one of `until` (at most ~10 s)."""
         for _ in range(20):
-            show = self.osc(f"volume show {name} -f json", self.demo, "demo")
+            show = self.osc(f"volume show {name} -f json", env or self.demo, "demo" if env is None else "admin")
             if show.ok and show.json().get("status") in until:
                 break
             time.sleep(0.5)
@@ -135,6 +135,7 @@ class TroubleshootingSuite(Suite):
                    "cinder-volume is up; lab check day9: not yet",
                    broken.ok and create.ok and status == "error" and states.get("cinder-volume") == "up"
                    and check.rc == 1, broken, create, show, services, check)
+        self.volume_status("backup-staging", self.admin)  # the forgotten volume has finished creating
         listed = self.osc("volume list --all-projects -f json", self.admin, "admin")
         culprit = [row for row in (listed.json() if listed.ok else []) if row.get("Name") == "backup-staging"]
         delete = self.osc("volume delete backup-staging", self.admin, "admin")
