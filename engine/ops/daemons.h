@@ -38,10 +38,10 @@ enum class DaemonKind {
 };
 
 struct Daemon {
-  std::string name;    // "nova-compute" on the controller, "nova-compute@compute-2" elsewhere
-  std::string binary;  // "nova-compute"
-  std::string host;    // "openstackbootcamp"
-  std::string service; // the OpenStack project: "nova"
+  std::string name;     // "nova-compute" on the controller, "nova-compute@compute-2" elsewhere
+  std::string binary;   // "nova-compute"
+  std::string host;     // "openstackbootcamp"
+  std::string service;  // the OpenStack project: "nova"
   DaemonKind kind = DaemonKind::kWorker;
   bool running = true;
   TimePoint since;  // when it last started or stopped
