@@ -25,10 +25,10 @@
 namespace stacklab {
 
 struct FaultScenario {
-  std::string name;                  // "nova-compute-down"
-  std::string symptom;               // what the student sees, in the book's terms
-  std::vector<std::string> stopped;  // the daemons' binaries it stops (on every host they run on)
-  bool needs_new_boot = false;       // fixed only once a new server boots
+  std::string name;                   // "nova-compute-down"
+  std::string symptom;                // what the student sees, in the book's terms
+  std::vector<std::string> stopped;   // the daemons' binaries it stops (on every host they run on)
+  bool needs_new_boot = false;        // fixed only once a new server boots
   bool fills_volume_backend = false;  // fills it, and is fixed only once a new volume is available
 };
 
