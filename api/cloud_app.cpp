@@ -10,6 +10,23 @@
 
 namespace stacklab::api {
 
+namespace {
+
+// What the web server in front of a service answers when the daemon behind it
+// is not running: 503 with a small HTML page (no service's error shape).
+Response service_unavailable() {
+  Response resp;
+  resp.status = 503;
+  resp.content_type = "text/html; charset=iso-8859-1";
+  resp.body =
+      "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>503 Service Unavailable</title>\n"
+      "</head><body>\n<h1>Service Unavailable</h1>\n<p>The service behind this address is not running.</p>\n"
+      "</body></html>\n";
+  return resp;
+}
+
+}  // namespace
+
 CloudApp::CloudApp(Runtime& runtime, identity::IdentityService& identity, metrics::ApiMetrics& metrics)
     : runtime_(runtime), identity_(identity), metrics_(metrics) {}
 
@@ -50,6 +67,9 @@ void CloudApp::dispatch(Request& req, Reply reply) {
   req.request_id = "req-" + runtime_.random().uuid4();
   const Mount* mount = find_mount(req.full_path);
   std::string service = mount ? mount->service : "stacklab";
+  // A stopped daemon serves nothing and logs nothing: the proxy in front of it answers.
+  const bool daemon_stopped = mount && daemons_ && !daemons_(service, daemon_host_);
+  const std::string log_name = daemon_stopped ? "apache2" : service;
   ErrorStyle style = mount ? mount->style : ErrorStyle::kKeystone;
 
   // Every answer, at once or later, goes through here exactly once: request
@@ -60,8 +80,8 @@ void CloudApp::dispatch(Request& req, Reply reply) {
     std::string user_name, action;                         // for the audit log
   };
   auto seen = std::make_shared<Seen>();
-  Reply respond = [this, service, started, seen, method = req.method, path = req.full_path, request_id = req.request_id,
-                   reply = std::move(reply)](Response resp) {
+  Reply respond = [this, service, log_name, started, seen, method = req.method, path = req.full_path,
+                   request_id = req.request_id, reply = std::move(reply)](Response resp) {
     if (seen->done.exchange(true)) return;
     Log::RequestScope scope(request_id, seen->user_id, seen->project_id);
     resp.header("X-Openstack-Request-Id", request_id);
@@ -71,8 +91,8 @@ void CloudApp::dispatch(Request& req, Reply reply) {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     metrics_.observe_request(service, method, seen->route, resp.status, secs);
     metrics_.request_finished();
-    Log::get(service).info("\"" + method + " " + path + "\" status: " + std::to_string(resp.status) +
-                           " len: " + std::to_string(resp.body.size()) + " time: " + std::to_string(secs));
+    Log::get(log_name).info("\"" + method + " " + path + "\" status: " + std::to_string(resp.status) +
+                            " len: " + std::to_string(resp.body.size()) + " time: " + std::to_string(secs));
     if (audit_)
       audit_->append({runtime_.clock().now(), request_id, seen->user_id, seen->user_name, seen->project_id,
                       audit_service_type(service), method, path, seen->route, seen->action, resp.status});
@@ -81,6 +101,12 @@ void CloudApp::dispatch(Request& req, Reply reply) {
 
   if (!mount) {
     respond(error_response(style, 404, "The resource could not be found.", req.request_id));
+    return;
+  }
+  if (daemon_stopped) {
+    Log::get(log_name).error("failed to make connection to backend " + service + " (" + daemon_host_ +
+                             "): Connection refused");
+    respond(service_unavailable());
     return;
   }
   req.mount = mount->prefix;

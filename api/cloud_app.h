@@ -16,6 +16,7 @@
 #include "api/router.h"
 #include "engine/core/runtime.h"
 #include "engine/identity/identity_service.h"
+#include "engine/ops/daemons.h"
 #include "metrics/api_metrics.h"
 
 namespace stacklab::api {
@@ -34,6 +35,14 @@ class CloudApp {
   // a file for routes that take data (images), in memory otherwise. Safe on
   // any thread once mounting is done.
   HttpServer::BodyPlan plan_body(const Request& head) const;
+
+  // A mount whose service (its daemon's binary: "glance-api") is not running
+  // on `host` by `check` answers 503, as DevStack's Apache does when the
+  // daemon behind it is gone; the line goes to the "apache2" log instead.
+  void set_daemon_check(DaemonCheck check, std::string host) {
+    daemons_ = std::move(check);
+    daemon_host_ = std::move(host);
+  }
 
   // Every answered request is appended to `log` from now on (null: none).
   void set_audit_log(AuditLog* log) { audit_ = log; }
@@ -56,6 +65,8 @@ class CloudApp {
   metrics::ApiMetrics& metrics_;
   std::vector<Mount> mounts_;
   AuditLog* audit_ = nullptr;
+  DaemonCheck daemons_;
+  std::string daemon_host_;
 };
 
 }  // namespace stacklab::api

@@ -7,6 +7,7 @@
 
 #include "api/compute/compute_routes.h"
 #include "api/compute/host_routes.h"
+#include "api/daemon_routes.h"
 #include "api/guest_routes.h"
 #include "api/identity/identity_routes.h"
 #include "api/image/image_routes.h"
@@ -19,6 +20,7 @@
 #include "api/volume/volume_api.h"
 #include "engine/compute/compute_policy.h"
 #include "engine/core/log.h"
+#include "engine/core/timeutil.h"
 #include "engine/network/network_policy.h"
 #include "engine/volume/volume_policy.h"
 #include "fake_drivers/fake_volume_driver.h"
@@ -279,6 +281,74 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
     registry_ptr->stop();
     return registry_ptr->start();
   });
+  // The simulated daemons: the controller's and one nova-compute per host,
+  // each asked by its service before it acts (a stopped one refuses or is down).
+  const std::string controller = compute::ServiceGroupOptions::from_config(config).controller_host;
+  cloud->daemons_ = std::make_unique<DaemonRegistry>(*cloud->store_, runtime.clock(), controller);
+  DaemonRegistry& daemons = *cloud->daemons_;
+  daemons.add_lab_controller();
+  for (const auto& node : registry_ptr->nodes()) daemons.add("nova-compute", node.host, "nova", DaemonKind::kAgent);
+  registry_ptr->set_daemon_check(daemons.check());
+  servers_ptr->set_daemon_check(daemons.check(), controller);
+  cloud->networks_->set_daemon_check(daemons.check());
+  cloud->volume_backends_->set_daemon_check(daemons.check());
+  daemons.on_change([registry_ptr, servers_ptr](const Daemon& d) {
+    if (!d.running) return;
+    if (d.binary == "nova-compute") registry_ptr->report_states();  // its first heartbeat, at once
+    servers_ptr->resume_parked_builds();
+  });
+  // What the faults reach beyond the daemons, through the services' APIs as the lab's admin.
+  FaultHooks fault_hooks;
+  identity::IdentityService* identity_ptr = cloud->identity_.get();
+  auto lab_admin = [identity_ptr]() -> Result<Credentials> {
+    auto project = identity_ptr->find_project("admin", "default");
+    if (!project.ok()) return project.status();
+    Credentials admin;
+    admin.project_id = (*project)["id"];
+    admin.roles = {"admin", "member", "reader"};
+    return admin;
+  };
+  fault_hooks.active_server_since = [servers_ptr, lab_admin](TimePoint since) {
+    auto admin = lab_admin();
+    if (!admin.ok()) return false;
+    compute::ServerFilter all;
+    all.all_tenants = true;
+    auto servers = servers_ptr->list_refs(*admin, all);
+    if (!servers.ok()) return false;
+    // created_at has whole seconds: a server of the fault's own second counts.
+    const TimePoint floor = std::chrono::floor<std::chrono::seconds>(since);
+    for (const Json* s : *servers) {
+      auto created = parse_iso((*s).value("created_at", std::string()));
+      if (created && *created >= floor && (*s)["vm_state"] == "active") return true;
+    }
+    return false;
+  };
+  volume::VolumeService* volumes_ptr = cloud->volumes_.get();
+  fake::FakeVolumeDriver* lvm_ptr = cloud->volume_driver_.get();
+  // The fault: an admin's forgotten scratch volume as large as the free space.
+  fault_hooks.fill_volume_backend = [volumes_ptr, lvm_ptr, lab_admin]() -> Result<std::string> {
+    auto admin = lab_admin();
+    if (!admin.ok()) return admin.status();
+    volume::NewVolume filler;
+    filler.size = static_cast<long long>(lvm_ptr->get_volume_stats().pools.front().free_capacity_gb);
+    if (*filler.size < 1) return std::string();  // full already
+    filler.name = "backup-staging";
+    filler.description = "scratch space for a database dump";
+    auto created = volumes_ptr->create(*admin, filler);
+    if (!created.ok()) return created.status();
+    return (*created)["id"].get<std::string>();
+  };
+  fault_hooks.available_volume_since = [volumes_ptr, lab_admin](TimePoint since, const std::string& except_id) {
+    auto admin = lab_admin();
+    if (!admin.ok()) return false;
+    for (const Json& v : volumes_ptr->list(*admin, true)) {
+      auto created = parse_iso(v.value("created_at", std::string()));
+      if (v["id"] != except_id && created && *created >= since && v["status"] == "available") return true;
+    }
+    return false;
+  };
+  cloud->faults_ = std::make_unique<FaultLab>(*cloud->store_, runtime.clock(), daemons, std::move(fault_hooks));
+
   auto audit = api::AuditLog::open(o.state_dir.empty() ? "" : o.state_dir + "/audit.log");
   if (!audit.ok()) return audit.status();
   cloud->audit_ = std::move(*audit);
@@ -288,6 +358,7 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   cloud->app_ = std::make_unique<api::CloudApp>(runtime, *cloud->identity_, *cloud->metrics_);
   api::CloudApp& app = *cloud->app_;
   app.set_audit_log(cloud->audit_.get());
+  app.set_daemon_check(daemons.check(), controller);
   auto identity_router = api::identity_api::make_identity_router({*cloud->identity_, *cloud->metrics_, runtime});
   app.mount("/identity", "keystone", api::ErrorStyle::kKeystone, identity_router);
   app.mount("/identity_admin", "keystone", api::ErrorStyle::kKeystone, identity_router);
@@ -317,6 +388,8 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   api::compute_api::add_console_page_route(ops_router, *cloud->server_actions_);
   api::add_probe_routes(ops_router, {*cloud->probes_, *cloud->audit_, runtime.clock()});
   api::add_guest_routes(ops_router, {*cloud->guest_sessions_, *cloud->audit_, runtime.clock()});
+  api::add_daemon_routes(
+      ops_router, {daemons, *cloud->faults_, *cloud->identity_, o.state_dir.empty() ? "" : o.state_dir + "/logs"});
   app.mount("", "stacklab", api::ErrorStyle::kKeystone, std::move(ops_router));
 
   // Bind first (with port 0 the catalog needs the port the kernel chose), but

@@ -36,6 +36,8 @@
 #include "engine/image/image_service.h"
 #include "engine/network/network_probes.h"
 #include "engine/network/network_service.h"
+#include "engine/ops/daemons.h"
+#include "engine/ops/fault_lab.h"
 #include "engine/placement/placement_service.h"
 #include "engine/scheduler/filter_scheduler.h"
 #include "engine/volume/qos_specs.h"
@@ -106,6 +108,9 @@ class Cloud {
   volume::VolumeService& volumes() { return *volumes_; }
   volume::VolumeTypeService& volume_types() { return *volume_types_; }
   fake::FakeVolumeDriver& volume_driver() { return *volume_driver_; }
+  // The simulated daemons (running or stopped) and the troubleshooting day's faults.
+  DaemonRegistry& daemons() { return *daemons_; }
+  FaultLab& faults() { return *faults_; }
   // Where data files live: <state_dir>, or a temporary directory removed at stop when ephemeral.
   const std::string& data_dir() const { return data_dir_; }
 
@@ -160,6 +165,8 @@ class Cloud {
   std::unique_ptr<compute::ServerVolumes> server_volumes_;
   std::unique_ptr<volume::VolumeBackups> volume_backups_;
   std::unique_ptr<volume::QosSpecsService> qos_specs_;
+  std::unique_ptr<DaemonRegistry> daemons_;
+  std::unique_ptr<FaultLab> faults_;
   std::unique_ptr<metrics::ApiMetrics> metrics_;
   std::unique_ptr<api::CloudApp> app_;
   std::unique_ptr<api::HttpServer> server_;

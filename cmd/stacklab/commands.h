@@ -72,4 +72,16 @@ int run_lab_grader(const OpsTarget& target, const LabGraderOptions& options);
 // `lab replay SCOPE` without its summary line: 0 when every exercise replayed.
 int replay_scope(const OpsTarget& target, const std::string& scope);
 
+// `stacklab service list|status|stop|start [NAME]`: the simulated daemons of
+// a running cloud, as its admin (X-Auth-User/Key: works while keystone is
+// stopped). status prints `systemctl status`-like lines and the log's tail.
+int run_service(const OpsTarget& target, const std::string& verb, const std::string& name);
+
+// `stacklab lab break SCENARIO` (or --list): injects one of the troubleshooting day's faults.
+int run_lab_break(const OpsTarget& target, const std::string& scenario, bool list);
+
+// `stacklab lab check day9` (and list/show/hint day9): is the injected fault
+// fixed? Exit 0 only when every check passes.
+int run_day9(const OpsTarget& target, const std::string& verb, bool json);
+
 }  // namespace stacklab::cmd

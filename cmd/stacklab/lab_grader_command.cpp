@@ -4,6 +4,7 @@
 
 #include "cmd/stacklab/commands.h"
 #include "cmd/stacklab/lab_http_cloud.h"
+#include "cmd/stacklab/ops_client.h"
 #include "scenarios/lab/exercises/catalogue.h"
 #include "scenarios/lab/exercises/grader.h"
 #include "scenarios/lab/exercises/replayer.h"
@@ -11,16 +12,6 @@
 namespace stacklab::cmd {
 
 namespace {
-
-// The lab's admin, unless the --os-* options say otherwise. The OS_* variables
-// are not read: a student's shell usually has demo's openrc sourced.
-AdminCredentials grader_admin(const OpsTarget& t) {
-  AdminCredentials c;
-  c.username = t.username.empty() ? "admin" : t.username;
-  c.password = t.password.empty() ? "nomoresecret" : t.password;
-  c.project_name = t.project_name.empty() ? "admin" : t.project_name;
-  return c;
-}
 
 // The replay of `exercises`: the number that failed.
 int replay_exercises(HttpLabCloud& cloud, const std::vector<const lab::Exercise*>& exercises) {
@@ -36,7 +27,7 @@ int replay_scope(const OpsTarget& target, const std::string& scope) {
     std::cerr << "stacklab: " << exercises.status().message() << "\n";
     return 2;
   }
-  HttpLabCloud cloud(target.url, grader_admin(target));
+  HttpLabCloud cloud(target.url, lab_admin(target));
   if (Status st = cloud.sign_in(lab::kAdmin); !st.ok()) {
     std::cerr << "stacklab: " << st.message() << "\n";
     return 1;
@@ -50,12 +41,13 @@ int run_lab_grader(const OpsTarget& target, const LabGraderOptions& options) {
     std::cerr << "stacklab: lab show needs an exercise (EX-17)\n";
     return 2;
   }
+  if (scope == "day9") return run_day9(target, options.verb, options.json);
   auto exercises = lab::select_exercises(scope);
   if (!exercises.ok()) {
     std::cerr << "stacklab: " << exercises.status().message() << "\n";
     return 2;
   }
-  HttpLabCloud cloud(target.url, grader_admin(target));
+  HttpLabCloud cloud(target.url, lab_admin(target));
   if (Status st = cloud.sign_in(lab::kAdmin); !st.ok()) {
     std::cerr << "stacklab: " << st.message() << "\n";
     return 1;

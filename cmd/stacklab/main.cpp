@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
       {"replay", "do the exercises through the REST API, as the book's users"}};
   for (const auto& [verb, help] : grader_verbs) {
     auto* cmd = lab_cmd->add_subcommand(verb, help);
-    cmd->add_option("scope", grader.scope, "all, day1, day6, day7 or an exercise (EX-17)");
+    cmd->add_option("scope", grader.scope, "all, day1, day6, day7, day9 or an exercise (EX-17)");
     if (verb != "replay") cmd->add_flag("--json", grader.json, "print the results as JSON");
     cmd->add_option("--url", ops.url, "where the cloud listens")->capture_default_str();
     cmd->add_option("--os-username", ops.username, "admin user (default: the lab's admin)");
@@ -112,7 +112,23 @@ int main(int argc, char** argv) {
   console_cmd->add_option("server", console_server, "server name or id")->required();
   add_target(console_cmd);
 
+  // The troubleshooting day: the simulated daemons, and faults to find and fix.
+  std::string service_verb, service_name, break_scenario;
+  bool break_list = false;
+  auto* service_cmd = app.add_subcommand("service", "list, status, stop or start the simulated daemons");
+  service_cmd->add_option("verb", service_verb, "list | status | stop | start")
+      ->required()
+      ->check(CLI::IsMember({"list", "status", "stop", "start"}));
+  service_cmd->add_option("name", service_name, "daemon (nova-compute, glance-api, neutron-dhcp-agent, ...)");
+  add_target(service_cmd);
+  auto* break_cmd = lab_cmd->add_subcommand("break", "inject one of the troubleshooting day's faults");
+  break_cmd->add_option("scenario", break_scenario, "e.g. nova-compute-down (see --list)");
+  break_cmd->add_flag("--list", break_list, "the scenarios and their symptoms");
+  add_target(break_cmd);
+
   CLI11_PARSE(app, argc, argv);
+  if (*service_cmd) return stacklab::cmd::run_service(ops, service_verb, service_name);
+  if (*break_cmd) return stacklab::cmd::run_lab_break(ops, break_scenario, break_list);
   if (*fetch_cmd) return stacklab::cmd::run_fetch_image(image_name, image_dir);
   if (*snapshot_cmd) return stacklab::cmd::run_snapshot(ops, snapshot_verb, snapshot_name);
   if (*reset_cmd) return stacklab::cmd::run_lab_reset(ops, reset_name);

@@ -57,6 +57,7 @@ Result<HttpReply> OpsClient::send(const std::string& method, const std::string& 
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, hostport);
     if (!token.empty()) req.set("X-Auth-Token", token);
+    for (const auto& [name, value] : headers_) req.set(name, value);
     if (!content_type.empty()) {
       req.set(http::field::content_type, content_type);
       req.body() = body;
@@ -113,6 +114,14 @@ std::string error_message(const HttpReply& reply) {
     if (inner.is_object() && inner.contains("message") && inner["message"].is_string()) return inner["message"];
   }
   return reply.text.empty() ? "HTTP " + std::to_string(reply.status) : reply.text;
+}
+
+AdminCredentials lab_admin(const OpsTarget& t) {
+  AdminCredentials c;
+  c.username = t.username.empty() ? "admin" : t.username;
+  c.password = t.password.empty() ? "nomoresecret" : t.password;
+  c.project_name = t.project_name.empty() ? "admin" : t.project_name;
+  return c;
 }
 
 AdminCredentials credentials_of(const OpsTarget& t) {

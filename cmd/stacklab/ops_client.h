@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/core/status.h"
 
@@ -41,9 +43,12 @@ class OpsClient {
                                const nlohmann::json& body = nullptr) const;
 
   const std::string& url() const { return url_; }
+  // Sends `name: value` with every request from now on.
+  void set_header(std::string name, std::string value) { headers_.emplace_back(std::move(name), std::move(value)); }
 
  private:
   std::string url_;
+  std::vector<std::pair<std::string, std::string>> headers_;
 };
 
 struct OpsTarget;  // commands.h
@@ -55,6 +60,11 @@ AdminCredentials credentials_of(const OpsTarget& target);
 // OS_* variables); a failure's message is printed to stderr.
 Result<HttpReply> call(const OpsTarget& target, const std::string& method, const std::string& path,
                        const nlohmann::json& body = nullptr);
+
+// The lab's admin (admin/nomoresecret, project admin) unless `target`'s
+// --os-* options say otherwise. The OS_* variables are not read: a
+// student's shell usually has demo's openrc sourced.
+AdminCredentials lab_admin(const OpsTarget& target);
 
 // The message of an error body in any service's shape (Keystone's {"error": {"message"}} and the like).
 std::string error_message(const HttpReply& reply);

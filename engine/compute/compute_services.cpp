@@ -131,9 +131,14 @@ const ManagedNode* ServiceRegistry::node(const std::string& host) const {
   return nullptr;
 }
 
+bool ServiceRegistry::daemon_running(const Json& s) const {
+  return !daemons_ || daemons_(s["binary"].get<std::string>(), s["host"].get<std::string>());
+}
+
 void ServiceRegistry::report_states() {
   TimePoint now = clock_.now();
   for (const Json* s : store_.list(kKind)) {
+    if (!daemon_running(*s)) continue;  // a stopped daemon reports nothing
     if ((*s)["binary"] == "nova-compute") {
       const ManagedNode* n = node((*s)["host"].get<std::string>());
       if (!n || !n->driver || !n->driver->get_available_resource().ok()) continue;  // no heartbeat
@@ -153,7 +158,7 @@ void ServiceRegistry::update_resources() {
 }
 
 bool ServiceRegistry::is_up(const Json& s) const {
-  if (s.value("forced_down", false)) return false;
+  if (s.value("forced_down", false) || !daemon_running(s)) return false;
   auto it = heartbeat_.find(s["id"].get<std::string>());
   if (it == heartbeat_.end()) return false;
   Duration elapsed = clock_.now() - it->second;

@@ -35,6 +35,7 @@
 #include "engine/core/random.h"
 #include "engine/core/status.h"
 #include "engine/core/store.h"
+#include "engine/ops/daemons.h"
 #include "engine/scheduler/placement_host_states.h"
 
 namespace stacklab::compute {
@@ -118,6 +119,10 @@ class ServiceRegistry {
   // forced down (e.g. to clean up what was evacuated off it meanwhile).
   void on_compute_up(std::function<void(const std::string& host)> hook) { compute_up_ = std::move(hook); }
 
+  // Which daemons run (default: all). A stopped one sends no heartbeat and is
+  // down at once (the lab does not wait service_down_time for it).
+  void set_daemon_check(DaemonCheck check) { daemons_ = std::move(check); }
+
   // Service status for the scheduler: sets every node's ServiceStatus.
   void apply_to(scheduler::HostStateSources& sources) const;
 
@@ -142,6 +147,8 @@ class ServiceRegistry {
   std::optional<TimerId> report_timer_, resources_timer_;
   std::function<void(const std::string&)> compute_deleted_, compute_up_;
   std::map<std::string, bool> compute_was_up_;  // host -> nova-compute up at the last look
+  DaemonCheck daemons_;
+  bool daemon_running(const Json& service) const;
 };
 
 }  // namespace stacklab::compute

@@ -310,7 +310,22 @@ scheduler::RequestSpec ComputeService::request_spec(const Json& s) const {
   return spec;
 }
 
+bool ComputeService::build_daemons_running() const {
+  return !daemons_ || (daemons_("nova-conductor", controller_host_) && daemons_("nova-scheduler", controller_host_));
+}
+
+void ComputeService::resume_parked_builds() {
+  if (parked_builds_.empty() || !build_daemons_running()) return;
+  auto parked = std::move(parked_builds_);
+  parked_builds_.clear();
+  for (auto& uuids : parked) build(uuids);
+}
+
 void ComputeService::build(const std::vector<std::string>& uuids) {
+  if (!build_daemons_running()) {
+    parked_builds_.push_back(uuids);  // the cast sits in the queue until a consumer comes back
+    return;
+  }
   // Instances deleted before scheduling are left out (checked in place: no copies).
   std::vector<std::string> todo;
   for (const auto& u : uuids)

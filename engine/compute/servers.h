@@ -46,6 +46,7 @@
 #include "engine/core/status.h"
 #include "engine/core/store.h"
 #include "engine/image/image_service.h"
+#include "engine/ops/daemons.h"
 #include "engine/placement/placement_service.h"
 #include "engine/scheduler/filter_scheduler.h"
 #include "engine/scheduler/placement_host_states.h"
@@ -147,6 +148,18 @@ class ComputeService {
   // (server actions re-spawn and re-schedule with them).
   InstanceSpec instance_spec(const Json& server) const;
   scheduler::RequestSpec request_spec(const Json& server) const;
+  // Which daemons run (default: all). While nova-conductor or nova-scheduler
+  // on `controller_host` is stopped, a new build's cast waits in the queue:
+  // the server stays BUILD/scheduling until resume_parked_builds() after the
+  // daemon is back (the queue is in memory: a restart fails them as any
+  // interrupted build).
+  void set_daemon_check(DaemonCheck check, std::string controller_host) {
+    daemons_ = std::move(check);
+    controller_host_ = std::move(controller_host);
+  }
+  // Builds the parked casts once both daemons run again; otherwise nothing.
+  void resume_parked_builds();
+
   // Called after each save with the stored server before (null if new) and
   // after: the instance-action log follows builds with it.
   std::function<void(const Json& before, const Json& after)> on_saved;
@@ -154,6 +167,10 @@ class ComputeService {
  private:
   Status save(Json doc);
   void build(const std::vector<std::string>& uuids);
+  bool build_daemons_running() const;
+  DaemonCheck daemons_;
+  std::string controller_host_;
+  std::vector<std::vector<std::string>> parked_builds_;
   // The build's block_device_mapping step (volumes made and attached), then the spawn.
   void prepare_volumes_then_spawn(const std::string& uuid);
   void spawn(const std::string& uuid);

@@ -117,8 +117,10 @@ std::vector<Json> NetworkService::list_agents(const Credentials& caller) {
   if (!ensure_agents().ok()) return out;
   for (const Json* a : store_.list("agent")) {
     Json v = *a;
-    v["alive"] = true;  // simulated agents never miss a heartbeat
-    v["heartbeat_timestamp"] = agent_time(clock_.now());
+    // A running agent never misses a heartbeat; a stopped one last reported when it started.
+    bool alive = agent_running((*a)["binary"]);
+    v["alive"] = alive;
+    v["heartbeat_timestamp"] = alive ? Json(agent_time(clock_.now())) : (*a)["started_at"];
     v["configurations"] = agent_configurations(store_, *a, options_.tenant_network_type);
     out.push_back(v);
   }
@@ -147,6 +149,13 @@ Result<Json> NetworkService::update_agent(const Credentials& caller, const std::
     return c;
   if (st = store_.put("agent", id, agent); !st.ok()) return st;
   return get_agent(caller, id);
+}
+
+bool NetworkService::dhcp_available(const std::string& network_id) const {
+  if (!agent_running("neutron-dhcp-agent")) return false;
+  for (const Json* subnet : store_.find("subnet", "network_id", network_id))
+    if ((*subnet).value("enable_dhcp", false)) return true;
+  return false;
 }
 
 std::vector<Json> NetworkService::list_availability_zones(const Credentials& caller) const {

@@ -33,6 +33,7 @@
 #include "engine/core/store.h"
 #include "engine/network/ip_allocations.h"
 #include "engine/network/ipam.h"
+#include "engine/ops/daemons.h"
 
 namespace stacklab::network {
 
@@ -163,12 +164,18 @@ class NetworkService {
 
   // ---- agents, availability zones, IP availability (agents.cpp) ---------------
   // The simulated DHCP, L3, metadata and Linux bridge agents on options().host,
-  // alive, heartbeating at the clock's now. Admin only (others see none).
+  // alive (heartbeating at the clock's now) while their daemon runs, dead
+  // otherwise. Admin only (others see none).
   std::vector<Json> list_agents(const Credentials& caller);
   Result<Json> get_agent(const Credentials& caller, const std::string& id);
   // Only admin_state_up and description change.
   Result<Json> update_agent(const Credentials& caller, const std::string& id, const Json& body);
   std::vector<Json> list_availability_zones(const Credentials& caller) const;
+  // Which agent daemons run (default: all).
+  void set_daemon_check(DaemonCheck check) { daemons_ = std::move(check); }
+  // Would a guest on `network_id` get a DHCP lease now: the network has a
+  // subnet with enable_dhcp and the DHCP agent serving it runs.
+  bool dhcp_available(const std::string& network_id) const;
   // Admin only: per network and subnet, total_ips (the allocation pools' size) and used_ips;
   // `ip_version` 4 or 6 counts only subnets of that version (and networks having one).
   Result<std::vector<Json>> list_ip_availabilities(const Credentials& caller, int ip_version = 0) const;
@@ -236,6 +243,8 @@ class NetworkService {
   const NetworkOptions& options() const { return options_; }
 
  private:
+  DaemonCheck daemons_;
+  bool agent_running(const std::string& binary) const { return !daemons_ || daemons_(binary, options_.host); }
   // shared helpers (network_service.cpp)
   Json stamp_new(Json doc, const std::string& project_id) const;
   Status touch_and_put(const std::string& kind, Json doc);

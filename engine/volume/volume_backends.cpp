@@ -36,10 +36,16 @@ bool VolumeBackends::disabled(const std::string& binary, const std::string& host
   return s && s->value("disabled", false);
 }
 
+bool VolumeBackends::backend_up(const VolumeDriver& d) const {
+  if (!d.up()) return false;
+  const std::string host = d.backend_host().substr(0, d.backend_host().find('@'));
+  return !daemons_ || daemons_("cinder-volume", host);
+}
+
 std::vector<BackendState> VolumeBackends::candidates() const {
   std::vector<BackendState> out;
   for (auto* d : drivers_) {
-    if (!d->up() || disabled("cinder-volume", d->backend_host())) continue;
+    if (!backend_up(*d) || disabled("cinder-volume", d->backend_host())) continue;
     for (auto& pool : d->get_volume_stats().pools) out.push_back({d->backend_host(), d->availability_zone(), pool});
   }
   return out;
@@ -68,8 +74,10 @@ Result<std::vector<Json>> VolumeBackends::services(const Credentials& caller, co
                 {"updated_at", now},
                 {"disabled_reason", s ? s->value("disabled_reason", Json(nullptr)) : Json(nullptr)}};
   };
-  std::vector<Json> all = {row("cinder-scheduler", scheduler_host_, zone_, true)};
-  for (auto* d : drivers_) all.push_back(row("cinder-volume", d->backend_host(), d->availability_zone(), d->up()));
+  std::vector<Json> all = {
+      row("cinder-scheduler", scheduler_host_, zone_, !daemons_ || daemons_("cinder-scheduler", scheduler_host_))};
+  for (auto* d : drivers_)
+    all.push_back(row("cinder-volume", d->backend_host(), d->availability_zone(), backend_up(*d)));
   std::vector<Json> out;
   for (auto& s : all)
     if ((host.empty() || s["host"] == host) && (binary.empty() || s["binary"] == binary)) out.push_back(std::move(s));

@@ -14,6 +14,7 @@
 #include "engine/core/clock.h"
 #include "engine/core/policy.h"
 #include "engine/core/store.h"
+#include "engine/ops/daemons.h"
 #include "engine/volume/driver.h"
 #include "engine/volume/volume_scheduler.h"
 
@@ -41,11 +42,19 @@ class VolumeBackends {
   // PUT /os-services/enable|disable; 404 "Service <binary> at <host> could not be found."
   Result<Json> set_enabled(const Credentials& caller, const std::string& host, const std::string& binary, bool enabled,
                            const std::string& reason);
+  // Which daemons run (default: all). A stopped cinder-volume is down: the
+  // scheduler skips its backend, so a new volume goes to error; a stopped
+  // cinder-scheduler shows down (the lab's builds do not wait for it).
+  void set_daemon_check(DaemonCheck check) { daemons_ = std::move(check); }
+
   // Per-pool capacity, as GET /scheduler-stats/get_pools reports it.
   std::vector<Json> pools() const;
 
  private:
   bool disabled(const std::string& binary, const std::string& host) const;
+  // The driver can be reached and its cinder-volume daemon runs.
+  bool backend_up(const VolumeDriver& driver) const;
+  DaemonCheck daemons_;
 
   Store& store_;
   Clock& clock_;

@@ -118,5 +118,5 @@ class LabGraderSuite(Suite):
                    and redone.ok and "0 not yet" in redone.out, pristine, undone, again, redone)
 
     def step_unknown_scope(self):
-        run = self.stacklab("lab", "check", "day9")
-        self.check("lab check day9: exit 2, names the scopes", run.rc == 2 and "day7" in run.err, run)
+        run = self.stacklab("lab", "check", "day8")
+        self.check("lab check day8 (no such day): exit 2, names the scopes", run.rc == 2 and "day7" in run.err, run)

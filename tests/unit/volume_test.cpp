@@ -7,6 +7,7 @@
 #include "engine/core/clock.h"
 #include "engine/core/random.h"
 #include "engine/core/store.h"
+#include "engine/ops/daemons.h"
 #include "engine/volume/volume_backups.h"
 #include "engine/volume/volume_policy.h"
 #include "engine/volume/volume_service.h"
@@ -598,6 +599,26 @@ TEST_F(VolumeEngineTest, BadInputLeavesNothingBehind) {
   v.metadata = {{"k", 5}};
   EXPECT_EQ(volumes_->create(demo, v).status().code(), Code::kBadRequest);
   EXPECT_EQ(store_->count(volume::kVolumeKind), 0u);
+}
+
+TEST_F(VolumeEngineTest, StoppedCinderVolumeIsDownAndNewVolumesGoToErrorUntilStarted) {
+  DaemonRegistry daemons(*store_, *clock_, "openstackbootcamp");
+  daemons.add_lab_controller();
+  backends_->set_daemon_check(daemons.check());
+  auto state_of = [this](const std::string& binary) {
+    return (*backends_->services(cloud_admin(), "", binary)).front()["state"].get<std::string>();
+  };
+  ASSERT_TRUE(daemons.stop("cinder-volume").ok());
+  EXPECT_EQ(state_of("cinder-volume"), "down");
+  EXPECT_EQ(state_of("cinder-scheduler"), "up");
+  std::string failed = create(1);
+  settle();
+  EXPECT_EQ(status(failed), "error");
+  ASSERT_TRUE(daemons.start("cinder-volume").ok());
+  EXPECT_EQ(state_of("cinder-volume"), "up");
+  std::string ok = create(1);
+  settle();
+  EXPECT_EQ(status(ok), "available");
 }
 
 }  // namespace
