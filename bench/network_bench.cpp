@@ -12,7 +12,9 @@
 //     another network's floating IP, the host to a floating IP (SSH), a VM
 //     to the internet.
 //   - BM_ProbeWithSnapshot: the same probes as POST /_stacklab/network/probe
-//     answers them, taking the model's snapshot from the store each time.
+//     answers them through NetworkProbes: resolving both ends, the model
+//     (Neutron's documents re-read only when their tables changed, the
+//     guests' states read every time) and the verdict.
 //
 //   cmake --build build --target network_bench
 //   build/bench/network_bench

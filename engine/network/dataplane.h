@@ -50,6 +50,12 @@ struct NetworkModel {
   std::map<std::string, Json> networks, subnets, ports, routers, floating_ips, security_groups;
   std::map<std::string, std::vector<Json>> rules_by_group;  // security_group_id -> its rules
   std::map<std::string, std::vector<Json>> forwardings_by_fip;  // floatingip_id -> its port forwardings
+  // Lookups over `ports` that index() fills: by network_id, and a router's
+  // interface and gateway ports by router id. A model without them
+  // (indexed false) is scanned instead; one answering many probes indexes once.
+  bool indexed = false;
+  std::map<std::string, std::vector<std::string>> port_ids_by_network, port_ids_by_router;
+  void index();
   std::map<std::string, GuestState> guests;
   HostInfo host;
 };

@@ -71,22 +71,42 @@ NetworkProbes::NetworkProbes(const Store& store, const NetworkDataplane& datapla
                              HostInfo host)
     : store_(store), dataplane_(dataplane), guests_(guests), host_(std::move(host)) {}
 
-NetworkModel NetworkProbes::model() const {
-  NetworkModel m;
-  m.host = host_;
-  const std::pair<const char*, std::map<std::string, Json>*> tables[] = {
-      {"network", &m.networks}, {"subnet", &m.subnets},          {"port", &m.ports},
-      {"router", &m.routers},   {"floatingip", &m.floating_ips}, {"security_group", &m.security_groups}};
-  for (const auto& [kind, into] : tables)
-    for (const Json* doc : store_.list(kind)) (*into)[str(*doc, "id")] = *doc;
-  for (const Json* rule : store_.list("security_group_rule"))
-    m.rules_by_group[str(*rule, "security_group_id")].push_back(*rule);
-  for (const Json* pf : store_.list("port_forwarding")) m.forwardings_by_fip[str(*pf, "floatingip_id")].push_back(*pf);
-  for (const auto& [id, port] : m.ports)
+namespace {
+
+// The store tables a model is read from.
+constexpr const char* kModelTables[] = {"network", "subnet",         "port",
+                                        "router",  "floatingip",     "security_group",
+                                        "security_group_rule", "port_forwarding"};
+
+}  // namespace
+
+const NetworkModel& NetworkProbes::current_model() const {
+  std::vector<std::uint64_t> versions;
+  for (const char* table : kModelTables) versions.push_back(store_.version(table));
+  if (versions != cached_versions_) {
+    NetworkModel m;
+    m.host = host_;
+    const std::pair<const char*, std::map<std::string, Json>*> tables[] = {
+        {"network", &m.networks}, {"subnet", &m.subnets},          {"port", &m.ports},
+        {"router", &m.routers},   {"floatingip", &m.floating_ips}, {"security_group", &m.security_groups}};
+    for (const auto& [kind, into] : tables)
+      for (const Json* doc : store_.list(kind)) (*into)[str(*doc, "id")] = *doc;
+    for (const Json* rule : store_.list("security_group_rule"))
+      m.rules_by_group[str(*rule, "security_group_id")].push_back(*rule);
+    for (const Json* pf : store_.list("port_forwarding")) m.forwardings_by_fip[str(*pf, "floatingip_id")].push_back(*pf);
+    m.index();
+    cached_ = std::move(m);
+    cached_versions_ = std::move(versions);
+  }
+  // Guests change state (a stop, a reboot) without Neutron's tables changing: read them each time.
+  cached_.guests.clear();
+  for (const auto& [id, port] : cached_.ports)
     if (is_compute_port(port))
-      if (auto g = guests_.guest(str(port, "device_id"))) m.guests[g->id] = *g;
-  return m;
+      if (auto g = guests_.guest(str(port, "device_id"))) cached_.guests[g->id] = *g;
+  return cached_;
 }
+
+NetworkModel NetworkProbes::model() const { return current_model(); }
 
 Result<ProbeOutcome> NetworkProbes::probe(const Credentials& caller, const Json& body) const {
   if (!body.is_object()) return BadRequest("The request body must be an object with 'from' and 'to'.");
@@ -104,7 +124,7 @@ Result<ProbeOutcome> NetworkProbes::probe(const Credentials& caller, const Json&
       return BadRequest("A " + out.probe.protocol + " probe needs a destination 'port' from 1 to 65535.");
     out.probe.port = port.get<int>();
   }
-  NetworkModel m = model();
+  const NetworkModel& m = current_model();
   auto from = resolve(caller, m, body["from"], "from");
   if (!from.ok()) return from.status();
   auto to = resolve(caller, m, body["to"], "to");

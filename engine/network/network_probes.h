@@ -14,7 +14,9 @@
 // any address. A member's verdict names no other project's ports or routers.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "engine/core/policy.h"
 #include "engine/core/store.h"
@@ -55,10 +57,17 @@ class NetworkProbes {
   Result<ResolvedEnd> resolve_port(const Credentials& caller, const Json& port, const std::string& ip) const;
   void hide_foreign(const Credentials& caller, const NetworkModel& model, ProbeVerdict& verdict) const;
 
+  // model() without the copy: Neutron's documents re-read only when one of
+  // their tables changed (Store::version), the guests' states at every call.
+  // Valid until the next call; the engine loop is the only caller.
+  const NetworkModel& current_model() const;
+
   const Store& store_;
   const NetworkDataplane& dataplane_;
   const GuestDirectory& guests_;
   HostInfo host_;
+  mutable NetworkModel cached_;
+  mutable std::vector<std::uint64_t> cached_versions_;
 };
 
 }  // namespace stacklab::network

@@ -77,8 +77,9 @@ class ModelView {
   // allowed address pair (a VIP). Floating IP ports only reserve the address.
   const Json* holder(const std::string& network_id, const std::string& ip) const {
     const Json* pair_holder = nullptr;
-    for (const auto& [id, p] : m_.ports) {
-      if (str(p, "network_id") != network_id || str(p, "device_owner") == kFloatingIpOwner) continue;
+    for (const Json* port : ports_on(network_id)) {
+      const Json& p = *port;
+      if (str(p, "device_owner") == kFloatingIpOwner) continue;
       for (const Json& f : field_list(p, "fixed_ips"))
         if (same_ip(str(f, "ip_address"), ip)) return &p;
       for (const Json& pair : field_list(p, "allowed_address_pairs")) {
@@ -90,26 +91,29 @@ class ModelView {
   }
 
   const Json* floating_ip_at(const std::string& ip) const {
-    for (const auto& [id, f] : m_.floating_ips)
-      if (same_ip(str(f, "floating_ip_address"), ip)) return &f;
-    return nullptr;
+    index_floating_ips();
+    auto it = floating_ip_by_address_.find(canonical_ip(ip));
+    return it == floating_ip_by_address_.end() ? nullptr : it->second;
   }
 
   // The floating IP of `port_id`'s fixed address `ip`, if one is associated.
   const Json* floating_ip_of(const std::string& port_id, const std::string& ip) const {
-    for (const auto& [id, f] : m_.floating_ips)
-      if (str(f, "port_id") == port_id && same_ip(str(f, "fixed_ip_address"), ip)) return &f;
+    index_floating_ips();
+    auto it = floating_ips_by_port_.find(port_id);
+    if (it == floating_ips_by_port_.end()) return nullptr;
+    for (const Json* f : it->second)
+      if (same_ip(str(*f, "fixed_ip_address"), ip)) return f;
     return nullptr;
   }
 
   // The router's ports: its interfaces and its gateway.
   std::vector<const Json*> router_ports(const std::string& router_id) const {
-    std::vector<const Json*> out;
-    for (const auto& [id, p] : m_.ports)
-      if (str(p, "device_id") == router_id &&
-          (str(p, "device_owner") == kInterfaceOwner || str(p, "device_owner") == kGatewayOwner))
-        out.push_back(&p);
-    return out;
+    return indexed_ports(m_.port_ids_by_router, ports_by_router_, router_id);
+  }
+
+  // The ports on `network_id`, in id order.
+  std::vector<const Json*> ports_on(const std::string& network_id) const {
+    return indexed_ports(m_.port_ids_by_network, ports_by_network_, network_id);
   }
 
   // The first address of `port` of `version` (its subnet through `subnet_id`).
@@ -152,7 +156,49 @@ class ModelView {
   const NetworkModel& model() const { return m_; }
 
  private:
+  // One pass over the model's ports or floating IPs on first use, so that a
+  // probe does not scan every port of a large cloud at each hop.
+  // From the model's own index when it has one, else from this view's.
+  std::vector<const Json*> indexed_ports(const std::map<std::string, std::vector<std::string>>& model_index,
+                                         const std::map<std::string, std::vector<const Json*>>& own_index,
+                                         const std::string& key) const {
+    std::vector<const Json*> out;
+    if (m_.indexed) {
+      auto it = model_index.find(key);
+      if (it != model_index.end())
+        for (const std::string& id : it->second) out.push_back(find(m_.ports, id));
+      return out;
+    }
+    index_ports();
+    auto it = own_index.find(key);
+    return it == own_index.end() ? out : it->second;
+  }
+  void index_ports() const {
+    if (ports_indexed_) return;
+    ports_indexed_ = true;
+    for (const auto& [id, p] : m_.ports) {
+      ports_by_network_[str(p, "network_id")].push_back(&p);
+      const std::string& owner = str(p, "device_owner");
+      if (owner == kInterfaceOwner || owner == kGatewayOwner) ports_by_router_[str(p, "device_id")].push_back(&p);
+    }
+  }
+  void index_floating_ips() const {
+    if (floating_ips_indexed_) return;
+    floating_ips_indexed_ = true;
+    for (const auto& [id, f] : m_.floating_ips) {
+      floating_ip_by_address_.emplace(canonical_ip(str(f, "floating_ip_address")), &f);
+      if (!str(f, "port_id").empty()) floating_ips_by_port_[str(f, "port_id")].push_back(&f);
+    }
+  }
+  static std::string canonical_ip(const std::string& text) {
+    auto ip = parse_ip(text);
+    return ip ? format_ip(*ip) : text;
+  }
+
   const NetworkModel& m_;
+  mutable bool ports_indexed_ = false, floating_ips_indexed_ = false;
+  mutable std::map<std::string, std::vector<const Json*>> ports_by_network_, ports_by_router_, floating_ips_by_port_;
+  mutable std::map<std::string, const Json*> floating_ip_by_address_;
 };
 
 class Trace {

@@ -37,7 +37,7 @@ PASSWORD = "nomoresecret"
 VERBOSE = False  # run_e2e.py -v
 ALL_SUBPROCESS = os.environ.get("STACKLAB_E2E_SUBPROCESS", "") not in ("", "0")
 # The CLI has no request timeout (osc_lib forces api_timeout=None): a hung server must not hang `make e2e`.
-RUN_TIMEOUT = 900 if not ALL_SUBPROCESS else 1800
+RUN_TIMEOUT = 1200 if not ALL_SUBPROCESS else 2400
 
 
 def ensure_debian_python():

@@ -2,6 +2,7 @@
 // polls the public API, as a client's --wait does.
 #include "scenarios/lab/exercises/replayer.h"
 
+#include <cctype>
 #include <chrono>
 #include <thread>
 
@@ -97,9 +98,17 @@ Status Replayer::grant_role(const std::string& project, const std::string& user,
   if (!uid.ok()) return uid.status();
   auto roles = call(kAdmin, "GET", "/identity/v3/roles");
   if (!roles.ok()) return roles.status();
+  // Keystone under MySQL matches names case-insensitively ("Member" is member);
+  // only without such a match the folded name (which also equates _member_).
+  auto lower = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
   std::string rid;
   for (const auto& r : (*roles)["roles"])
-    if (rid.empty() && fold_name(r.value("name", "")) == fold_name(role)) rid = r["id"];  // Keystone under MySQL
+    if (rid.empty() && lower(r.value("name", "")) == lower(role)) rid = r["id"];
+  for (const auto& r : (*roles)["roles"])
+    if (rid.empty() && fold_name(r.value("name", "")) == fold_name(role)) rid = r["id"];
   if (rid.empty()) return NotFound("no role " + role);
   log_ << "  admin: role add --project " << project << " --user " << user << " " << role << "\n";
   return call(kAdmin, "PUT", "/identity/v3/projects/" + *pid + "/users/" + *uid + "/roles/" + rid).status();
