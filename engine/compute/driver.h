@@ -131,6 +131,7 @@ class ComputeDriver {
   virtual void spawn(const InstanceSpec& spec, Done done) = 0;
   // Removes the instance and frees its resources. Idempotent: an unknown
   // instance succeeds. After failure the instance is as it was; retry is safe.
+  // Conflict while another operation holds the instance: retry once it ends.
   virtual void destroy(const std::string& uuid, Done done) = 0;
   // After success the instance is RUNNING. Soft asks the guest (Conflict
   // unless RUNNING); hard resets it from any state. After failure the power

@@ -485,6 +485,13 @@ void ComputeService::destroy(const std::string& uuid) {
       hosts_.driver && (*s)["host"].is_string() ? hosts_.driver((*s)["host"].get<std::string>()) : nullptr;
   if (!driver) return finish_delete(uuid);
   driver->destroy(uuid, [this, uuid](Status st) {
+    if (st.code() == Code::kConflict) {
+      // Another operation holds the guest (a volume attach still running):
+      // Nova's compute manager serializes them per instance, so the delete
+      // waits for it and then goes ahead.
+      clock_.schedule(std::chrono::milliseconds(200), [this, uuid] { destroy(uuid); });
+      return;
+    }
     if (!st.ok()) {
       // The host failed: the instance stays (ERROR), as Nova leaves it.
       Json* s = live(uuid);

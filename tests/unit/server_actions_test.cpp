@@ -364,3 +364,21 @@ TEST_F(ServerActionsTest, DeletingAResizedServerConfirmsItFirst) {
   EXPECT_EQ((*moves_->migrations(admin(), {}))[0]["status"], "confirmed");
   EXPECT_TRUE(fleet_->driver("openstackbootcamp")->list_instance_uuids()->empty());
 }
+
+// Nova serializes a guest's operations: a delete that arrives while the
+// hypervisor is still pausing the guest waits for it, then deletes (it does
+// not leave the server in ERROR with "an operation in progress").
+TEST_F(ServerActionsTest, ADeleteDuringAnOperationWaitsForItThenDeletes) {
+  start();
+  std::string id = boot("vm");
+  ASSERT_TRUE(actions_->pause(as(member("demo"), "req-p"), id).ok());
+  clock_.advance(1s);
+  ASSERT_TRUE(servers_->remove(member("demo"), id).ok());
+  clock_.advance(1s);
+  EXPECT_EQ(status(id), "ACTIVE");  // still deleting: the pause holds the guest
+  EXPECT_EQ(task(id), "deleting");
+  clock_.advance(30s);
+  EXPECT_FALSE(servers_->get(member("demo"), id).ok());
+  EXPECT_TRUE(fleet_->driver("openstackbootcamp")->list_instance_uuids()->empty());
+  EXPECT_TRUE(held(id).empty());
+}
