@@ -69,7 +69,7 @@ struct LabGraderOptions {
   bool json = false;
 };
 int run_lab_grader(const OpsTarget& target, const LabGraderOptions& options);
-// `lab replay SCOPE` without its summary line: 0 when every exercise replayed.
+// `lab replay SCOPE`: 0 when every exercise replayed.
 int replay_scope(const OpsTarget& target, const std::string& scope);
 
 // `stacklab service list|status|stop|start [NAME]`: the simulated daemons of

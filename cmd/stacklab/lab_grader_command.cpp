@@ -11,30 +11,6 @@
 
 namespace stacklab::cmd {
 
-namespace {
-
-// The replay of `exercises`: the number that failed.
-int replay_exercises(HttpLabCloud& cloud, const std::vector<const lab::Exercise*>& exercises) {
-  lab::Replayer replayer(cloud, std::cout);
-  return lab::replay(exercises, replayer);
-}
-
-}  // namespace
-
-int replay_scope(const OpsTarget& target, const std::string& scope) {
-  auto exercises = lab::select_exercises(scope);
-  if (!exercises.ok()) {
-    std::cerr << "stacklab: " << exercises.status().message() << "\n";
-    return 2;
-  }
-  HttpLabCloud cloud(target.url, lab_admin(target));
-  if (Status st = cloud.sign_in(lab::kAdmin); !st.ok()) {
-    std::cerr << "stacklab: " << st.message() << "\n";
-    return 1;
-  }
-  return replay_exercises(cloud, *exercises) ? 1 : 0;
-}
-
 int run_lab_grader(const OpsTarget& target, const LabGraderOptions& options) {
   const std::string scope = options.scope.empty() ? (options.verb == "show" ? "" : "all") : options.scope;
   if (scope.empty()) {
@@ -53,7 +29,8 @@ int run_lab_grader(const OpsTarget& target, const LabGraderOptions& options) {
     return 1;
   }
   if (options.verb == "replay") {
-    int failures = replay_exercises(cloud, *exercises);
+    lab::Replayer replayer(cloud, std::cout);
+    int failures = lab::replay(*exercises, replayer);
     std::cout << (failures ? std::to_string(failures) + " exercises failed to replay\n" : "Replayed " + scope + "\n");
     return failures ? 1 : 0;
   }
@@ -73,6 +50,10 @@ int run_lab_grader(const OpsTarget& target, const LabGraderOptions& options) {
   }
   if (options.verb == "check") return lab::all_done(results) ? 0 : 1;
   return 0;
+}
+
+int replay_scope(const OpsTarget& target, const std::string& scope) {
+  return run_lab_grader(target, LabGraderOptions{"replay", scope, false});
 }
 
 }  // namespace stacklab::cmd
