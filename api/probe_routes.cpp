@@ -32,7 +32,7 @@ AuditEntry guest_event(const Request& req, TimePoint now, const network::ProbeOu
 
 void add_probe_routes(Router& r, ProbeDeps deps) {
   auto policy = std::make_shared<Policy>();
-  policy->register_default("stacklab:network:probe", "role:admin or role:member");
+  policy->register_default("stacklab:network:probe", "role:admin or role:member or role:_member_");
   r.add_sync("POST", kProbeRoute, [policy, deps](Request& req) {
     if (Status st = policy->enforce("stacklab:network:probe", req.auth->credentials()); !st.ok()) return error(req, st);
     auto body = req.json();
