@@ -15,6 +15,7 @@
 #include <sstream>
 #include <vector>
 
+#include "engine/core/base64.h"
 #include "engine/core/hex.h"
 
 namespace stacklab::compute {
@@ -25,22 +26,12 @@ const char* kInvalid = "Keypair data is invalid: failed to generate fingerprint"
 
 std::string hex_colons(const unsigned char* d, unsigned n) { return to_hex(d, n, ':'); }
 
-bool base64_decode(const std::string& in, std::string* out) {
-  if (in.empty() || in.size() % 4 != 0) return false;
-  std::vector<unsigned char> buf(in.size());
-  int n = EVP_DecodeBlock(buf.data(), reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-  if (n < 0) return false;
-  std::size_t pad = 0;
-  if (in[in.size() - 1] == '=') ++pad;
-  if (in[in.size() - 2] == '=') ++pad;
-  out->assign(reinterpret_cast<const char*>(buf.data()), static_cast<std::size_t>(n) - pad);
+// Standard base64 of a key blob; empty is not a key.
+bool decode_blob(const std::string& b64, std::string* out) {
+  auto bytes = base64_decode(b64);
+  if (b64.empty() || !bytes) return false;
+  *out = std::move(*bytes);
   return true;
-}
-
-std::string base64_encode(const std::string& in) {
-  std::vector<unsigned char> buf(4 * ((in.size() + 2) / 3) + 1);
-  int n = EVP_EncodeBlock(buf.data(), reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-  return std::string(reinterpret_cast<const char*>(buf.data()), static_cast<std::size_t>(n));
 }
 
 // Reads one SSH wire-format string (uint32 length + bytes) at *pos.
@@ -94,7 +85,7 @@ Result<std::string> openssh_public_blob(const std::string& text) {
   std::string b64, blob;
   for (char c : text.substr(b + begin.size(), e - b - begin.size()))
     if (!std::isspace(static_cast<unsigned char>(c))) b64 += c;
-  if (!base64_decode(b64, &blob)) return invalid;
+  if (!decode_blob(b64, &blob)) return invalid;
   static const std::string kMagic("openssh-key-v1\0", 15);
   if (blob.compare(0, kMagic.size(), kMagic) != 0) return invalid;
   std::size_t pos = kMagic.size();
@@ -154,7 +145,7 @@ Result<std::string> ssh_fingerprint(const std::string& public_key) {
   std::string type, b64, blob;
   words >> type >> b64;
   int fields = field_count(type);
-  if (fields < 0 || !base64_decode(b64, &blob)) return BadRequest(kInvalid);
+  if (fields < 0 || !decode_blob(b64, &blob)) return BadRequest(kInvalid);
   std::size_t pos = 0;
   std::string name, field;
   if (!read_string(blob, &pos, &name) || name != type) return BadRequest(kInvalid);
