@@ -635,6 +635,22 @@ Result<std::vector<const Json*>> ComputeService::list_refs(const Credentials& ca
   return out;
 }
 
+Result<Json> ComputeService::find(const Credentials& caller, const std::string& name_or_id) const {
+  if (auto by_id = get(caller, name_or_id); by_id.ok()) return by_id;
+  ServerFilter filter;
+  filter.all_tenants = caller.is_admin();
+  auto visible = list_refs(caller, filter);
+  if (!visible.ok()) return visible.status();
+  const Json* found = nullptr;
+  for (const Json* s : *visible) {
+    if (s->value("name", "") != name_or_id) continue;
+    if (found) return Conflict("More than one server exists with the name '" + name_or_id + "'.");
+    found = s;
+  }
+  if (!found) return NotFound("No server with a name or ID of '" + name_or_id + "' exists.");
+  return *found;
+}
+
 Status ComputeService::remove(const Credentials& caller, const std::string& id) {
   auto s = get(caller, id);
   if (!s.ok()) return s.status();

@@ -120,6 +120,10 @@ class ComputeService {
   // until the next write (use them within the current engine-loop task). A
   // list page copies only what it shows (10,000 servers: see bench/RESULTS.md).
   Result<std::vector<const Json*>> list_refs(const Credentials& caller, const ServerFilter& filter) const;
+  // The server `name_or_id` as `caller` sees it: by id, else by exact name
+  // among the servers it may list (an admin: every project). 404 as Nova's
+  // clients word it, 409 when the name is ambiguous.
+  Result<Json> find(const Credentials& caller, const std::string& name_or_id) const;
   // Starts deleting; the record turns deleted asynchronously.
   Status remove(const Credentials& caller, const std::string& id);
 

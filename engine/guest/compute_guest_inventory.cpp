@@ -32,19 +32,9 @@ std::optional<GuestRecord> ComputeGuestInventory::record(const std::string& id) 
 }
 
 Result<GuestRecord> ComputeGuestInventory::find(const Credentials& caller, const std::string& name_or_id) const {
-  if (auto by_id = servers_.get(caller, name_or_id); by_id.ok()) return record_of(*by_id);
-  compute::ServerFilter filter;
-  filter.all_tenants = caller.is_admin();
-  auto visible = servers_.list_refs(caller, filter);
-  if (!visible.ok()) return visible.status();
-  const Json* found = nullptr;
-  for (const Json* s : *visible) {
-    if (s->value("name", "") != name_or_id) continue;
-    if (found) return Conflict("More than one server exists with the name '" + name_or_id + "'.");
-    found = s;
-  }
-  if (!found) return NotFound("No server with a name or ID of '" + name_or_id + "' exists.");
-  return record_of(*found);
+  auto server = servers_.find(caller, name_or_id);
+  if (!server.ok()) return server.status();
+  return record_of(*server);
 }
 
 GuestRecord ComputeGuestInventory::record_of(const Json& server) const {
