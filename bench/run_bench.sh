@@ -2,8 +2,8 @@
 # stacklab's benchmarks (DESIGN.md, "Performance targets"). `make bench` runs
 #   bench/run_bench.sh build
 # It starts stacklab itself (a temporary --state directory, a free port) and measures:
-#   - in-process identity operations (build/bench/identity_bench, Google Benchmark), if built;
-#   - in-process volume cycles and cinder-scheduler decisions (build/bench/volume_bench), if built;
+#   - in-process (Google Benchmark), each if built: identity operations (build/bench/identity_bench),
+#     volume cycles and scheduler (volume_bench), IPAM and reachability (network_bench);
 #   - `stacklab up` start-to-ready: exec until GET /identity/v3 answers (and until the first
 #     token is issued), median of $STARTS runs, for --ephemeral, a fresh --state dir and a restart
 #     on an existing one (bench/startup_time.py);
@@ -68,22 +68,21 @@ record sl.password_hash "\"pbkdf2_sha512, 10000 rounds ([identity] password_hash
 record sl.io_threads 2
 
 # ---- 1. in-process (Google Benchmark) ----------------------------------------------------------
-if [[ -x $BUILD/bench/identity_bench ]]; then
-  echo "== identity_bench (in-process, one thread)"
-  "$BUILD/bench/identity_bench" --benchmark_min_time=0.3 \
-    --benchmark_out="$OUT/identity_bench.json" --benchmark_out_format=json 2>&1 | tee "$OUT/identity_bench.txt" |
-    grep -E '^(BM_|Benchmark|-)' || true
-else
-  echo "== identity_bench not built (cmake --build $BUILD --target identity_bench); skipped"
-fi
-if [[ -x $BUILD/bench/volume_bench ]]; then
-  echo "== volume_bench (in-process: volume cycles, cinder-scheduler decisions)"
-  "$BUILD/bench/volume_bench" --benchmark_min_time=1 \
-    --benchmark_out="$OUT/volume_bench.json" --benchmark_out_format=json 2>&1 | tee "$OUT/volume_bench.txt" |
-    grep -E '^(BM_|Benchmark|-)' || true
-else
-  echo "== volume_bench not built (cmake --build $BUILD --target volume_bench); skipped"
-fi
+# in_process NAME MIN_TIME WHAT: one Google Benchmark binary, if built.
+in_process() {
+  local name=$1 min_time=$2 what=$3
+  if [[ -x $BUILD/bench/$name ]]; then
+    echo "== $name ($what)"
+    "$BUILD/bench/$name" --benchmark_min_time="$min_time" \
+      --benchmark_out="$OUT/$name.json" --benchmark_out_format=json 2>&1 | tee "$OUT/$name.txt" |
+      grep -E '^(BM_|Benchmark|-)' || true
+  else
+    echo "== $name not built (cmake --build $BUILD --target $name); skipped"
+  fi
+}
+in_process identity_bench 0.3 "in-process, one thread"
+in_process volume_bench 1 "in-process: volume cycles, cinder-scheduler decisions"
+in_process network_bench 0.5 "in-process: IPAM at 60,000 ports, reachability over 1,000 routers"
 
 # ---- 2. start-to-ready ---------------------------------------------------------------------------
 echo "== stacklab up: start-to-ready, $STARTS runs each"

@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -98,6 +99,23 @@ Result<std::string> openssh_public_blob(const std::string& text) {
   return public_blob;
 }
 
+// The SSH wire form of an RSA key's public part ("ssh-rsa", e, n); nullopt
+// when the key has no RSA parameters.
+std::optional<std::string> rsa_public_blob(const EVP_PKEY* key) {
+  BIGNUM* n = nullptr;
+  BIGNUM* e = nullptr;
+  std::optional<std::string> blob;
+  if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &n) && EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_E, &e)) {
+    blob.emplace();
+    put_string(&*blob, "ssh-rsa");
+    put_string(&*blob, mpint(e));
+    put_string(&*blob, mpint(n));
+  }
+  BN_free(n);
+  BN_free(e);
+  return blob;
+}
+
 }  // namespace
 
 Result<std::string> private_key_fingerprint(const std::string& text) {
@@ -115,19 +133,9 @@ Result<std::string> private_key_fingerprint(const std::string& text) {
   if (!key) return invalid;
   std::string blob;
   if (EVP_PKEY_is_a(key.get(), "RSA")) {
-    BIGNUM* n = nullptr;
-    BIGNUM* e = nullptr;
-    if (!EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_N, &n) ||
-        !EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_E, &e)) {
-      BN_free(n);
-      BN_free(e);
-      return invalid;
-    }
-    put_string(&blob, "ssh-rsa");
-    put_string(&blob, mpint(e));
-    put_string(&blob, mpint(n));
-    BN_free(n);
-    BN_free(e);
+    auto rsa = rsa_public_blob(key.get());
+    if (!rsa) return invalid;
+    blob = *rsa;
   } else if (EVP_PKEY_is_a(key.get(), "ED25519")) {
     unsigned char raw[32];
     std::size_t len = sizeof raw;
@@ -173,27 +181,15 @@ Result<std::string> x509_fingerprint(const std::string& certificate) {
 Result<GeneratedKeypair> generate_rsa_keypair(int bits) {
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_RSA_gen(static_cast<unsigned>(bits)), &EVP_PKEY_free);
   if (!key) return Status(Code::kInternal, "RSA key generation failed");
-  BIGNUM* n = nullptr;
-  BIGNUM* e = nullptr;
-  if (!EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_N, &n) ||
-      !EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_E, &e)) {
-    BN_free(n);
-    BN_free(e);
-    return Status(Code::kInternal, "RSA key generation failed");
-  }
-  std::string blob;
-  put_string(&blob, "ssh-rsa");
-  put_string(&blob, mpint(e));
-  put_string(&blob, mpint(n));
-  BN_free(n);
-  BN_free(e);
+  auto blob = rsa_public_blob(key.get());
+  if (!blob) return Status(Code::kInternal, "RSA key generation failed");
   std::unique_ptr<BIO, decltype(&BIO_free)> out(BIO_new(BIO_s_mem()), &BIO_free);
   if (!PEM_write_bio_PrivateKey_traditional(out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr))
     return Status(Code::kInternal, "cannot write the private key");
   char* data = nullptr;
   long len = BIO_get_mem_data(out.get(), &data);
   return GeneratedKeypair{std::string(data, static_cast<std::size_t>(len)),
-                          "ssh-rsa " + base64_encode(blob) + " Generated-by-Nova"};
+                          "ssh-rsa " + base64_encode(*blob) + " Generated-by-Nova"};
 }
 
 Result<GeneratedKeypair> generate_x509_keypair(const std::string& user_id, int bits) {

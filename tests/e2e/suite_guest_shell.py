@@ -23,23 +23,11 @@ PEER = "VM_peer"
 SSH_FAILED = 255
 
 
-class GuestRun:
+def GuestRun(suite, verb, args, stdin=""):
     """One `stacklab ssh|console` as demo, options before the destination (what follows it is the remote command)."""
-
-    def __init__(self, suite, verb, args, stdin=""):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
-        env.update({"OS_USERNAME": "demo", "OS_PASSWORD": "nomoresecret", "OS_PROJECT_NAME": "demo",
-                    "HOME": suite.workdir})  # no ~/.ssh of the machine's user: only the keys the suite names
-        self.argv = [suite.lab.binary, verb, "--url", suite.lab.url] + list(args)
-        p = subprocess.run(self.argv, input=stdin, capture_output=True, text=True, env=env, timeout=60)
-        self.rc, self.out, self.err = p.returncode, p.stdout, p.stderr
-
-    @property
-    def ok(self):
-        return self.rc == 0
-
-    def __str__(self):
-        return f"$ {' '.join(self.argv[1:])}\n{self.out}{'stderr: ' + self.err if self.err else ''}(exit {self.rc})"
+    env = {"OS_USERNAME": "demo", "OS_PASSWORD": "nomoresecret", "OS_PROJECT_NAME": "demo",
+           "HOME": suite.workdir}  # no ~/.ssh of the machine's user: only the keys the suite names
+    return StacklabCommand(suite.lab.binary, suite.lab.url, [verb] + list(args), env, stdin, prefix_command=True)
 
 
 class GuestShellSuite(Suite):

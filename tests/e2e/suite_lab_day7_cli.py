@@ -46,12 +46,9 @@ class LabDay7CliSuite(Suite):
 
     def guest(self, *args):
         """`stacklab ssh` as neo (its openrc), from the suite's own HOME (no machine keys)."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
-        env.update({"OS_USERNAME": "neo", "OS_PASSWORD": "nomoresecret", "OS_PROJECT_NAME": NEO_PROJECT,
-                    "HOME": self.workdir})
-        argv = [self.lab.binary, "ssh", "--url", self.lab.url] + list(args)
-        p = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
-        return p
+        env = {"OS_USERNAME": "neo", "OS_PASSWORD": "nomoresecret", "OS_PROJECT_NAME": NEO_PROJECT,
+               "HOME": self.workdir}
+        return StacklabCommand(self.lab.binary, self.lab.url, ["ssh"] + list(args), env, prefix_command=True)
 
     def wait_volume(self, name, status, who=None, timeout=60):
         """Polls `volume show` (as neo unless `who`) until the volume has `status`, as a student re-runs it."""
@@ -175,10 +172,8 @@ class LabDay7CliSuite(Suite):
         ping = self.guest("-p", "cubswin:)", f"cirros@{fip}", "ping", "-c", "3", "8.8.8.8")
         self.check(f"stacklab ssh -i KP_openstackbootcamp_01.pem cirros@{fip} ifconfig: eth0 192.12.10.x, MTU:1450 "
                    "(EX-57); with cirros' password, ping -c 3 8.8.8.8: 0% packet loss (EX-58)",
-                   ifc.returncode == 0 and "192.12.10." in ifc.stdout and "MTU:1450" in ifc.stdout
-                   and ping.returncode == 0 and " 0% packet loss" in ping.stdout,
-                   note=f"$ stacklab ssh cirros@{fip} ifconfig\n{ifc.stdout}{ifc.stderr}\n"
-                        f"$ stacklab ssh cirros@{fip} ping -c 3 8.8.8.8\n{ping.stdout}{ping.stderr}")
+                   ifc.ok and "192.12.10." in ifc.out and "MTU:1450" in ifc.out
+                   and ping.ok and " 0% packet loss" in ping.out, ifc, ping)
 
     def step_extended_activities(self):
         demo = (self.demo, "demo")

@@ -20,11 +20,12 @@ IMAGE = "cirros-0.3.4-x86_64-uec"
 class StacklabCommand:
     """One `stacklab ...` command (as the lab's admin unless `env` says otherwise) and its output."""
 
-    def __init__(self, binary, url, args, env=None):
-        self.argv = [binary] + args + ["--url", url]
+    def __init__(self, binary, url, args, env=None, stdin=None, prefix_command=False):
+        # `stacklab ssh|console` take what follows the destination as the guest's command: --url goes first.
+        self.argv = [binary] + (args[:1] + ["--url", url] + args[1:] if prefix_command else args + ["--url", url])
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
         full_env.update(env or {})
-        p = subprocess.run(self.argv, capture_output=True, text=True, env=full_env, timeout=60)
+        p = subprocess.run(self.argv, input=stdin, capture_output=True, text=True, env=full_env, timeout=60)
         self.rc, self.out, self.err = p.returncode, p.stdout, p.stderr
 
     @property
