@@ -221,11 +221,17 @@ Result<Json> NetworkService::create_floating_ip(const Credentials& caller, const
   return floating_ip_view(fip);
 }
 
-Result<Json> NetworkService::get_floating_ip(const Credentials& caller, const std::string& id) const {
+Result<const Json*> NetworkService::visible_floating_ip(const Credentials& caller, const std::string& id) const {
   const Json* fip = store_.get("floatingip", id);
   if (!fip || !policy_.allowed("get_floatingip", caller, {{"project_id", (*fip)["project_id"]}}))
     return floating_ip_not_found(id);
-  return floating_ip_view(*fip);
+  return fip;
+}
+
+Result<Json> NetworkService::get_floating_ip(const Credentials& caller, const std::string& id) const {
+  auto fip = visible_floating_ip(caller, id);
+  if (!fip.ok()) return fip.status();
+  return floating_ip_view(**fip);
 }
 
 std::vector<Json> NetworkService::list_floating_ips(const Credentials& caller) const {

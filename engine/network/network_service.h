@@ -310,6 +310,8 @@ class NetworkService {
   Status refuse_l3_port_deletion(const Json& port) const;
   // floating_ips.cpp
   Json floating_ip_view(const Json& fip) const;
+  // 404 FloatingIPNotFound unless the caller may see it.
+  Result<const Json*> visible_floating_ip(const Credentials& caller, const std::string& id) const;
   Status associate_floating_ip(const Credentials& caller, Json& fip, const Json& body);
   // Deleting a port leaves its floating IPs unassociated (DOWN), not deleted.
   Status disassociate_floating_ips_of_port(const std::string& port_id);
@@ -319,7 +321,6 @@ class NetworkService {
                                      const std::string& floating_network_id) const;
   // port_forwardings.cpp
   Json port_forwarding_view(const Json& pf) const;
-  Result<const Json*> visible_floating_ip_for_forwarding(const Credentials& caller, const std::string& fip_id) const;
   Status apply_port_forwarding_fields(const Json& body, Json& pf);
   // Fills pf's internal_ip_address and a transient router_id from its internal port.
   Status resolve_port_forwarding_target(const Credentials& caller, const Json& fip, Json& pf);

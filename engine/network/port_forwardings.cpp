@@ -118,14 +118,6 @@ Status NetworkService::check_port_forwarding_collisions(const Json& pf) const {
   return {};
 }
 
-Result<const Json*> NetworkService::visible_floating_ip_for_forwarding(const Credentials& caller,
-                                                                        const std::string& fip_id) const {
-  const Json* fip = store_.get("floatingip", fip_id);
-  if (!fip || !policy_.allowed("get_floatingip", caller, {{"project_id", (*fip)["project_id"]}}))
-    return neutron_error(Code::kNotFound, "FloatingIPNotFound", "Floating IP " + fip_id + " could not be found");
-  return fip;
-}
-
 Status NetworkService::apply_port_forwarding_fields(const Json& body, Json& pf) {
   if (body.contains("protocol")) {
     const std::string p = text_of(body["protocol"]);
@@ -157,7 +149,7 @@ Result<Json> NetworkService::create_port_forwarding(const Credentials& caller, c
                                 "internal_port_id", "description", "project_id", "tenant_id"},
                                kPortForwardingFields, "POST");
   if (!st.ok()) return st;
-  auto found = visible_floating_ip_for_forwarding(caller, fip_id);
+  auto found = visible_floating_ip(caller, fip_id);
   if (!found.ok()) return found.status();
   Json fip = **found;
   if (st = authorize(policy_, "create_floatingip_port_forwarding", caller, {{"project_id", fip["project_id"]}});
@@ -206,7 +198,7 @@ Json NetworkService::port_forwarding_view(const Json& pf) const {
 
 Result<Json> NetworkService::get_port_forwarding(const Credentials& caller, const std::string& fip_id,
                                                  const std::string& id) const {
-  auto fip = visible_floating_ip_for_forwarding(caller, fip_id);
+  auto fip = visible_floating_ip(caller, fip_id);
   if (!fip.ok()) return fip.status();
   const Json* pf = store_.get("port_forwarding", id);
   if (!pf || (*pf)["floatingip_id"] != fip_id) return port_forwarding_not_found(id);
@@ -215,7 +207,7 @@ Result<Json> NetworkService::get_port_forwarding(const Credentials& caller, cons
 
 Result<std::vector<Json>> NetworkService::list_port_forwardings(const Credentials& caller,
                                                                 const std::string& fip_id) const {
-  auto fip = visible_floating_ip_for_forwarding(caller, fip_id);
+  auto fip = visible_floating_ip(caller, fip_id);
   if (!fip.ok()) return fip.status();
   std::vector<Json> out;
   for (const Json* pf : store_.find("port_forwarding", "floatingip_id", fip_id)) out.push_back(port_forwarding_view(*pf));
@@ -228,7 +220,7 @@ Result<Json> NetworkService::update_port_forwarding(const Credentials& caller, c
       body, {"external_port", "internal_port", "internal_ip_address", "protocol", "internal_port_id", "description"},
       kPortForwardingFields, "PUT");
   if (!st.ok()) return st;
-  auto found = visible_floating_ip_for_forwarding(caller, fip_id);
+  auto found = visible_floating_ip(caller, fip_id);
   if (!found.ok()) return found.status();
   Json fip = **found;
   const Json* stored = store_.get("port_forwarding", id);
@@ -262,7 +254,7 @@ Result<Json> NetworkService::update_port_forwarding(const Credentials& caller, c
 
 Status NetworkService::delete_port_forwarding(const Credentials& caller, const std::string& fip_id,
                                               const std::string& id) {
-  auto found = visible_floating_ip_for_forwarding(caller, fip_id);
+  auto found = visible_floating_ip(caller, fip_id);
   if (!found.ok()) return found.status();
   const Json* pf = store_.get("port_forwarding", id);
   if (!pf || (*pf)["floatingip_id"] != fip_id) return port_forwarding_not_found(id);
