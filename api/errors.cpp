@@ -140,6 +140,10 @@ Response error_response(ErrorStyle style, int status, const std::string& message
 }
 
 Response error_response(ErrorStyle style, const Status& status, const std::string& request_id) {
+  // Neutron names the failure's exception class; the status carries it when the engine knows it.
+  if (style == ErrorStyle::kNeutron && !status.type().empty())
+    return json_response(http_status(status.code()),
+                         {{"NeutronError", {{"type", status.type()}, {"message", status.message()}, {"detail", ""}}}});
   return error_response(style, http_status(status.code()), status.message(), request_id);
 }
 

@@ -62,10 +62,7 @@ void filter_tags(std::vector<Json>& items, const Request& req) {
 }  // namespace
 
 Response fail(const Status& st) {
-  auto [type, message] = network::split_neutron_error(st.message());
-  if (type.empty()) return error_response(ErrorStyle::kNeutron, st);
-  return json_response(http_status(st.code()),
-                       {{"NeutronError", {{"type", type}, {"message", message}, {"detail", ""}}}});
+  return error_response(ErrorStyle::kNeutron, st);
 }
 
 Credentials caller(const Request& req) { return req.auth->credentials(); }

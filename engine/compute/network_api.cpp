@@ -10,10 +10,10 @@ namespace {
 
 const char* kInstancePort = "instance_port";
 
-// Nova shows Neutron's failures with Neutron's message, without its exception name.
+// Nova shows Neutron's failures with Neutron's message; its body has no exception name.
 Status nova_status(const Status& st) {
   if (st.ok()) return st;
-  return {st.code(), network::split_neutron_error(st.message()).second};
+  return {st.code(), st.message()};
 }
 
 std::string text(const Json& doc, const char* key) {
@@ -336,7 +336,7 @@ Result<Json> NetworkApi::attach(const Credentials& caller, const Json& instance,
     if (fixed_ips.is_array() && !fixed_ips.empty() && fixed_ips[0].contains("ip_address")) {
       std::string ip = text(fixed_ips[0], "ip_address");
       auto holder = networks_.fixed_ip_holder(network_id, ip);
-      if (!holder.ok()) return BadRequest(network::split_neutron_error(holder.status().message()).second);
+      if (!holder.ok()) return BadRequest(holder.status().message());
       if (!holder->empty()) {
         const Json* held = networks_.port_record(*holder);
         return Conflict("Fixed IP address " + ip + " is already in use on instance " +

@@ -31,15 +31,22 @@ class Status {
  public:
   Status() = default;
   Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
+  // `type`: the name upstream gives this failure in its error body, where
+  // its clients read one (Neutron's NeutronError.type: "NetworkNotFound").
+  Status(Code code, std::string message, std::string type)
+      : code_(code), message_(std::move(message)), type_(std::move(type)) {}
   static Status Ok() { return {}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
+  // "" when upstream names no type for it.
+  const std::string& type() const { return type_; }
 
  private:
   Code code_ = Code::kOk;
   std::string message_;
+  std::string type_;
 };
 
 inline Status BadRequest(std::string m) { return {Code::kBadRequest, std::move(m)}; }

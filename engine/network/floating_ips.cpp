@@ -199,7 +199,7 @@ Result<Json> NetworkService::create_floating_ip(const Credentials& caller, const
                  {"security_groups", Json::array()}};
     auto created = create_port_unchecked(stamp_new(std::move(port), ""), network, requested);
     if (!created.ok()) {
-      if (split_neutron_error(created.status().message()).first != "IpAddressGenerationFailure")
+      if (created.status().type() != "IpAddressGenerationFailure")
         return created.status();
       return neutron_error(Code::kBadRequest, "ExternalIpAddressExhausted",
                            "Unable to find any IP address on external network " + network_id + ".");

@@ -2,9 +2,7 @@
 //
 // Neutron answers every failure with the name of its exception class as
 // NeutronError.type (NetworkNotFound, IpAddressAlreadyAllocated, ...), which
-// neutronclient and tempest read. A Status carries only a code and a
-// message, so the name travels in front of the message, separated by
-// kNeutronTypeSeparator; api/network splits it off again.
+// neutronclient and tempest read; it travels as the Status's type().
 #pragma once
 
 #include <string>
@@ -13,8 +11,6 @@
 #include "engine/core/status.h"
 
 namespace stacklab::network {
-
-inline constexpr char kNeutronTypeSeparator = '\x1f';
 
 // 'text', for messages (built by appending: GCC 12 warns falsely on "'" + std::string).
 inline std::string in_quotes(const std::string& text) {
@@ -25,17 +21,7 @@ inline std::string in_quotes(const std::string& text) {
 }
 
 inline Status neutron_error(Code code, const std::string& type, const std::string& message) {
-  std::string m = type;
-  m += kNeutronTypeSeparator;
-  m += message;
-  return {code, std::move(m)};
-}
-
-// {type, message}; type is "" when the status carries none.
-inline std::pair<std::string, std::string> split_neutron_error(const std::string& message) {
-  auto sep = message.find(kNeutronTypeSeparator);
-  if (sep == std::string::npos) return {"", message};
-  return {message.substr(0, sep), message.substr(sep + 1)};
+  return {code, message, type};
 }
 
 // 400 "Invalid input for operation: <why>." (Neutron's InvalidInput).

@@ -19,8 +19,8 @@ namespace stacklab::testing {
 
 using network::NetworkService;
 
-inline std::string type_of(const Status& st) { return network::split_neutron_error(st.message()).first; }
-inline std::string message_of(const Status& st) { return network::split_neutron_error(st.message()).second; }
+inline std::string type_of(const Status& st) { return st.type(); }
+inline std::string message_of(const Status& st) { return st.message(); }
 
 class NetworkTest : public ::testing::Test {
  protected:

@@ -18,8 +18,8 @@ namespace {
 
 using stacklab::testing::project;
 
-std::string type_of(const Status& st) { return split_neutron_error(st.message()).first; }
-std::string message_of(const Status& st) { return split_neutron_error(st.message()).second; }
+std::string type_of(const Status& st) { return st.type(); }
+std::string message_of(const Status& st) { return st.message(); }
 
 // An external network (172.24.4.0/24 + 2001:db8::/64) and demo's private
 // network (10.0.0.0/26 + a SLAAC /64), as the lab has them.
