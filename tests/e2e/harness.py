@@ -391,60 +391,193 @@ class Suite:
                 self.r.check(f"{step.__name__} ran to the end", False, traceback.format_exc())
 
 
-def run_suites(binary, suites):
-    """Runs each suite against a fresh `stacklab up --ephemeral`; prints the table; returns the exit code."""
-    results = Results()
-    start = time.monotonic()
-    current = {"lab": None}
-    commands = processes = 0
+def run_suite(binary, cls, results):
+    """Runs one suite against a fresh `stacklab up --ephemeral` into `results`; (commands, processes) it ran."""
+    results.section(cls.name)
+    suite_start = time.monotonic()
+    lab = Stacklab(binary, cls.up_options)
+    _current_labs.add(lab)
+    try:
+        lab.start()
+    except Exception as e:
+        results.check("stacklab up --ephemeral starts and answers GET /identity/v3", False, str(e))
+        return 0, 0
+    print(f"[{cls.name}] stacklab up on {lab.url} (ready in {lab.startup_seconds:.2f} s); openstack CLI "
+          f"{'as one process per command' if ALL_SUBPROCESS else 'in-process, some as processes'}",
+          flush=True)
+    suite = None
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"stacklab-e2e-{cls.name}-") as workdir:
+            suite = cls(lab, results, workdir)
+            suite.run()
+    except Exception:
+        results.check(f"the {cls.name} suite ran to the end", False, traceback.format_exc())
+    finally:
+        rc, seconds = lab.stop()
+        _current_labs.discard(lab)
+    results.check("stacklab exits 0 on SIGTERM", rc == 0,
+                  f"exit code {rc} after {seconds:.1f} s" if rc is not None
+                  else "still running 10 s after SIGTERM")
+    if suite is None:
+        return 0, 0
+    print(f"[{cls.name}] {suite.osc.commands} openstack commands ({suite.osc.processes} as processes) "
+          f"in {time.monotonic() - suite_start:.1f} s", flush=True)
+    return suite.osc.commands, suite.osc.processes
 
-    def watchdog():
-        # sys.stdout may be redirected into the hung in-process command: write to the real one.
-        results.rows.append((False, f"the e2e run finishes within {RUN_TIMEOUT} s",
-                             "a command hung; the table stops at the last finished check"))
-        sys.__stdout__.write(results.table(time.monotonic() - start) + "\n")
-        sys.__stdout__.flush()
-        lab = current["lab"]
-        if lab is not None and lab.proc is not None and lab.proc.poll() is None:
-            lab.proc.kill()
+
+_current_labs = set()  # the clouds running now, for the watchdog to kill
+
+
+def _start_watchdog(on_timeout):
+    """Calls on_timeout(), kills the running clouds and exits 1 after RUN_TIMEOUT s, unless cancelled."""
+    def fire():
+        on_timeout()
+        for lab in list(_current_labs):
+            if lab.proc is not None and lab.proc.poll() is None:
+                lab.proc.kill()
         os._exit(1)
 
-    timer = threading.Timer(RUN_TIMEOUT, watchdog)
+    timer = threading.Timer(RUN_TIMEOUT, fire)
     timer.daemon = True
     timer.start()
+    return timer
+
+
+def _timeout_row():
+    return (False, f"the e2e run finishes within {RUN_TIMEOUT} s",
+            "a command hung; the table stops at the last finished check")
+
+
+def run_suites(binary, suites, jobs=1):
+    """Runs the suites, `jobs` at a time, each against its own cloud; prints one table; returns the exit code.
+
+    With jobs > 1 each job is a worker process (run_e2e.py --worker) that takes
+    the next suite name from one pipe and answers with the suite's rows as one
+    JSON line on another, so a long suite does not hold the others back. Its
+    stdin is /dev/null, as a CLI command that prompts must not read the pipe.
+    The table keeps the suites' order whatever order they finish in.
+    """
+    if jobs > 1 and len(suites) > 1:
+        return _run_parallel(binary, suites, jobs)
+    results = Results()
+    start = time.monotonic()
+
+    def on_timeout():
+        # sys.stdout may be redirected into the hung in-process command: write to the real one.
+        results.rows.append(_timeout_row())
+        sys.__stdout__.write(results.table(time.monotonic() - start) + "\n")
+        sys.__stdout__.flush()
+
+    timer = _start_watchdog(on_timeout)
+    commands = processes = 0
     try:
         for cls in suites:
-            results.section(cls.name)
-            suite_start = time.monotonic()
-            lab = Stacklab(binary, cls.up_options)
-            current["lab"] = lab
-            try:
-                lab.start()
-            except Exception as e:
-                results.check("stacklab up --ephemeral starts and answers GET /identity/v3", False, str(e))
-                continue
-            print(f"[{cls.name}] stacklab up on {lab.url} (ready in {lab.startup_seconds:.2f} s); openstack CLI "
-                  f"{'as one process per command' if ALL_SUBPROCESS else 'in-process, some as processes'}",
-                  flush=True)
-            suite = None
-            try:
-                with tempfile.TemporaryDirectory(prefix=f"stacklab-e2e-{cls.name}-") as workdir:
-                    suite = cls(lab, results, workdir)
-                    suite.run()
-            except Exception:
-                results.check(f"the {cls.name} suite ran to the end", False, traceback.format_exc())
-            finally:
-                rc, seconds = lab.stop()
-            results.check("stacklab exits 0 on SIGTERM", rc == 0,
-                          f"exit code {rc} after {seconds:.1f} s" if rc is not None
-                          else "still running 10 s after SIGTERM")
-            if suite is not None:
-                commands += suite.osc.commands
-                processes += suite.osc.processes
-                print(f"[{cls.name}] {suite.osc.commands} openstack commands ({suite.osc.processes} as processes) "
-                      f"in {time.monotonic() - suite_start:.1f} s", flush=True)
+            c, p = run_suite(binary, cls, results)
+            commands += c
+            processes += p
     finally:
         timer.cancel()
+    print(results.table(time.monotonic() - start))
+    print(f"{commands} openstack commands ({processes} as separate processes)")
+    return 1 if results.failed else 0
+
+
+def serve_suites(binary, suites, order_fd, reply_fd):
+    """The worker's side of run_suites(jobs > 1): runs each suite named on order_fd, answers on reply_fd."""
+    by_name = {cls.name: cls for cls in suites}
+    reply = os.fdopen(reply_fd, "w")
+    # Before the parent's watchdog, which kills this worker: take the clouds down first.
+    timer = threading.Timer(RUN_TIMEOUT - 10, lambda: [lab.proc.kill() for lab in list(_current_labs)
+                                                       if lab.proc is not None and lab.proc.poll() is None])
+    timer.daemon = True
+    timer.start()
+    for line in os.fdopen(order_fd):
+        name = line.strip()
+        if not name:
+            continue
+        results = Results()
+        commands, processes = run_suite(binary, by_name[name], results)
+        reply.write(json.dumps({"suite": name, "rows": results.rows, "commands": commands,
+                                "processes": processes}) + "\n")
+        reply.flush()
+    return 0
+
+
+def _run_parallel(binary, suites, jobs):
+    import selectors
+
+    start = time.monotonic()
+    done = {}  # suite name -> rows
+    commands = processes = 0
+    pending = [cls.name for cls in suites]
+    workers = []  # [proc, reply pipe, suite running or None, order pipe]
+    sel = selectors.DefaultSelector()
+
+    def table():
+        results = Results()
+        for cls in suites:
+            results.rows += done.get(cls.name, [])
+        return results
+
+    def on_timeout():
+        results = table()
+        results.rows.append(_timeout_row())
+        sys.__stdout__.write(results.table(time.monotonic() - start) + "\n")
+        sys.__stdout__.flush()
+        for worker in workers:
+            worker[0].kill()
+
+    timer = _start_watchdog(on_timeout)
+    runner = os.path.join(os.path.dirname(os.path.abspath(__file__)), "run_e2e.py")
+    flags = ["-v"] if VERBOSE else []
+    try:
+        for i in range(min(jobs, len(pending))):
+            order_r, order_w = os.pipe()
+            reply_r, reply_w = os.pipe()
+            proc = subprocess.Popen([sys.executable, runner, "--worker", str(order_r), str(reply_w), binary] + flags,
+                                    stdin=subprocess.DEVNULL, pass_fds=(order_r, reply_w))
+            os.close(order_r)
+            os.close(reply_w)
+            reply = os.fdopen(reply_r)
+            workers.append([proc, reply, None, os.fdopen(order_w, "w")])
+            sel.register(reply, selectors.EVENT_READ, i)
+        print(f"e2e: {len(suites)} suites on {len(workers)} workers", flush=True)
+
+        def dispatch(worker):
+            if not pending:
+                worker[3].close()
+                worker[2] = None
+                return
+            worker[2] = pending.pop(0)
+            worker[3].write(worker[2] + "\n")
+            worker[3].flush()
+
+        for worker in workers:
+            dispatch(worker)
+        while any(w[2] is not None for w in workers):
+            for key, _ in sel.select():
+                worker = workers[key.data]
+                line = worker[1].readline()
+                if not line:  # the worker died in the middle of its suite
+                    sel.unregister(worker[1])
+                    name = worker[2]
+                    done[name] = [[None, name, ""], [False, f"the {name} suite's worker ran to the end",
+                                                     f"worker exited with {worker[0].wait()}"]]
+                    worker[2] = None
+                    continue
+                answer = json.loads(line)
+                done[answer["suite"]] = answer["rows"]
+                commands += answer["commands"]
+                processes += answer["processes"]
+                dispatch(worker)
+        for worker in workers:
+            worker[0].wait()
+    finally:
+        timer.cancel()
+    for name in pending:  # left over when every worker died
+        done[name] = [[None, name, ""], [False, f"the {name} suite ran", "no worker was left to run it"]]
+    results = table()
+    results.rows = [tuple(row) for row in results.rows]
     print(results.table(time.monotonic() - start))
     print(f"{commands} openstack commands ({processes} as separate processes)")
     return 1 if results.failed else 0

@@ -1,12 +1,16 @@
 #!/usr/bin/python3
 """End-to-end tests of stacklab with Debian's real `openstack` CLI.
 
-    python3 tests/e2e/run_e2e.py build/stacklab [-v] [SUITE ...]
+    python3 tests/e2e/run_e2e.py build/stacklab [-v] [-j N] [SUITE ...]
 
 Runs every suite in tests/e2e/suite_*.py (identity, image, ...; name some to
 run only those), each against its own `stacklab up --ephemeral` on a free
 port, and checks what the CLI prints and what the cloud then holds. Prints
 one PASS/FAIL table and exits non-zero when any check failed.
+
+Suites run two at a time (-j N or STACKLAB_E2E_JOBS=N to change; -j 1 runs
+them in this process, one after the other): each job is a worker process
+taking the next suite when it finishes one; the table keeps the suites' order.
 
 Most commands run in this process through openstackclient's own entry point
 (see harness.py); the ones students type most run as real /usr/bin/openstack
@@ -46,8 +50,15 @@ def main():
     argv = sys.argv[1:]
     harness.VERBOSE = "-v" in argv
     args = [a for a in argv if a != "-v"]
+    if args[:1] == ["--worker"]:  # one job of a parallel run (harness.run_suites)
+        return harness.serve_suites(args[3], discover(), int(args[1]), int(args[2]))
+    jobs = int(os.environ.get("STACKLAB_E2E_JOBS", "2"))
+    if "-j" in args:
+        i = args.index("-j")
+        jobs = int(args[i + 1])
+        del args[i:i + 2]
     if not args:
-        sys.exit("usage: run_e2e.py path/to/stacklab [-v] [SUITE ...]")
+        sys.exit("usage: run_e2e.py path/to/stacklab [-v] [-j N] [SUITE ...]")
     suites = discover()
     wanted = args[1:]
     unknown = set(wanted) - {s.name for s in suites}
@@ -56,7 +67,7 @@ def main():
                  f"known: {', '.join(s.name for s in suites)}")
     if wanted:
         suites = [s for s in suites if s.name in wanted]
-    return harness.run_suites(args[0], suites)
+    return harness.run_suites(args[0], suites, jobs)
 
 
 if __name__ == "__main__":
