@@ -44,6 +44,14 @@ const CloudApp::Mount* CloudApp::find_mount(const std::string& path) const {
   return best;
 }
 
+std::vector<CloudApp::MountedRoute> CloudApp::routes() const {
+  std::vector<MountedRoute> all;
+  for (const auto& m : mounts_)
+    for (const auto& r : m.router.routes())
+      all.push_back({m.service, r.method, m.prefix + r.pattern, r.requires_token, r.stream_limit > 0});
+  return all;
+}
+
 HttpServer::BodyPlan CloudApp::plan_body(const Request& head) const {
   HttpServer::BodyPlan plan;
   const Mount* mount = find_mount(head.full_path);

@@ -29,6 +29,15 @@ class CloudApp {
   // ("keystone") and metrics; `style` shapes its error bodies.
   void mount(const std::string& prefix, const std::string& service, ErrorStyle style, Router router);
 
+  // A route as a client addresses it: "/compute/v2.1" + "/servers/{server_id}".
+  struct MountedRoute {
+    std::string service, method, path;
+    bool requires_token = true;
+    bool streaming = false;  // its body goes to a file (image data)
+  };
+  // Every mounted route (for sweeps over the whole API).
+  std::vector<MountedRoute> routes() const;
+
   // Entry point from the HTTP server. `reply` may be called on any thread.
   void handle(Request req, Reply reply);
   // How the server should read a request's body, from its head: streamed to

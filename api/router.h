@@ -33,6 +33,8 @@ class Router {
   // Adds a route whose body is streamed to a file instead of memory (image data).
   void add_streaming(const std::string& method, const std::string& pattern, Handler handler, std::uint64_t limit);
   Match match(const std::string& method, const std::string& path) const;
+  // Every route, in the order added.
+  const std::vector<Route>& routes() const { return routes_; }
 
  private:
   std::vector<Route> routes_;

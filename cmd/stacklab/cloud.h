@@ -104,6 +104,8 @@ class Cloud {
   Store& store() { return *store_; }
   StateSnapshots& snapshots() { return *snapshots_; }
   api::AuditLog& audit_log() { return *audit_; }
+  // The HTTP application: every service's routes, mounted.
+  api::CloudApp& app() { return *app_; }
   // Cinder: the volume manager, its types and quotas, and the lab's simulated LVM backend.
   volume::VolumeService& volumes() { return *volumes_; }
   volume::VolumeTypeService& volume_types() { return *volume_types_; }
