@@ -30,7 +30,8 @@ class LabDay6CliSuite(Suite):
     up_options = ("--fast",)
 
     def steps(self):
-        return [self.step_pristine_not_done, self.step_day1_and_explore, self.step_helloworld_dashboard_way,
+        return [self.step_pristine_not_done, self.step_day1_and_explore, self.step_dashboard_tour,
+                self.step_helloworld_dashboard_way,
                 self.step_helloworld_actions, self.step_helloworld_delete, self.step_demo_rc_and_first_commands,
                 self.step_keypair_and_ssh_rule, self.step_osc_server_and_floating_ip, self.step_osc_server_ssh,
                 self.step_osc_server_delete, self.step_images, self.step_ubuntu_server, self.step_volume_attach,
@@ -121,6 +122,19 @@ class LabDay6CliSuite(Suite):
                    and {CIRROS} <= self.names(images.json()) and services.ok and BOOK_SERVICES <= self.names(
                        services.json()),
                    mine, images, services)
+
+    def step_dashboard_tour(self):
+        # EX-04 is a walk through the dashboard's panels (not graded); each panel's list is one CLI command.
+        admin_panels = ["usage list", "hypervisor list", "aggregate list", "server list --all-projects",
+                        "volume list --all-projects", "flavor list --all", "image list", "network list",
+                        "router list", "floating ip list", "quota show --default"]
+        runs = [self.as_admin(f"{panel} -f json") for panel in admin_panels]
+        runs += [self.as_demo(f"{panel} -f json") for panel in ("server list", "volume list", "keypair list",
+                                                                  "security group list", "floating ip list")]
+        self.check("EX-04: the dashboard's panels as admin (Admin > System: usage, hypervisors, aggregates, "
+                   "instances, volumes, flavors, images, networks, routers, floating IPs, defaults) and as demo",
+                   all(r.ok for r in runs) and runs[0].json() == [] and len(runs[1].json()) >= 1,
+                   *[r for r in runs if not r.ok])
 
     # ---- EX-06..EX-11: helloworld, the dashboard's instance ---------------------
     def step_helloworld_dashboard_way(self):
@@ -232,7 +246,8 @@ class LabDay6CliSuite(Suite):
     def step_keypair_and_ssh_rule(self):
         ssh_dir = os.path.join(self.workdir, ".ssh")
         os.makedirs(ssh_dir, exist_ok=True)
-        keygen = subprocess.run(["ssh-keygen", "-q", "-t", "rsa", "-N", "", "-f", os.path.join(ssh_dir, "id_rsa")],
+        # The book's `ssh-keygen -q -N ""`, its default file (~/.ssh/id_rsa) given as the prompt would.
+        keygen = subprocess.run(["ssh-keygen", "-q", "-N", "", "-f", os.path.join(ssh_dir, "id_rsa")],
                                 capture_output=True, text=True)
         key = self.as_demo(f"keypair create --public-key {os.path.join(ssh_dir, 'id_rsa.pub')} KP_hellovinoth "
                            "-f json")
@@ -294,6 +309,15 @@ class LabDay6CliSuite(Suite):
         # OSC 6.0 prints the image as created, before its upload (queued): show them after.
         shown = [self.as_demo(f"image show {name} -f json") for name in ("CentOS7", "Ubuntu14_04")]
         listed = self.as_demo("image list -f json")
+        # EX-22 looks at the downloaded file on the host before the upload.
+        info = subprocess.run(["qemu-img", "info", "--output", "json", ubuntu], capture_output=True, text=True)
+        try:
+            virtual = json.loads(info.stdout).get("virtual-size") if info.returncode == 0 else None
+        except ValueError:
+            virtual = None
+        self.check("qemu-img info ubuntu-14.04-server-cloudimg-amd64-disk1.img: qcow2, virtual size 2.2 GB "
+                   "(2361393152 bytes) as in the book (EX-22)", virtual == 2361393152 and '"qcow2"' in info.stdout,
+                   note=info.stdout + info.stderr)
         self.check("lab fetch-image centos-7 and ubuntu-14.04 (EX-21, EX-22); demo image create CentOS7 and "
                    "Ubuntu14_04 (EX-21, EX-23): active, qcow2, the file's size; image list shows them",
                    all(f.returncode == 0 for f in fetched) and c7.ok and u14.ok
