@@ -174,6 +174,27 @@ TEST_F(LabStateTest, AuditRecordsAllowedAndRefusedCallsWithoutTokens) {
   EXPECT_EQ(ops(admin_, "GET", "/audit?since=yesterday").status, 400);
 }
 
+// A password sign-in has no token to name its caller: the entry names the
+// token's user and project (the grader's "bootcamp signed in", EX-30); a refused one names nobody.
+TEST_F(LabStateTest, AuditNamesWhoSignedIn) {
+  ASSERT_FALSE(lab_token(client, "demo", "demo").empty());
+  json wrong = {
+      {"auth",
+       {{"identity",
+         {{"methods", {"password"}},
+          {"password", {{"user", {{"name", "demo"}, {"domain", {{"id", "default"}}}, {"password", "wrong"}}}}}}}}}};
+  ASSERT_EQ(client.request("POST", "/identity/v3/auth/tokens", wrong.dump()).status, 401);
+  auto entries = ops(admin_, "GET", "/audit?service=identity&limit=10000").json()["audit"];
+  bool signed_in = false, refused = false;
+  for (const auto& e : entries) {
+    if (e["action"] != "identity:auth:tokens:create") continue;
+    signed_in = signed_in || (e["status"] == 201 && e["user_name"] == "demo" && e["project_id"] == demo_project_);
+    refused = refused || (e["status"] == 401 && e["user_id"].is_null());
+  }
+  EXPECT_TRUE(signed_in);
+  EXPECT_TRUE(refused);
+}
+
 TEST_F(LabStateTest, AuditIsNotRolledBackByRestore) {
   save("audit-mark");
   ASSERT_EQ(call(demo_, "GET", "/flavors/does-not-exist").status, 404);

@@ -276,6 +276,33 @@ TEST(LabGrader, OptionalAndUngradedTasksNeverFailTheCheck) {
   EXPECT_EQ(r04.front().status, TaskStatus::kNotGraded);
 }
 
+// EX-53: neo's own sign-in to openstack_bootcamp through /identity_admin, not anybody's.
+TEST(LabGrader, CredentialFileTaskNeedsNeosSignInThroughIdentityAdmin) {
+  auto grade_ex53 = [](const json& sign_in) {
+    CannedCloud c;
+    c.set("/identity/v3/projects",
+          {{"projects", {{{"id", kNeoProject}, {"name", "openstack_bootcamp"}, {"domain_id", "default"}}}}});
+    json servers_listed = {
+        {"user_name", "neo"}, {"action", "compute:servers:detail:list"}, {"status", 200}, {"path", "/compute/v2.1"}};
+    c.set("/_stacklab/audit?limit=10000", {{"audit", {sign_in, servers_listed}}});
+    CloudView view(c);
+    auto ex53 = select_exercises("EX-53");
+    return grade(*ex53, view).front();
+  };
+  json by_neo = {{"user_name", "neo"},
+                 {"project_id", kNeoProject},
+                 {"action", "identity:auth:tokens:create"},
+                 {"status", 201},
+                 {"path", "/identity_admin/v3/auth/tokens"}};
+  EXPECT_EQ(grade_ex53(by_neo).status, TaskStatus::kDone) << grade_ex53(by_neo).missing;
+  json by_admin = by_neo;
+  by_admin["user_name"] = "admin";
+  EXPECT_EQ(grade_ex53(by_admin).missing, "neo has not signed in to openstack_bootcamp through /identity_admin yet");
+  json through_identity = by_neo;
+  through_identity["path"] = "/identity/v3/auth/tokens";
+  EXPECT_EQ(grade_ex53(through_identity).status, TaskStatus::kNotYet);
+}
+
 TEST(LabView, ListsAreReadOncePerRun) {
   CannedCloud c;
   seed_projects(c);

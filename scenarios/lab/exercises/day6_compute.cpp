@@ -222,9 +222,10 @@ std::vector<Exercise> day6_compute_exercises() {
                  {{"EX-09",
                    "Look at demo's usage summary for a period",
                    "demo",
-                   {"openstack usage show --start 2017-09-17 --end 2017-09-18", "openstack limits show --absolute"},
+                   {"openstack usage show", "openstack limits show --absolute"},
                    "Project > Compute > Overview",
-                   "",
+                   "Without --start/--end it is the last four weeks. The book's 2017 dates hold no usage here, "
+                   "and for an empty period OSC 6.0's table fails with \"must be real number, not str\".",
                    "",
                    [](CloudView& v) {
                      return by_demo(v, "compute:os-simple-tenant-usage", "demo has not looked at its usage yet");

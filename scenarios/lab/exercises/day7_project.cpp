@@ -236,8 +236,10 @@ std::vector<Exercise> day7_project_exercises() {
          "",
          [](CloudView& v) {
            Verdict verdict;
-           verdict.require(audited(v, {"", "identity:auth:tokens:create", "/identity_admin/", 201}),
-                           "nobody signed in through /identity_admin yet");
+           const std::string pid = v.project_id(kProject);
+           verdict.require(
+               !pid.empty() && audited(v, {"neo", "identity:auth:tokens:create", "/identity_admin/", 201, pid}),
+               "neo has not signed in to openstack_bootcamp through /identity_admin yet");
            verdict.require(audited(v, {"neo", "compute:servers:detail:list"}), "neo has not listed servers yet");
            return verdict;
          }}},
