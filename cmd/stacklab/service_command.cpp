@@ -95,7 +95,7 @@ int run_lab_break(const OpsTarget& target, const std::string& scenario, bool lis
     auto reply = ask(target, "GET", "/_stacklab/lab/faults");
     if (!reply) return 1;
     for (const auto& s : reply->body["scenarios"])
-      std::cout << std::left << std::setw(22) << s["name"].get<std::string>() << s["symptom"].get<std::string>()
+      std::cout << std::left << std::setw(26) << s["name"].get<std::string>() << s["symptom"].get<std::string>()
                 << "\n";
     if (!list) {
       std::cerr << "stacklab: lab break needs a SCENARIO (one of the above)\n";
