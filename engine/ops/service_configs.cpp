@@ -36,7 +36,7 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-Result<std::string> read_file(const std::string& path) {
+Result<std::string> read_text(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Status(Code::kInternal, "cannot read " + path);
   std::stringstream text;
@@ -44,7 +44,7 @@ Result<std::string> read_file(const std::string& path) {
   return text.str();
 }
 
-Status write_file(const std::string& path, const std::string& text) {
+Status write_text(const std::string& path, const std::string& text) {
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   std::ofstream out(path, std::ios::trunc);
@@ -128,7 +128,7 @@ Result<std::string> ServiceConfigs::ensure(const std::string& service) {
   }
   const std::string path = path_of(service);
   if (!std::filesystem::exists(path))
-    if (Status st = write_file(path, initial_text(service)); !st.ok()) return st;
+    if (Status st = write_text(path, initial_text(service)); !st.ok()) return st;
   return path;
 }
 
@@ -137,14 +137,14 @@ bool ServiceConfigs::written(const std::string& service) const { return std::fil
 Result<std::string> ServiceConfigs::read(const std::string& service) {
   auto path = ensure(service);
   if (!path.ok()) return path.status();
-  return read_file(*path);
+  return read_text(*path);
 }
 
 Result<std::string> ServiceConfigs::get(const std::string& service, const std::string& section,
                                         const std::string& key) {
   auto path = ensure(service);  // validates the name
   if (!path.ok()) return path.status();
-  auto text = read_file(*path);
+  auto text = read_text(*path);
   if (!text.ok()) return text.status();
   return lookup(*text, section, key);
 }
@@ -179,7 +179,7 @@ Status ServiceConfigs::set(const std::string& service, const std::string& sectio
   }
   std::string out;
   for (const auto& l : lines) out += l + "\n";
-  return write_file(path_of(service), out);
+  return write_text(path_of(service), out);
 }
 
 }  // namespace stacklab
