@@ -43,6 +43,39 @@ void attribute_sign_in(const identity::IdentityService& identity, const Response
   }
 }
 
+// keystonemiddleware's answer when it cannot validate a token with keystone:
+// webob's 503 in JSON (what clients send Accept for), the middleware's
+// sentence after webob's own.
+Response keystone_unavailable() {
+  return json_response(503, {{"message",
+                              "The server is currently unavailable. Please try again at a later time.<br /><br />\n"
+                              "The Keystone service is temporarily unavailable.\n\n"},
+                             {"code", "503 Service Unavailable"},
+                             {"title", "Service Unavailable"}});
+}
+
+// What each service answers when oslo.db cannot reach the database: an
+// unexpected error in its own shape (nova names the exception, as its
+// faultwrap does for anything unexpected).
+Response database_unreachable(const std::string& service, ErrorStyle style, const std::string& request_id) {
+  std::string message = "The server has either erred or is incapable of performing the requested operation.";
+  if (service == "keystone") message = "An unexpected error prevented the server from fulfilling your request.";
+  if (service == "nova-api")
+    message =
+        "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if "
+        "possible.\n<class 'oslo_db.exception.DBConnectionError'>";
+  if (service == "neutron-server") message = "Request Failed: internal server error while processing your request.";
+  Log::get(service).error(
+      "oslo_db.sqlalchemy.engines DBConnectionError: (pymysql.err.OperationalError) (2003, \"Can't connect to MySQL "
+      "server on 'controller' ([Errno 111] Connection refused)\")");
+  return error_response(style, 500, message, request_id);
+}
+
+bool is_version_document(const std::string& path) { return path == "/" || path == "/v3" || path == "/v3/"; }
+
+// Keystone checks its own tokens, and the operator's routes are not a service behind the middleware.
+bool behind_token_middleware(const std::string& service) { return service != "keystone" && service != "stacklab"; }
+
 }  // namespace
 
 CloudApp::CloudApp(Runtime& runtime, identity::IdentityService& identity, metrics::ApiMetrics& metrics)
@@ -167,13 +200,30 @@ void CloudApp::dispatch(Request& req, Reply reply) {
   seen->route = match.route->pattern;
   if (audit_) seen->action = audit_action(audit_service_type(service), req.method, seen->route, req.body);
   req.params = std::move(match.params);
+  const bool database_down = database_up_ && !database_up_() && service != "stacklab";
+  if (database_down && service == "keystone" && !is_version_document(req.path)) {
+    respond(database_unreachable(service, style, req.request_id));
+    return;
+  }
   if (match.route->requires_token) {
+    std::string token = req.header("X-Auth-Token");
+    if (token.empty()) token = req.header("X-Storage-Token");
+    const bool middleware = authtoken_ && behind_token_middleware(service) && !token.empty();
+    if (middleware && !authtoken_->admit(service, token)) {
+      respond(keystone_unavailable());
+      return;
+    }
     Status st = authenticate_request(req, identity_);
+    if (middleware && st.ok()) authtoken_->validated(token);
     metrics_.token_validation(st.ok());
     if (!st.ok()) {
       auto resp = error_response(style, st, req.request_id);
       resp.header("WWW-Authenticate", "Keystone uri=\"" + req.host_url + "/identity\"");
       respond(std::move(resp));
+      return;
+    }
+    if (database_down) {
+      respond(database_unreachable(service, style, req.request_id));
       return;
     }
   }

@@ -7,6 +7,7 @@
 // logged to its service's log and counted in the metrics.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "engine/core/runtime.h"
 #include "engine/identity/identity_service.h"
 #include "engine/ops/daemons.h"
+#include "engine/ops/service_authtoken.h"
 #include "metrics/api_metrics.h"
 
 namespace stacklab::api {
@@ -53,6 +55,16 @@ class CloudApp {
     daemon_host_ = std::move(host);
   }
 
+  // Each service's token middleware asks `authtoken` before validating a
+  // token (keystone may be unreachable, or refuse the service's own
+  // credentials) and tells it what it validated; null: keystone always answers.
+  void set_authtoken(ServiceAuthtoken* authtoken) { authtoken_ = authtoken; }
+
+  // While `up` says the database server is down, every service's call that
+  // reads it (keystone's but its version documents; the others' token-checked
+  // routes) answers 500 as the service does on oslo.db's DBConnectionError.
+  void set_database_check(std::function<bool()> up) { database_up_ = std::move(up); }
+
   // Every answered request is appended to `log` from now on (null: none).
   void set_audit_log(AuditLog* log) { audit_ = log; }
 
@@ -74,6 +86,8 @@ class CloudApp {
   metrics::ApiMetrics& metrics_;
   std::vector<Mount> mounts_;
   AuditLog* audit_ = nullptr;
+  ServiceAuthtoken* authtoken_ = nullptr;
+  std::function<bool()> database_up_;
   DaemonCheck daemons_;
   std::string daemon_host_;
 };

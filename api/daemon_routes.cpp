@@ -6,6 +6,8 @@
 
 #include "api/auth_middleware.h"
 #include "api/errors.h"
+#include "engine/identity/password_auth.h"
+#include "engine/ops/daemon_control.h"
 #include "engine/core/policy.h"
 #include "engine/core/timeutil.h"
 
@@ -32,12 +34,7 @@ Result<Credentials> operator_credentials(Request& req, identity::IdentityService
     return Status(Code::kUnauthorized,
                   "The request you have made requires authentication: an X-Auth-Token, or X-Auth-User "
                   "(project:user) and X-Auth-Key.");
-  Json auth = {{"identity",
-                {{"methods", {"password"}},
-                 {"password",
-                  {{"user", {{"name", user.substr(colon + 1)}, {"domain", {{"id", "default"}}}, {"password", key}}}}}}},
-               {"scope", {{"project", {{"name", user.substr(0, colon)}, {"domain", {{"id", "default"}}}}}}}};
-  auto ctx = identity.authenticate(auth);
+  auto ctx = identity.authenticate(identity::password_auth_body(user.substr(colon + 1), key, user.substr(0, colon)));
   if (!ctx.ok()) return ctx.status();
   return ctx->credentials();
 }
@@ -129,17 +126,33 @@ void add_daemon_routes(Router& r, DaemonRouteDeps deps) {
                        return json_response(200, {{"service", view}});
                      }),
              false);
-  for (const char* verb : {"stop", "start"}) {
-    const bool start = std::string(verb) == "start";
-    r.add_sync("POST", std::string("/_stacklab/services/{name}/") + verb,
+  for (const std::string verb : {"stop", "start", "restart"}) {
+    r.add_sync("POST", "/_stacklab/services/{name}/" + verb,
                guarded("stacklab:service:update",
-                       [&daemons, start](Request& req) {
-                         auto d = start ? daemons.start(req.params["name"]) : daemons.stop(req.params["name"]);
+                       [&daemons, verb](Request& req) {
+                         const std::string& name = req.params["name"];
+                         auto d = verb == "start"  ? daemons.start(name)
+                                  : verb == "stop" ? daemons.stop(name)
+                                                   : restart_daemon(daemons, name);
                          if (!d.ok()) return error(req, d.status());
                          return json_response(200, {{"service", daemon_json(*d)}});
                        }),
                false);
   }
+  ServiceConfigs* configs = deps.configs;
+  r.add_sync(
+      "GET", "/_stacklab/configs/{service}",
+      guarded("stacklab:service:list",
+              [configs](Request& req) {
+                const std::string& service = req.params["service"];
+                if (!configs) return error(req, NotFound("This cloud models no config files."));
+                auto path = configs->ensure(service);
+                if (!path.ok()) return error(req, path.status());
+                auto text = configs->read(service);
+                if (!text.ok()) return error(req, text.status());
+                return json_response(200, {{"config", {{"service", service}, {"path", *path}, {"text", *text}}}});
+              }),
+      false);
   r.add_sync("GET", "/_stacklab/lab/faults",
              guarded("stacklab:fault:list",
                      [&faults](Request&) {

@@ -21,6 +21,8 @@
 #include "engine/compute/compute_policy.h"
 #include "engine/core/log.h"
 #include "engine/core/timeutil.h"
+#include "engine/identity/password_auth.h"
+#include "engine/ops/daemon_control.h"
 #include "engine/network/network_policy.h"
 #include "engine/volume/volume_policy.h"
 #include "fake_drivers/fake_volume_driver.h"
@@ -236,10 +238,12 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   cloud->server_moves_ = std::make_unique<compute::ServerMoves>(*cloud->server_tasks_);
   registry_ptr->on_compute_up(
       [moves = cloud->server_moves_.get()](const std::string& host) { moves->clean_evacuated(host); });
-  cloud->servers_->on_saved = [log = cloud->instance_actions_.get(), moves = cloud->server_moves_.get()](
-                                  const Json& before, const Json& after) {
+  // (The guests' DHCP leases follow the same saves, once they exist below.)
+  cloud->servers_->on_saved = [log = cloud->instance_actions_.get(), moves = cloud->server_moves_.get(),
+                               &leases = cloud->guest_leases_](const Json& before, const Json& after) {
     log->server_saved(before, after);
     moves->server_saved(before, after);
+    if (leases) leases->server_saved(before, after);
   };
 
   // The data plane behind Neutron: which pings and SSH sessions would work.
@@ -249,8 +253,18 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
                                                             network::HostInfo{cloud->networks_->options().host});
   cloud->guest_inventory_ = std::make_unique<guest::ComputeGuestInventory>(
       *cloud->servers_, *cloud->keypairs_, *cloud->server_volumes_, *cloud->server_volume_api_, *cloud->images_);
-  cloud->guest_sessions_ = std::make_unique<guest::GuestSessions>(*cloud->probes_, *cloud->dataplane_,
-                                                                  *cloud->guest_inventory_, runtime.random());
+  network::NetworkService* networks_ptr = cloud->networks_.get();
+  cloud->guest_leases_ = std::make_unique<guest::GuestLeases>(
+      *cloud->store_, runtime.clock(),
+      [networks_ptr](const std::string& server_id) {
+        std::vector<guest::GuestLeases::Nic> nics;
+        for (const Json* port : networks_ptr->device_ports(server_id))
+          nics.push_back({(*port)["id"].get<std::string>(), (*port)["network_id"].get<std::string>()});
+        return nics;
+      },
+      [networks_ptr](const std::string& network_id) { return networks_ptr->dhcp_available(network_id); });
+  cloud->guest_sessions_ = std::make_unique<guest::GuestSessions>(
+      *cloud->probes_, *cloud->dataplane_, *cloud->guest_inventory_, runtime.random(), cloud->guest_leases_.get());
 
   // Snapshots of the whole state, and what each service rebuilds after a
   // restore (one line per service keeping state beside the Store).
@@ -288,18 +302,56 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   DaemonRegistry& daemons = *cloud->daemons_;
   daemons.add_lab_controller();
   for (const auto& node : registry_ptr->nodes()) daemons.add("nova-compute", node.host, "nova", DaemonKind::kAgent);
-  registry_ptr->set_daemon_check(daemons.check());
+  registry_ptr->set_daemon_check(reporting_check(daemons));
   servers_ptr->set_daemon_check(daemons.check(), controller);
-  cloud->networks_->set_daemon_check(daemons.check());
+  cloud->networks_->set_daemon_check(reporting_check(daemons));
   cloud->volume_backends_->set_daemon_check(daemons.check());
   daemons.on_change([registry_ptr, servers_ptr](const Daemon& d) {
     if (!d.running) return;
-    if (d.binary == "nova-compute") registry_ptr->report_states();  // its first heartbeat, at once
+    if (d.binary == "nova-compute" || d.binary == "rabbitmq-server")
+      registry_ptr->report_states();  // its (their) first heartbeat, at once
     servers_ptr->resume_parked_builds();
+  });
+  // The services' token middleware, and the config files whose credentials
+  // it uses: an API daemon reads its [keystone_authtoken] when it starts.
+  cloud->authtoken_ = std::make_unique<ServiceAuthtoken>(runtime.clock(), [&daemons, controller] {
+    return daemons.running("keystone", controller) && daemons.running("mysql", controller);
+  });
+  ServiceAuthtoken* authtoken_ptr = cloud->authtoken_.get();
+  cloud->configs_ = std::make_unique<ServiceConfigs>(cloud->data_dir_ + "/etc", ServiceConfigValues{});
+  ServiceConfigs* configs_ptr = cloud->configs_.get();
+  identity::IdentityService* identity_ptr = cloud->identity_.get();
+  cloud->read_service_config_ = [configs_ptr, authtoken_ptr, identity_ptr](const std::string& service) {
+    const std::string api = ServiceConfigs::api_daemon(service);
+    auto user = configs_ptr->get(service, "keystone_authtoken", "username");
+    auto password = configs_ptr->get(service, "keystone_authtoken", "password");
+    auto project = configs_ptr->get(service, "keystone_authtoken", "project_name");
+    const bool accepted = user.ok() && password.ok() && project.ok() &&
+                          identity_ptr->authenticate(identity::password_auth_body(*user, *password, *project)).ok();
+    authtoken_ptr->set_credentials_refused(api, !accepted);
+    Log::get(api).info("Reading " + service + ".conf: [keystone_authtoken] username " + (user.ok() ? *user : "?") +
+                       ", project_name " + (project.ok() ? *project : "?"));
+  };
+  daemons.on_change([read = cloud->read_service_config_](const Daemon& d) {
+    if (!d.running) return;
+    for (const auto& service : ServiceConfigs::services())
+      if (d.binary == ServiceConfigs::api_daemon(service)) read(service);
   });
   // What the faults reach beyond the daemons, through the services' APIs as the lab's admin.
   FaultHooks fault_hooks;
-  identity::IdentityService* identity_ptr = cloud->identity_.get();
+  // The book's own password where the lab's differs: a config copied from the book.
+  fault_hooks.break_service_password = [configs_ptr, &daemons](const std::string& service) -> Status {
+    auto right = configs_ptr->get(service, "keystone_authtoken", "password");
+    if (!right.ok()) return right.status();
+    Status st =
+        configs_ptr->set(service, "keystone_authtoken", "password", *right == "bootcamp" ? "nomoresecret" : "bootcamp");
+    if (!st.ok()) return st;
+    return restart_daemon(daemons, ServiceConfigs::api_daemon(service)).status();
+  };
+  fault_hooks.service_credentials_accepted = [authtoken_ptr, &daemons, controller](const std::string& service) {
+    const std::string api = ServiceConfigs::api_daemon(service);
+    return daemons.running(api, controller) && !authtoken_ptr->credentials_refused(api);
+  };
   auto lab_admin = [identity_ptr]() -> Result<Credentials> {
     auto project = identity_ptr->find_project("admin", "default");
     if (!project.ok()) return project.status();
@@ -347,6 +399,9 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
     }
     return false;
   };
+  fault_hooks.leased_boot_since = [leases = cloud->guest_leases_.get()](TimePoint since) {
+    return leases->leased_boot_since(since);
+  };
   cloud->faults_ = std::make_unique<FaultLab>(*cloud->store_, runtime.clock(), daemons, std::move(fault_hooks));
 
   auto audit = api::AuditLog::open(o.state_dir.empty() ? "" : o.state_dir + "/audit.log");
@@ -359,6 +414,8 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   api::CloudApp& app = *cloud->app_;
   app.set_audit_log(cloud->audit_.get());
   app.set_daemon_check(daemons.check(), controller);
+  app.set_authtoken(cloud->authtoken_.get());
+  app.set_database_check([&daemons, controller] { return daemons.running("mysql", controller); });
   auto identity_router = api::identity_api::make_identity_router({*cloud->identity_, *cloud->metrics_, runtime});
   app.mount("/identity", "keystone", api::ErrorStyle::kKeystone, identity_router);
   app.mount("/identity_admin", "keystone", api::ErrorStyle::kKeystone, identity_router);
@@ -388,8 +445,8 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   api::compute_api::add_console_page_route(ops_router, *cloud->server_actions_);
   api::add_probe_routes(ops_router, {*cloud->probes_, *cloud->audit_, runtime.clock()});
   api::add_guest_routes(ops_router, {*cloud->guest_sessions_, *cloud->audit_, runtime.clock()});
-  api::add_daemon_routes(
-      ops_router, {daemons, *cloud->faults_, *cloud->identity_, o.state_dir.empty() ? "" : o.state_dir + "/logs"});
+  api::add_daemon_routes(ops_router, {daemons, *cloud->faults_, *cloud->identity_,
+                                      o.state_dir.empty() ? "" : o.state_dir + "/logs", cloud->configs_.get()});
   app.mount("", "stacklab", api::ErrorStyle::kKeystone, std::move(ops_router));
 
   // Bind first (with port 0 the catalog needs the port the kernel chose), but
@@ -414,6 +471,13 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   }
   cloud->host_url_ = "http://" + host;
   cloud->admin_password_ = config.get("DEFAULT", "admin_password", "nomoresecret");
+  {
+    ServiceConfigValues values;
+    values.controller = host.substr(0, host.rfind(':') == std::string::npos ? host.size() : host.rfind(':'));
+    values.identity_url = cloud->host_url_ + "/identity";
+    values.service_password = cloud->admin_password_;  // DevStack's SERVICE_PASSWORD, as the lab seeds the users
+    cloud->configs_->set_values(values);
+  }
 
   scenarios::LabOptions lab;
   lab.host_url = cloud->host_url_;
@@ -445,6 +509,9 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
                   std::to_string(r.build_failed) + " interrupted builds set to ERROR, " + std::to_string(r.deleted) +
                   " deletions finished, " + std::to_string(r.host_gone) + " on missing hosts set to ERROR");
     }
+    // The API daemons that run since the start read the config files a fault or the student wrote.
+    for (const auto& service : ServiceConfigs::services())
+      if (seeded.ok() && cloud->configs_->written(service)) cloud->read_service_config_(service);
     // What `POST /_stacklab/reset` returns to: the profile as first seeded.
     if (seeded.ok() && !snapshots.exists(api::kPristineSnapshot))
       seeded = snapshots.save(api::kPristineSnapshot).status();

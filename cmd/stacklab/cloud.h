@@ -3,6 +3,7 @@
 // one in-process on a free port.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -38,6 +39,8 @@
 #include "engine/network/network_service.h"
 #include "engine/ops/daemons.h"
 #include "engine/ops/fault_lab.h"
+#include "engine/ops/service_authtoken.h"
+#include "engine/ops/service_configs.h"
 #include "engine/placement/placement_service.h"
 #include "engine/scheduler/filter_scheduler.h"
 #include "engine/volume/qos_specs.h"
@@ -152,6 +155,7 @@ class Cloud {
   std::unique_ptr<compute::ComputeGuestDirectory> guests_;
   std::unique_ptr<network::NetworkProbes> probes_;
   std::unique_ptr<guest::ComputeGuestInventory> guest_inventory_;
+  std::unique_ptr<guest::GuestLeases> guest_leases_;      // which guests got no DHCP answer at their last boot
   std::unique_ptr<guest::GuestSessions> guest_sessions_;  // the simulated guests' SSH and console shells
   Policy volume_policy_;
   std::unique_ptr<fake::FakeVolumeDriver> volume_driver_;
@@ -169,6 +173,9 @@ class Cloud {
   std::unique_ptr<volume::QosSpecsService> qos_specs_;
   std::unique_ptr<DaemonRegistry> daemons_;
   std::unique_ptr<FaultLab> faults_;
+  std::unique_ptr<ServiceAuthtoken> authtoken_;  // the services' token middleware while keystone cannot answer
+  std::unique_ptr<ServiceConfigs> configs_;      // nova.conf, glance.conf, ... under <state>/etc
+  std::function<void(const std::string& service)> read_service_config_;  // what its API daemon does at start
   std::unique_ptr<metrics::ApiMetrics> metrics_;
   std::unique_ptr<api::CloudApp> app_;
   std::unique_ptr<api::HttpServer> server_;

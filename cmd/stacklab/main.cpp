@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
   snapshot_cmd->add_option("name", snapshot_name, "snapshot name");
   add_target(snapshot_cmd);
   std::string reset_name;
-  auto* reset_cmd = lab_cmd->add_subcommand("reset", "restore the pristine lab, the end of day 6 or 7, or a snapshot NAME");
+  auto* reset_cmd =
+      lab_cmd->add_subcommand("reset", "restore the pristine lab, the end of day 6 or 7, or a snapshot NAME");
   reset_cmd->add_option("name", reset_name, "pristine (default), end-of-day6, end-of-day7 or a snapshot name");
   add_target(reset_cmd);
   // The exercise catalogue: grade or replay against the running cloud.
@@ -115,11 +116,14 @@ int main(int argc, char** argv) {
   // The troubleshooting day: the simulated daemons, and faults to find and fix.
   std::string service_verb, service_name, break_scenario;
   bool break_list = false;
-  auto* service_cmd = app.add_subcommand("service", "list, status, stop or start the simulated daemons");
-  service_cmd->add_option("verb", service_verb, "list | status | stop | start")
+  auto* service_cmd = app.add_subcommand(
+      "service", "list, status, stop, start or restart the simulated daemons; config shows a service's config file");
+  service_cmd->add_option("verb", service_verb, "list | status | stop | start | restart | config")
       ->required()
-      ->check(CLI::IsMember({"list", "status", "stop", "start"}));
-  service_cmd->add_option("name", service_name, "daemon (nova-compute, glance-api, neutron-dhcp-agent, ...)");
+      ->check(CLI::IsMember({"list", "status", "stop", "start", "restart", "config"}));
+  service_cmd->add_option("name", service_name,
+                          "daemon (nova-compute, glance-api, neutron-dhcp-agent, mysql, ...); for config: nova, "
+                          "glance, neutron or cinder");
   add_target(service_cmd);
   auto* break_cmd = lab_cmd->add_subcommand("break", "inject one of the troubleshooting day's faults");
   break_cmd->add_option("scenario", break_scenario, "e.g. nova-compute-down (see --list)");

@@ -75,6 +75,13 @@ int run_service(const OpsTarget& target, const std::string& verb, const std::str
     // systemctl's convention: 3 for a unit that is not active.
     return reply->body["service"]["state"] == "running" ? 0 : 3;
   }
+  if (verb == "config") {
+    auto reply = ask(target, "GET", "/_stacklab/configs/" + name);
+    if (!reply) return 1;
+    const auto& c = reply->body["config"];
+    std::cout << "# " << c["path"].get<std::string>() << "\n" << c["text"].get<std::string>();
+    return 0;
+  }
   auto reply = ask(target, "POST", "/_stacklab/services/" + name + "/" + verb);
   if (!reply) return 1;
   const auto& d = reply->body["service"];
@@ -88,7 +95,7 @@ int run_lab_break(const OpsTarget& target, const std::string& scenario, bool lis
     auto reply = ask(target, "GET", "/_stacklab/lab/faults");
     if (!reply) return 1;
     for (const auto& s : reply->body["scenarios"])
-      std::cout << std::left << std::setw(22) << s["name"].get<std::string>() << s["symptom"].get<std::string>()
+      std::cout << std::left << std::setw(26) << s["name"].get<std::string>() << s["symptom"].get<std::string>()
                 << "\n";
     if (!list) {
       std::cerr << "stacklab: lab break needs a SCENARIO (one of the above)\n";

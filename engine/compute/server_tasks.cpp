@@ -23,12 +23,16 @@ Status ServerTasks::save(Json s) {
   s["updated_at"] = now_seconds();
   std::string id = s["id"];
   NetworkApi* network = d.servers.network();
-  if (!network) return d.store.put("server", id, std::move(s));
-  // Moves, shelve and unshelve change the host: the ports' binding follows it.
+  // The server's observers (ComputeService::on_saved) see the actions' saves as they see the builds'.
+  const auto& observer = d.servers.on_saved;
+  if (!network && !observer) return d.store.put("server", id, std::move(s));
   const Json* stored = d.store.get("server", id);
   Json before = stored ? *stored : Json(nullptr);
   Status st = d.store.put("server", id, s);
-  if (st.ok()) network->host_changed(before, s);
+  if (!st.ok()) return st;
+  // Moves, shelve and unshelve change the host: the ports' binding follows it.
+  if (network) network->host_changed(before, s);
+  if (observer) observer(before, s);
   return st;
 }
 

@@ -311,7 +311,9 @@ scheduler::RequestSpec ComputeService::request_spec(const Json& s) const {
 }
 
 bool ComputeService::build_daemons_running() const {
-  return !daemons_ || (daemons_("nova-conductor", controller_host_) && daemons_("nova-scheduler", controller_host_));
+  // The build's casts go through the message queue (rabbitmq-server) to both.
+  return !daemons_ || (daemons_("nova-conductor", controller_host_) && daemons_("nova-scheduler", controller_host_) &&
+                       daemons_("rabbitmq-server", controller_host_));
 }
 
 void ComputeService::resume_parked_builds() {

@@ -17,7 +17,7 @@ const Json* find(const std::map<std::string, Json>& docs, const std::string& id)
   return it == docs.end() ? nullptr : &it->second;
 }
 
-GuestInterface interface_of(const Json& port, const network::NetworkModel& model) {
+GuestInterface interface_of(const Json& port, const network::NetworkModel& model, bool leased) {
   GuestInterface i;
   i.port_id = str(port, "id");
   i.mac = str(port, "mac_address");
@@ -31,7 +31,9 @@ GuestInterface interface_of(const Json& port, const network::NetworkModel& model
     if (!ip || !cidr) continue;
     if (ip->version == 4) {
       // The guest configures IPv4 by DHCP only: without it the address stays Neutron's alone.
-      if (i.ipv4.empty() && subnet->value("enable_dhcp", true) != false) {
+      if (i.ipv4.empty() && subnet->value("enable_dhcp", true) != false && !leased) {
+        i.no_lease = true;
+      } else if (i.ipv4.empty() && subnet->value("enable_dhcp", true) != false) {
         i.ipv4 = network::format_ip(*ip);
         i.ipv4_prefix = cidr->cidr.prefix;
         i.gateway = str(*subnet, "gateway_ip");
@@ -47,7 +49,8 @@ GuestInterface interface_of(const Json& port, const network::NetworkModel& model
 
 }  // namespace
 
-GuestMachine machine_of(const GuestRecord& record, const network::NetworkModel& model) {
+GuestMachine machine_of(const GuestRecord& record, const network::NetworkModel& model,
+                        const std::set<std::string>& without_lease) {
   GuestMachine m;
   m.record = record;
   m.os = guest_os_of(record.image_name, record.os_distro);
@@ -60,7 +63,7 @@ GuestMachine machine_of(const GuestRecord& record, const network::NetworkModel& 
     return std::make_pair(str(*a, "created_at"), str(*a, "id")) < std::make_pair(str(*b, "created_at"), str(*b, "id"));
   });
   for (const Json* port : ports) {
-    GuestInterface i = interface_of(*port, model);
+    GuestInterface i = interface_of(*port, model, without_lease.count(str(*port, "id")) == 0);
     i.name = "eth" + std::to_string(m.interfaces.size());
     m.interfaces.push_back(std::move(i));
   }

@@ -6,12 +6,14 @@
 // '_' -> '-'); eth0, eth1, ... are the server's ports in creation order,
 // with their MAC, the IPv4 address DHCP gave (none on a subnet with DHCP
 // off), the IPv6 addresses of SLAAC subnets and the link-local one; the
-// MTU is the network's. The floating IP never appears inside the guest.
+// MTU is the network's; an interface that got no DHCP answer at boot has no
+// IPv4 address (nor route) until the next boot. The floating IP never appears inside the guest.
 // /dev/vda is the root disk (the flavor's, else the image's size; the boot
 // volume for a volume-backed server), then one /dev/vdX per attached volume.
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,6 +61,7 @@ struct GuestInterface {
   std::vector<std::pair<std::string, int>> ipv6;  // global addresses and their prefix lengths
   std::string link_local;                         // fe80::... from the MAC
   int mtu = 1450;
+  bool no_lease = false;  // DHCP did not answer at the guest's last boot: no IPv4 although the subnet has one
 };
 
 struct GuestMachine {
@@ -68,8 +71,10 @@ struct GuestMachine {
   const std::string& hostname() const { return record.hostname; }
 };
 
-// The machine of `record` as the ports of `model` wire it.
-GuestMachine machine_of(const GuestRecord& record, const network::NetworkModel& model);
+// The machine of `record` as the ports of `model` wire it; the ports in
+// `without_lease` got no DHCP answer at its last boot (GuestLeases).
+GuestMachine machine_of(const GuestRecord& record, const network::NetworkModel& model,
+                        const std::set<std::string>& without_lease = {});
 
 // "255.255.255.0" for 24; the broadcast address of `ip`/`prefix`.
 std::string ipv4_netmask(int prefix);

@@ -29,7 +29,16 @@ std::string iputils_time(double ms) { return fixed(ms, ms < 1 ? 3 : ms < 10 ? 2 
 
 }  // namespace
 
+int ping_exit_status(const GuestOs& os, const PingAnswer& answer) {
+  if (answer.reachable) return 0;
+  return answer.no_route && !os.busybox() ? 2 : 1;
+}
+
 std::string ping_output(const GuestOs& os, const std::string& target, int count, const PingAnswer& answer) {
+  // Without a route the first send fails: busybox says so after its banner, iputils before any.
+  if (answer.no_route)
+    return os.busybox() ? "PING " + target + " (" + target + "): 56 data bytes\nping: sendto: Network is unreachable\n"
+                        : "connect: Network is unreachable\n";
   const std::vector<double> rtt = round_trips(target, count, answer.rtt_ms);
   const int received = answer.reachable ? count : 0;
   const int loss = count == 0 ? 0 : 100 * (count - received) / count;

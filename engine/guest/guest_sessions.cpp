@@ -83,8 +83,12 @@ Json ExecOutcome::to_json() const {
 }
 
 GuestSessions::GuestSessions(const network::NetworkProbes& probes, const network::NetworkDataplane& dataplane,
-                             const GuestInventory& inventory, Random& random)
-    : probes_(probes), dataplane_(dataplane), inventory_(inventory), random_(random) {}
+                             const GuestInventory& inventory, Random& random, const GuestLeases* leases)
+    : probes_(probes), dataplane_(dataplane), inventory_(inventory), random_(random), leases_(leases) {}
+
+GuestMachine GuestSessions::machine(const GuestRecord& record, const network::NetworkModel& model) const {
+  return machine_of(record, model, leases_ ? leases_->without_lease(record.state.id) : std::set<std::string>());
+}
 
 std::string GuestSessions::open(const Credentials& caller, Session s) {
   if (sessions_.size() >= kMaxSessions) {
@@ -152,7 +156,15 @@ Result<SshOutcome> GuestSessions::ssh(const Credentials& caller, const SshReques
     out.events.push_back(event("guest.ssh", attempt, false, out.reason));
     return out;
   }
-  GuestMachine m = machine_of(*record, model);
+  GuestMachine m = machine(*record, model);
+  for (const GuestInterface& i : m.interfaces)
+    if (i.port_id == vm_hop->id && i.no_lease) {  // the packets arrive; nothing in the guest holds the address
+      out.error = "ssh: connect to host " + host + " port 22: Connection timed out";
+      out.reason = record->state.name + " never configured " + i.name +
+                   ": it got no DHCP lease when it booted (was the network's DHCP agent down?)";
+      out.events.push_back(event("guest.ssh", attempt, false, out.reason));
+      return out;
+    }
   const bool login_user = r.user == m.os.user;
   const std::string fingerprint = r.key.empty() ? "" : offered_fingerprint(r.key);
   const bool key_ok = login_user && !fingerprint.empty() && fingerprint == record->key_fingerprint;
@@ -200,7 +212,7 @@ Result<ConsoleOutcome> GuestSessions::console(const Credentials& caller, const s
   auto record = inventory_.find(caller, server);
   if (!record.ok()) return record.status();
   if (!record->state.answers()) return Conflict("Instance " + record->state.id + " is not ready");
-  GuestMachine m = machine_of(*record, probes_.model());
+  GuestMachine m = machine(*record, probes_.model());
   Session s;
   s.kind = "console";
   s.stage = "login";
@@ -257,7 +269,7 @@ Result<ExecOutcome> GuestSessions::exec(const Credentials& caller, const std::st
     return out;
   }
   network::NetworkModel model = probes_.model();
-  GuestMachine m = machine_of(*record, model);
+  GuestMachine m = machine(*record, model);
   if (s.stage != "shell") {
     out = login_step(s, m, line);
     out.session = view(id, s, m);
@@ -313,8 +325,11 @@ PingAnswer GuestSessions::ping(const GuestMachine& from, const network::NetworkM
   }
   network::ProbeVerdict verdict;
   if (!out_if) {
-    verdict.reason =
-        "the guest has no address to send from (no IPv" + std::to_string(ip ? ip->version : 4) + " on any interface)";
+    answer.no_route = true;
+    bool no_lease = false;
+    for (const GuestInterface& i : from.interfaces) no_lease = no_lease || i.no_lease;
+    verdict.reason = "the guest has no address to send from (no IPv" + std::to_string(ip ? ip->version : 4) +
+                     " on any interface" + (no_lease ? ": it got no DHCP lease when it booted)" : ")");
   } else {
     network::Probe probe;
     probe.from = {network::ProbeEndpoint::Kind::kPort, out_if->port_id, ""};

@@ -28,6 +28,7 @@
 #include "engine/core/policy.h"
 #include "engine/core/random.h"
 #include "engine/core/status.h"
+#include "engine/guest/guest_leases.h"
 #include "engine/guest/guest_machine.h"
 #include "engine/guest/guest_shell.h"
 #include "engine/network/network_probes.h"
@@ -86,8 +87,9 @@ class GuestSessions {
  public:
   static constexpr std::size_t kMaxSessions = 1000;  // the oldest go first beyond this
 
+  // `leases`: which guests got no DHCP answer at boot (null: every guest has its addresses).
   GuestSessions(const network::NetworkProbes& probes, const network::NetworkDataplane& dataplane,
-                const GuestInventory& inventory, Random& random);
+                const GuestInventory& inventory, Random& random, const GuestLeases* leases = nullptr);
 
   // 400 without user or host. A refused connection is an outcome, not an error.
   Result<SshOutcome> ssh(const Credentials& caller, const SshRequest& request);
@@ -109,6 +111,7 @@ class GuestSessions {
   };
 
   std::string open(const Credentials& caller, Session session);
+  GuestMachine machine(const GuestRecord& record, const network::NetworkModel& model) const;
   SessionView view(const std::string& id, const Session& s, const GuestMachine& m) const;
   PingAnswer ping(const GuestMachine& from, const network::NetworkModel& model, const std::string& target,
                   std::vector<GuestEvent>& events) const;
@@ -120,6 +123,7 @@ class GuestSessions {
   const network::NetworkDataplane& dataplane_;
   const GuestInventory& inventory_;
   Random& random_;
+  const GuestLeases* leases_;
   std::map<std::string, Session> sessions_;
   std::uint64_t opened_ = 0;
 };

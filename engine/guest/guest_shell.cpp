@@ -200,7 +200,7 @@ CommandResult GuestShell::ping(const std::vector<std::string>& w) const {
   const std::string address = network::format_ip(*ip);
   PingAnswer answer = ping_(address);
   r.output = ping_output(m_.os, address, count, answer);
-  r.exit_status = answer.reachable ? 0 : 1;
+  r.exit_status = ping_exit_status(m_.os, answer);
   return r;
 }
 

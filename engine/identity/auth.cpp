@@ -3,6 +3,7 @@
 
 #include "engine/core/timeutil.h"
 #include "engine/identity/identity_service.h"
+#include "engine/identity/password_auth.h"
 #include "engine/identity/password.h"
 #include "engine/identity/token_codec.h"
 
@@ -226,6 +227,13 @@ Result<AuthContext> IdentityService::complete_auth(const AuthPlan& plan, bool se
   if (!plan.app_cred_id.empty()) payload["c"] = plan.app_cred_id;
   ctx->token = seal_token(token_key(), payload.dump(), random_);
   return ctx;
+}
+
+Json password_auth_body(const std::string& user, const std::string& password, const std::string& project) {
+  return {{"identity",
+           {{"methods", {"password"}},
+            {"password", {{"user", {{"name", user}, {"domain", {{"id", "default"}}}, {"password", password}}}}}}},
+          {"scope", {{"project", {{"name", project}, {"domain", {{"id", "default"}}}}}}}};
 }
 
 Result<AuthContext> IdentityService::authenticate(const Json& auth) {

@@ -10,14 +10,17 @@ namespace {
 
 const char* const kDaemonKind = "daemon";
 
-// The book's all-in-one controller (architecture.md §0.1 and §5.2): what
-// `service <name> status` can be asked about on the lab host.
+// The book's all-in-one controller (architecture.md §0.1, §0.4 and §5.2),
+// its message queue and database first: what `service <name> status` can be
+// asked about on the lab host.
 struct ControllerDaemon {
   const char* binary;
   const char* service;
   DaemonKind kind;
 };
 const ControllerDaemon kController[] = {
+    {"rabbitmq-server", "rabbitmq", DaemonKind::kWorker},
+    {"mysql", "mysql", DaemonKind::kWorker},
     {"keystone", "keystone", DaemonKind::kApi},
     {"glance-api", "glance", DaemonKind::kApi},
     {"nova-api", "nova", DaemonKind::kApi},

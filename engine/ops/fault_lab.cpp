@@ -19,7 +19,11 @@ const FaultScenario* find_scenario(const std::string& name) {
 
 const std::vector<FaultScenario>& FaultLab::scenarios() {
   static const std::vector<FaultScenario> all = {
-      {"keystone-down", "every openstack command fails (503 from the identity endpoint)", {"keystone"}, false},
+      {"keystone-down",
+       "every openstack command fails (503 from the identity endpoint); other services take only tokens they "
+       "validated in the last 5 minutes",
+       {"keystone"},
+       false},
       {"glance-api-down", "\"Unable to retrieve image list\": image calls answer 503", {"glance-api"}, false},
       {"nova-api-down", "server and flavor calls answer 503", {"nova-api"}, false},
       {"nova-scheduler-down", "new servers stay in BUILD", {"nova-scheduler"}, true},
@@ -30,10 +34,48 @@ const std::vector<FaultScenario>& FaultLab::scenarios() {
        true},
       {"neutron-server-down", "network calls answer 503; servers cannot get ports", {"neutron-server"}, false},
       {"dhcp-agent-down",
-       "the DHCP agent is dead (XXX in `network agent list`); new guests get no lease",
+       "the DHCP agent is dead (XXX in `network agent list`); guests booted now get no IPv4 address",
        {"neutron-dhcp-agent"},
-       false},
+       false,
+       false,
+       true},
       {"cinder-volume-down", "the volume service is down; new volumes go to error", {"cinder-volume"}, false},
+      {"nova-service-password",
+       "server and flavor calls answer 503 \"The Keystone service is temporarily unavailable.\"",
+       {},
+       false,
+       false,
+       false,
+       "nova"},
+      {"glance-service-password",
+       "image calls answer 503 \"The Keystone service is temporarily unavailable.\"",
+       {},
+       false,
+       false,
+       false,
+       "glance"},
+      {"neutron-service-password",
+       "network calls answer 503 \"The Keystone service is temporarily unavailable.\"",
+       {},
+       false,
+       false,
+       false,
+       "neutron"},
+      {"cinder-service-password",
+       "volume calls answer 503 \"The Keystone service is temporarily unavailable.\"",
+       {},
+       false,
+       false,
+       false,
+       "cinder"},
+      {"rabbitmq-down",
+       "new servers stay in BUILD (their casts wait in the queue); agents and compute services report nothing",
+       {"rabbitmq-server"},
+       true},
+      {"mysql-down",
+       "keystone issues no token (500); other APIs answer 503 for new tokens and 500 for the rest",
+       {"mysql"},
+       false},
       {"volume-backend-full",
        "the volume service is up but new volumes go to error (no free space on lvmdriver-1)",
        {},
@@ -69,6 +111,11 @@ Result<InjectedFault> FaultLab::inject(const std::string& name) {
       if (!filler.ok()) return filler.status();
       doc["filler_volume_id"] = *filler;
     }
+    if (!scenario->wrong_password_of.empty()) {
+      if (!hooks_.break_service_password)
+        return Status(Code::kNotImplemented, "this cloud has no service config files to break");
+      if (Status broke = hooks_.break_service_password(scenario->wrong_password_of); !broke.ok()) return broke;
+    }
     return store_.put(kFaultKind, kCurrent, doc);
   });
   if (!st.ok()) return st;
@@ -102,6 +149,18 @@ std::vector<FaultCheck> FaultLab::grade() const {
     bool created = hooks_.available_volume_since && hooks_.available_volume_since(fault->injected_at, filler);
     checks.push_back({"a volume created after the fault is available", created,
                       created ? "" : "no volume created since the fault was injected is available"});
+  }
+  if (const std::string& service = scenario->wrong_password_of; !service.empty()) {
+    bool accepted = hooks_.service_credentials_accepted && hooks_.service_credentials_accepted(service);
+    checks.push_back({service + "'s API authenticates to keystone with its config's credentials", accepted,
+                      accepted ? ""
+                               : "keystone refuses the [keystone_authtoken] credentials " + service +
+                                     "'s API daemon read when it last started"});
+  }
+  if (scenario->needs_leased_boot) {
+    bool leased = hooks_.leased_boot_since && hooks_.leased_boot_since(fault->injected_at);
+    checks.push_back({"a server booted or rebooted after the fault has its DHCP lease", leased,
+                      leased ? "" : "no guest has booted with a DHCP lease since the fault was injected"});
   }
   if (scenario->needs_new_boot) {
     bool booted = hooks_.active_server_since && hooks_.active_server_since(fault->injected_at);

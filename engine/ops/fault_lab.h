@@ -7,9 +7,11 @@
 // The injected scenario is stored, so a restarted cloud still has it (its
 // stopped daemons are stored by the DaemonRegistry). Grading looks at the
 // live state only: the daemon runs again and, where the fault stopped boots,
-// a server created after the fault reached ACTIVE; where it filled the
+// a server created after the fault reached ACTIVE; where it starved new
+// guests of DHCP, a guest booted or rebooted after it got its lease; where it filled the
 // volume backend (with an admin's forgotten volume), a volume created after
-// the fault is available. Every method runs on the engine loop.
+// the fault is available; where it broke a service's password in its
+// config file, its API daemon has since started with the right one. Every method runs on the engine loop.
 #pragma once
 
 #include <functional>
@@ -30,6 +32,8 @@ struct FaultScenario {
   std::vector<std::string> stopped;   // the daemons' binaries it stops (on every host they run on)
   bool needs_new_boot = false;        // fixed only once a new server boots
   bool fills_volume_backend = false;  // fills it, and is fixed only once a new volume is available
+  bool needs_leased_boot = false;     // fixed only once a guest boots (or reboots) and gets its DHCP lease
+  std::string wrong_password_of;      // the service (nova) whose config file gets a wrong keystone_authtoken password
 };
 
 // What the faults reach beyond the daemons, through the services' own APIs (wired by the cloud).
@@ -40,6 +44,12 @@ struct FaultHooks {
   std::function<Result<std::string>()> fill_volume_backend;
   // Is a volume created at or after t, other than `except_id`, available now (any project)?
   std::function<bool(TimePoint, const std::string& except_id)> available_volume_since;
+  // Did a guest boot at or after t with a DHCP lease on each interface (GuestLeases)?
+  std::function<bool(TimePoint)> leased_boot_since;
+  // Writes a wrong [keystone_authtoken] password into the service's config file and restarts its API daemon.
+  std::function<Status(const std::string& service)> break_service_password;
+  // Did the service's API daemon, when it last started, authenticate to keystone with its config's credentials?
+  std::function<bool(const std::string& service)> service_credentials_accepted;
 };
 
 // One graded point of day 9: done, or what is missing in one sentence.

@@ -4,6 +4,8 @@
 // /_stacklab/lab/faults (inject, grade).
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "tests/api/test_cloud.h"
 
 namespace stacklab::testing {
@@ -71,6 +73,71 @@ TEST_F(DaemonApiTest, StoppedKeystoneIssuesNoTokensButTheOperatorCanStartIt) {
   EXPECT_EQ(as_operator("GET", "/services/keystone", "nomoresecret").json()["service"]["state"], "stopped");
   EXPECT_EQ(as_operator("POST", "/services/keystone/start", "nomoresecret").status, 200);
   EXPECT_FALSE(lab_token(client, "demo", "demo").empty());
+}
+
+TEST_F(DaemonApiTest, StoppedKeystoneMakesEveryServiceRefuseTokensItHasNotValidatedRecently) {
+  const std::string used = lab_token(client, "demo", "demo");
+  const std::string unused = lab_token(client, "demo", "demo");
+  ASSERT_EQ(send(used, "GET", "/image/v2/images").status, 200);
+  ASSERT_EQ(ops("POST", "/services/keystone/stop").status, 200);
+  // keystonemiddleware's token cache: validated a moment ago, still good.
+  EXPECT_EQ(send(used, "GET", "/image/v2/images").status, 200);
+  EXPECT_EQ(send(used, "GET", "/compute/v2.1/flavors").status, 200);
+  auto refused = send(unused, "GET", "/compute/v2.1/flavors");
+  EXPECT_EQ(refused.status, 503);
+  const json body = refused.json();
+  EXPECT_EQ(body["code"], "503 Service Unavailable") << refused.body;
+  EXPECT_NE(body["message"].get<std::string>().find("The Keystone service is temporarily unavailable."),
+            std::string::npos)
+      << refused.body;
+  EXPECT_EQ(send(unused, "GET", "/networking/v2.0/networks").status, 503);
+  EXPECT_EQ(send(unused, "GET", "/identity/v3/users").status, 503);  // keystone itself: its proxy's page
+  ASSERT_EQ(as_operator("POST", "/services/keystone/start", "nomoresecret").status, 200);
+  EXPECT_EQ(send(unused, "GET", "/compute/v2.1/flavors").status, 200);
+}
+
+TEST_F(DaemonApiTest, AWrongPasswordInNovaConfMakesNovaRefuseNewTokensUntilFixedAndRestarted) {
+  auto conf = ops("GET", "/configs/nova");
+  ASSERT_EQ(conf.status, 200) << conf.body;
+  const std::string path = conf.json()["config"]["path"];
+  EXPECT_NE(conf.json()["config"]["text"].get<std::string>().find("[keystone_authtoken]"), std::string::npos);
+  EXPECT_EQ(ops("GET", "/configs/swift").status, 404);
+  auto injected = ops("POST", "/lab/faults", {{"scenario", "nova-service-password"}});
+  ASSERT_EQ(injected.status, 201) << injected.body;
+  const std::string fresh = lab_token(client, "demo", "demo");
+  ASSERT_FALSE(fresh.empty()) << "keystone itself is fine";
+  auto refused = send(fresh, "GET", "/compute/v2.1/flavors");
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_NE(refused.body.find("The Keystone service is temporarily unavailable."), std::string::npos);
+  EXPECT_EQ(send(fresh, "GET", "/image/v2/images").status, 200) << "glance's credentials are right";
+  EXPECT_FALSE(ops("GET", "/lab/faults").json()["checks"][0]["done"].get<bool>());
+
+  // The fix: the right password back into the file, and a restart to read it.
+  std::string text = ops("GET", "/configs/nova").json()["config"]["text"];
+  const std::string wrong = "password = bootcamp";
+  ASSERT_NE(text.find(wrong), std::string::npos) << text;
+  text.replace(text.find(wrong), wrong.size(), "password = nomoresecret");
+  std::ofstream(path, std::ios::trunc) << text;
+  EXPECT_EQ(send(lab_token(client, "demo", "demo"), "GET", "/compute/v2.1/flavors").status, 503) << "not yet read";
+  ASSERT_EQ(ops("POST", "/services/nova-api/restart").status, 200);
+  EXPECT_EQ(send(lab_token(client, "demo", "demo"), "GET", "/compute/v2.1/flavors").status, 200);
+  EXPECT_TRUE(ops("GET", "/lab/faults").json()["checks"][0]["done"].get<bool>());
+}
+
+TEST_F(DaemonApiTest, MysqlDownMeansNoTokenAndA500FromEveryServiceACachedTokenReaches) {
+  const std::string used = lab_token(client, "demo", "demo");
+  ASSERT_EQ(send(used, "GET", "/image/v2/images").status, 200);
+  const std::string unused = lab_token(client, "demo", "demo");
+  ASSERT_EQ(ops("POST", "/services/mysql/stop").status, 200);
+  EXPECT_TRUE(lab_token(client, "demo", "demo").empty());
+  EXPECT_EQ(send("", "GET", "/identity/v3").status, 200) << "version documents need no database";
+  auto nova = send(used, "GET", "/compute/v2.1/flavors");
+  EXPECT_EQ(nova.status, 500);
+  EXPECT_NE(nova.body.find("DBConnectionError"), std::string::npos) << nova.body;
+  EXPECT_EQ(send(used, "GET", "/image/v2/images").status, 500);
+  EXPECT_EQ(send(unused, "GET", "/image/v2/images").status, 503) << "keystone cannot validate it";
+  ASSERT_EQ(ops("POST", "/services/mysql/start").status, 200);
+  EXPECT_EQ(send(unused, "GET", "/image/v2/images").status, 200);
 }
 
 TEST_F(DaemonApiTest, StoppedAgentsAndWorkersShowInTheirServicesLists) {

@@ -6,11 +6,16 @@ nova-compute-down`; the student sees the compute service down and a boot
 fail with "No valid host was found", checks the daemons with `stacklab
 service status`, starts nova-compute again, boots a server, and `stacklab
 lab check day9` passes. Then a stopped glance-api (image calls answer 503,
-the book's "Unable to retrieve image list"), a dead DHCP agent, and a volume
-backend filled by a forgotten volume.
+the book's "Unable to retrieve image list"), a dead DHCP agent (a server
+booted meanwhile has no address until a reboot), keystone stopped (503 for
+tokens the services have not validated in the last 5 minutes), a wrong
+password in nova.conf (fixed in the file, then a restart), the database and
+the message queue stopped, and a volume backend filled by a forgotten volume.
 """
 
 import time
+import urllib.error
+import urllib.request
 
 from suite_lab_state import StacklabCommand
 
@@ -25,7 +30,8 @@ class TroubleshootingSuite(Suite):
     def steps(self):
         return [self.step_services_listed, self.step_nothing_to_check, self.step_break_nova_compute,
                 self.step_boot_fails, self.step_fix_nova_compute, self.step_glance_api_down,
-                self.step_dhcp_agent_down, self.step_volume_backend_full]
+                self.step_dhcp_agent_down, self.step_keystone_down, self.step_wrong_service_password,
+                self.step_mysql_down, self.step_rabbitmq_down, self.step_volume_backend_full]
 
     def stacklab(self, *args):
         return StacklabCommand(self.lab.binary, self.lab.url, list(args))
@@ -98,6 +104,12 @@ class TroubleshootingSuite(Suite):
         self.check("stacklab service start glance-api: image list works again; lab check day9 passes",
                    start.ok and images.ok and IMAGE in self.names(images.json()) and check.ok, start, images, check)
 
+    def console(self, server, *commands):
+        """`stacklab console SERVER` as demo: cirros's login, then `commands`, then exit."""
+        env = {"OS_USERNAME": "demo", "OS_PASSWORD": "nomoresecret", "OS_PROJECT_NAME": "demo"}
+        stdin = "cirros\ncubswin:)\n" + "".join(c + "\n" for c in commands) + "exit\n"
+        return StacklabCommand(self.lab.binary, self.lab.url, ["console", server], env, stdin, prefix_command=True)
+
     def step_dhcp_agent_down(self):
         broken = self.stacklab("lab", "break", "dhcp-agent-down")
         agents = self.osc("network agent list -f json", self.admin, "admin")
@@ -107,13 +119,117 @@ class TroubleshootingSuite(Suite):
                    "alive",
                    broken.ok and alive.get("neutron-dhcp-agent") is False and alive.get("neutron-l3-agent") is True,
                    broken, agents)
+        boot = self.osc(f"server create --image {IMAGE} --flavor m1.nano --network private --wait nolease -f json",
+                        self.demo, "demo", process=True)
+        inside = self.console("nolease", "ip a", "ping -c 1 8.8.8.8")
+        self.check("server create --network private --wait nolease is ACTIVE, but in its console `ip a` shows eth0 "
+                   "without an IPv4 address and ping says Network is unreachable",
+                   boot.ok and boot.json().get("status") == "ACTIVE" and inside.ok and "eth0" in inside.out
+                   and "scope global eth0" not in inside.out
+                   and "ping: sendto: Network is unreachable" in inside.out, boot, inside)
         start = self.stacklab("service", "start", "neutron-dhcp-agent")
         agents = self.osc("network agent list -f json", self.admin, "admin")
         rows = agents.json() if agents.ok else []
+        still = self.console("nolease", "ip a")
         check = self.stacklab("lab", "check", "day9")
-        self.check("stacklab service start neutron-dhcp-agent: every agent alive; lab check day9 passes",
-                   start.ok and rows and all(row.get("Alive") is True for row in rows) and check.ok,
-                   start, agents, check)
+        self.check("stacklab service start neutron-dhcp-agent: every agent alive, but nolease still has no address "
+                   "(it asked DHCP at boot only); lab check day9: not yet",
+                   start.ok and rows and all(row.get("Alive") is True for row in rows)
+                   and "scope global eth0" not in still.out and check.rc == 1 and "DHCP lease" in check.out,
+                   start, agents, still, check)
+        reboot = self.osc("server reboot --wait nolease", self.demo, "demo")
+        inside = self.console("nolease", "ip a", "ping -c 1 8.8.8.8")
+        check = self.stacklab("lab", "check", "day9")
+        self.check("server reboot --wait nolease: its console shows eth0's address and ping 8.8.8.8 answers; "
+                   "lab check day9 passes",
+                   reboot.ok and "scope global eth0" in inside.out and "64 bytes from 8.8.8.8" in inside.out
+                   and check.ok, reboot, inside, check)
+
+    def step_keystone_down(self):
+        def flavors(token):
+            request = urllib.request.Request(self.lab.url + "/compute/v2.1/flavors",
+                                             headers={"X-Auth-Token": token, "Accept": "application/json"})
+            try:
+                with urllib.request.urlopen(request, timeout=10) as r:
+                    return r.status, r.read().decode()
+            except urllib.error.HTTPError as e:
+                return e.code, e.read().decode()
+
+        used = self.osc("token issue -f value -c id", self.demo, "demo")
+        unused = self.osc("token issue -f value -c id", self.demo, "demo")
+        used_token, unused_token = used.out.strip(), unused.out.strip()
+        before = flavors(used_token)
+        broken = self.stacklab("lab", "break", "keystone-down")
+        servers = self.osc("server list", self.demo, "demo")
+        cached, refused = flavors(used_token), flavors(unused_token)
+        self.check("stacklab lab break keystone-down: server list fails (no token); nova still takes a token it "
+                   "validated a moment ago (keystonemiddleware's cache) and answers 503 'The Keystone service is "
+                   "temporarily unavailable.' for another",
+                   used.ok and unused.ok and before[0] == 200 and broken.ok and not servers.ok and cached[0] == 200
+                   and refused[0] == 503 and "The Keystone service is temporarily unavailable." in refused[1],
+                   used, unused, broken, servers, f"cached: {cached}", f"refused: {refused}")
+        start = self.stacklab("service", "start", "keystone")
+        servers = self.osc("server list", self.demo, "demo")
+        check = self.stacklab("lab", "check", "day9")
+        self.check("stacklab service start keystone: server list works again; lab check day9 passes",
+                   start.ok and servers.ok and check.ok, start, servers, check)
+
+    def step_wrong_service_password(self):
+        broken = self.stacklab("lab", "break", "nova-service-password")
+        servers = self.osc("server list", self.demo, "demo")
+        images = self.osc("image list", self.demo, "demo")
+        config = self.stacklab("service", "config", "nova")
+        self.check("stacklab lab break nova-service-password: server list answers 503 'The Keystone service is "
+                   "temporarily unavailable.', image list works; stacklab service config nova shows the file",
+                   broken.ok and not servers.ok
+                   and "The Keystone service is temporarily unavailable." in servers.out + servers.err
+                   and images.ok and config.ok and "[keystone_authtoken]" in config.out, broken, servers, images,
+                   config)
+        path = config.out.splitlines()[0][2:] if config.ok else ""
+        with open(path) as f:  # the student's editor
+            text = f.read()
+        with open(path, "w") as f:
+            f.write(text.replace("password = bootcamp", "password = nomoresecret"))
+        restart = self.stacklab("service", "restart", "nova-api")
+        servers = self.osc("server list", self.demo, "demo")
+        check = self.stacklab("lab", "check", "day9")
+        self.check("the right password back into nova.conf, stacklab service restart nova-api: server list works; "
+                   "lab check day9 passes", restart.ok and servers.ok and check.ok, restart, servers, check)
+
+    def step_mysql_down(self):
+        broken = self.stacklab("lab", "break", "mysql-down")
+        token = self.osc("token issue", self.demo, "demo")
+        status = self.stacklab("service", "status", "mysql")
+        self.check("stacklab lab break mysql-down: token issue fails with keystone's 500; service status mysql: "
+                   "inactive (dead)",
+                   broken.ok and not token.ok and "500" in token.out + token.err and status.rc == 3,
+                   broken, token, status)
+        start = self.stacklab("service", "start", "mysql")
+        token = self.osc("token issue", self.demo, "demo")
+        check = self.stacklab("lab", "check", "day9")
+        self.check("stacklab service start mysql: token issue works; lab check day9 passes",
+                   start.ok and token.ok and check.ok, start, token, check)
+
+    def step_rabbitmq_down(self):
+        broken = self.stacklab("lab", "break", "rabbitmq-down")
+        boot = self.osc(f"server create --image {IMAGE} --flavor m1.nano --network private queued -f json",
+                        self.demo, "demo")
+        time.sleep(1)
+        show = self.osc("server show queued -f json", self.demo, "demo")
+        run, state = self.compute_state()
+        self.check("stacklab lab break rabbitmq-down: server create queued stays BUILD; nova-compute is down "
+                   "(its reports go through the queue)",
+                   broken.ok and boot.ok and show.ok and show.json().get("status") == "BUILD" and state == "down",
+                   broken, boot, show, run)
+        start = self.stacklab("service", "start", "rabbitmq-server")
+        for _ in range(20):
+            show = self.osc("server show queued -f json", self.demo, "demo")
+            if show.ok and show.json().get("status") != "BUILD":
+                break
+            time.sleep(0.5)
+        check = self.stacklab("lab", "check", "day9")
+        self.check("stacklab service start rabbitmq-server: queued goes on to ACTIVE; lab check day9 passes",
+                   start.ok and show.ok and show.json().get("status") == "ACTIVE" and check.ok, start, show, check)
 
     def volume_status(self, name, env=None, until=("available", "error")):
         """`volume show NAME` (demo, or `env`) until its status is one of `until` (at most ~10 s)."""

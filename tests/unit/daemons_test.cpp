@@ -14,7 +14,10 @@
 #include "engine/compute/compute_services.h"
 #include "engine/core/log.h"
 #include "engine/core/timeutil.h"
+#include "engine/ops/daemon_control.h"
 #include "engine/ops/fault_lab.h"
+#include "engine/ops/service_authtoken.h"
+#include "engine/ops/service_configs.h"
 #include "tests/unit/network_engine.h"
 #include "tests/unit/virtual_cloud.h"
 
@@ -155,10 +158,10 @@ TEST_F(ComputeDaemonsTest, StoppedNovaComputeIsDownAtOnceAndBootsFailNoValidHost
   EXPECT_EQ(status(ok), "ACTIVE");
 }
 
-TEST_F(ComputeDaemonsTest, BootsWaitInBuildWhileSchedulerOrConductorIsStoppedAndGoOnWhenStarted) {
-  for (const char* binary : {"nova-scheduler", "nova-conductor"}) {
+TEST_F(ComputeDaemonsTest, BootsWaitInBuildWhileSchedulerConductorOrTheQueueIsStoppedAndGoOnWhenStarted) {
+  for (const char* binary : {"nova-scheduler", "nova-conductor", "rabbitmq-server"}) {
     ASSERT_TRUE(daemons_->stop(binary).ok());
-    EXPECT_EQ(state(binary), "down");
+    if (std::string(binary) != "rabbitmq-server") EXPECT_EQ(state(binary), "down");  // no nova service record
     std::string id = boot(request(std::string("VM-") + binary, "42"));
     clock_.advance(5min);
     EXPECT_EQ(status(id), "BUILD") << binary;
@@ -256,6 +259,200 @@ TEST_F(NetworkDaemonsTest, StoppedDhcpAgentIsDeadAndItsNetworksGiveNoLease) {
   ASSERT_TRUE(daemons.start("neutron-dhcp-agent").ok());
   EXPECT_TRUE(service_->dhcp_available(net["id"]));
   for (const Json& a : service_->list_agents(admin_)) EXPECT_TRUE(a["alive"].get<bool>()) << a["binary"];
+}
+
+TEST(ServiceAuthtokenTest, WithKeystoneDownOnlyTokensValidatedInTheLastFiveMinutesPass) {
+  ManualClock clock;
+  bool keystone_up = true;
+  ServiceAuthtoken authtoken(clock, [&] { return keystone_up; });
+  EXPECT_TRUE(authtoken.admit("nova-api", "early"));
+  authtoken.validated("early");
+  clock.advance(200s);
+  authtoken.validated("late");
+  authtoken.validated("early");  // a hit is not refreshed: still cached from t=0
+  keystone_up = false;
+  EXPECT_TRUE(authtoken.admit("glance-api", "early")) << "the cache is shared (memcached)";
+  EXPECT_TRUE(authtoken.admit("nova-api", "late"));
+  EXPECT_FALSE(authtoken.admit("nova-api", "never-seen"));
+  clock.advance(101s);  // early: 301 s old, late: 101 s
+  EXPECT_FALSE(authtoken.admit("nova-api", "early"));
+  EXPECT_TRUE(authtoken.admit("nova-api", "late"));
+  clock.advance(200s);
+  EXPECT_FALSE(authtoken.admit("nova-api", "late"));
+  keystone_up = true;
+  EXPECT_TRUE(authtoken.admit("nova-api", "never-seen"));
+}
+
+TEST(ServiceAuthtokenTest, RefusedServiceCredentialsRefuseUncachedTokensOfThatServiceOnly) {
+  ManualClock clock;
+  ServiceAuthtoken authtoken(clock);
+  authtoken.set_credentials_refused("nova-api", true);
+  EXPECT_TRUE(authtoken.credentials_refused("nova-api"));
+  EXPECT_FALSE(authtoken.admit("nova-api", "fresh"));
+  EXPECT_TRUE(authtoken.admit("glance-api", "fresh"));
+  authtoken.validated("fresh");  // glance validated it
+  EXPECT_TRUE(authtoken.admit("nova-api", "fresh"));
+  authtoken.set_credentials_refused("nova-api", false);
+  EXPECT_TRUE(authtoken.admit("nova-api", "other"));
+}
+
+TEST_F(ComputeDaemonsTest, WithRabbitmqDownNovaComputeIsNotHeardFromButSchedulerAndConductorAre) {
+  services_->set_daemon_check(reporting_check(*daemons_));
+  ASSERT_TRUE(daemons_->stop("rabbitmq-server").ok());
+  services_->report_states();
+  EXPECT_EQ(state("nova-compute"), "down");
+  EXPECT_EQ(state("nova-scheduler"), "up");  // they write their heartbeats to the database themselves
+  EXPECT_TRUE(daemons_->running("nova-compute", "openstackbootcamp"));
+  EXPECT_FALSE(daemon_reporting(*daemons_, "nova-compute", "openstackbootcamp"));
+  EXPECT_TRUE(daemon_reporting(*daemons_, "nova-api", "openstackbootcamp"));
+  ASSERT_TRUE(daemons_->start("rabbitmq-server").ok());
+  EXPECT_EQ(state("nova-compute"), "up");
+}
+
+TEST_F(DaemonRegistryTest, TheBooksInfrastructureRunsAsDaemonsAndARestartLogsStopAndStart) {
+  EXPECT_TRUE(daemons_->find("mysql").ok());
+  EXPECT_TRUE(daemons_->find("rabbitmq-server").ok());
+  std::vector<std::string> seen;
+  daemons_->on_change([&](const Daemon& d) { seen.push_back(d.name + (d.running ? " up" : " down")); });
+  auto r = restart_daemon(*daemons_, "nova-api");
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->running);
+  EXPECT_EQ(seen, (std::vector<std::string>{"nova-api down", "nova-api up"}));
+  EXPECT_EQ(restart_daemon(*daemons_, "httpd").status().code(), Code::kNotFound);
+}
+
+class ServiceConfigsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("stacklab-configs-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    ServiceConfigValues v;
+    v.identity_url = "http://10.0.0.5/identity";
+    v.service_password = "nomoresecret";
+    configs_ = std::make_unique<ServiceConfigs>(dir_.string(), v);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+  std::unique_ptr<ServiceConfigs> configs_;
+};
+
+TEST_F(ServiceConfigsTest, FilesAreWrittenWhenFirstAskedWithTheBooksSettings) {
+  EXPECT_FALSE(configs_->written("nova"));
+  auto path = configs_->ensure("nova");
+  ASSERT_TRUE(path.ok()) << path.status().message();
+  EXPECT_EQ(*path, (dir_ / "nova" / "nova.conf").string());
+  EXPECT_TRUE(configs_->written("nova"));
+  EXPECT_EQ(*configs_->get("nova", "keystone_authtoken", "password"), "nomoresecret");
+  EXPECT_EQ(*configs_->get("nova", "keystone_authtoken", "username"), "nova");
+  EXPECT_EQ(*configs_->get("nova", "keystone_authtoken", "project_name"), "service");
+  EXPECT_EQ(*configs_->get("nova", "keystone_authtoken", "auth_url"), "http://10.0.0.5/identity");
+  EXPECT_EQ(*configs_->get("nova", "database", "connection"), "mysql+pymysql://nova:bootcamp@controller/nova");
+  EXPECT_EQ(*configs_->get("nova", "DEFAULT", "transport_url"), "rabbit://openstack:bootcamp@controller");
+  EXPECT_EQ(*configs_->get("glance", "paste_deploy", "flavor"), "keystone");
+  EXPECT_EQ(*configs_->get("neutron", "DEFAULT", "core_plugin"), "ml2");
+  EXPECT_EQ(*configs_->get("cinder", "keystone_authtoken", "username"), "cinder");
+  EXPECT_EQ(configs_->ensure("swift").status().code(), Code::kNotFound);
+  EXPECT_EQ(ServiceConfigs::api_daemon("neutron"), "neutron-server");
+  EXPECT_EQ(ServiceConfigs::api_daemon("glance"), "glance-api");
+}
+
+TEST_F(ServiceConfigsTest, SetChangesOneKeyAndKeepsTheStudentsOtherLines) {
+  ASSERT_TRUE(configs_->ensure("nova").ok());
+  {
+    std::ofstream append(dir_ / "nova" / "nova.conf", std::ios::app);
+    append << "# my note\n";
+  }
+  ASSERT_TRUE(configs_->set("nova", "keystone_authtoken", "password", "bootcamp").ok());
+  ASSERT_TRUE(configs_->set("nova", "vnc", "enabled", "true").ok());
+  EXPECT_EQ(*configs_->get("nova", "keystone_authtoken", "password"), "bootcamp");
+  EXPECT_EQ(*configs_->get("nova", "keystone_authtoken", "username"), "nova");
+  EXPECT_EQ(*configs_->get("nova", "vnc", "enabled"), "true");
+  const std::string text = *configs_->read("nova");
+  EXPECT_NE(text.find("# my note"), std::string::npos) << text;
+  EXPECT_EQ(text.find("nomoresecret"), std::string::npos) << text;
+  // A student's edit with other spacing is read the same.
+  std::string edited = text;
+  edited.replace(edited.find("password = bootcamp"), std::string("password = bootcamp").size(),
+                 "password=nomoresecret");
+  std::ofstream(dir_ / "nova" / "nova.conf", std::ios::trunc) << edited;
+  EXPECT_EQ(*configs_->get("nova", "keystone_authtoken", "password"), "nomoresecret");
+}
+
+TEST_F(ComputeDaemonsTest, AWrongServicePasswordIsBrokenThroughItsHookAndGradedByItsApisCredentials) {
+  FaultHooks hooks;
+  std::vector<std::string> broken;
+  bool accepted = true;
+  hooks.break_service_password = [&](const std::string& service) {
+    broken.push_back(service);
+    accepted = false;
+    return Status();
+  };
+  hooks.service_credentials_accepted = [&](const std::string&) { return accepted; };
+  FaultLab faults(*store_, clock_, *daemons_, hooks);
+  ASSERT_TRUE(faults.inject("glance-service-password").ok());
+  EXPECT_EQ(broken, std::vector<std::string>{"glance"});
+  auto checks = faults.grade();
+  ASSERT_EQ(checks.size(), 1u);
+  EXPECT_FALSE(checks[0].done);
+  EXPECT_NE(checks[0].missing.find("[keystone_authtoken]"), std::string::npos);
+  accepted = true;
+  EXPECT_TRUE(faults.grade()[0].done);
+  FaultLab bare(*store_, clock_, *daemons_, FaultHooks{});
+  EXPECT_EQ(bare.inject("nova-service-password").status().code(), Code::kNotImplemented);
+}
+
+TEST_F(ComputeDaemonsTest, DhcpAgentDownIsFixedOnlyByABootWithItsLease) {
+  FaultHooks hooks;
+  bool leased = false;
+  hooks.leased_boot_since = [&](TimePoint) { return leased; };
+  FaultLab faults(*store_, clock_, *daemons_, hooks);
+  ASSERT_TRUE(faults.inject("dhcp-agent-down").ok());
+  ASSERT_TRUE(daemons_->start("neutron-dhcp-agent").ok());
+  auto checks = faults.grade();
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_TRUE(checks[0].done);
+  EXPECT_FALSE(checks[1].done);
+  leased = true;
+  EXPECT_TRUE(faults.grade()[1].done);
+}
+
+TEST_F(NetworkDaemonsTest, WithRabbitmqDownEveryAgentIsDeadAndNoNetworkAnswersDhcp) {
+  DaemonRegistry daemons(*store_, clock_, service_->options().host);
+  daemons.add_lab_controller();
+  service_->set_daemon_check(reporting_check(daemons));
+  Json net = network(demo_);
+  subnet(demo_, net, {{"cidr", "10.0.0.0/24"}});
+  ASSERT_TRUE(daemons.stop("rabbitmq-server").ok());
+  EXPECT_FALSE(service_->dhcp_available(net["id"]));
+  for (const Json& a : service_->list_agents(admin_)) EXPECT_FALSE(a["alive"].get<bool>()) << a["binary"];
+  ASSERT_TRUE(daemons.start("rabbitmq-server").ok());
+  EXPECT_TRUE(service_->dhcp_available(net["id"]));
+}
+
+TEST(ServiceAuthtokenTest, ARefusalLeavesKeystonemiddlewaresLinesInTheServicesLog) {
+  auto dir = std::filesystem::temp_directory_path() / ("stacklab-authtoken-logs-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  ManualClock clock;
+  bool keystone_up = true;
+  ServiceAuthtoken authtoken(clock, [&] { return keystone_up; });
+  Log::configure(dir.string(), &clock, Log::Level::kInfo, false);
+  authtoken.set_credentials_refused("nova-api", true);
+  EXPECT_FALSE(authtoken.admit("nova-api", "t1"));
+  authtoken.set_credentials_refused("nova-api", false);
+  keystone_up = false;
+  EXPECT_FALSE(authtoken.admit("glance-api", "t2"));
+  Log::configure("", nullptr, Log::Level::kInfo, false);  // closes the files
+  auto text = [&](const char* file) {
+    std::ifstream in(dir / file);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  };
+  EXPECT_NE(text("nova-api.log").find("Identity response: {\"error\""), std::string::npos) << text("nova-api.log");
+  EXPECT_NE(text("nova-api.log").find("Identity server rejected authorization"), std::string::npos);
+  EXPECT_NE(text("keystone.log").find("Authorization failed"), std::string::npos) << text("keystone.log");
+  EXPECT_NE(text("glance-api.log").find("Unable to validate token"), std::string::npos) << text("glance-api.log");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

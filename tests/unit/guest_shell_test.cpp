@@ -399,3 +399,90 @@ TEST(GuestKeys, AnOpenSshPrivateKeyIsKnownByItsPublicHalf) {
       compute::private_key_fingerprint("-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----")
           .ok());
 }
+
+// The DHCP agent down at a guest's boot (the troubleshooting day's dhcp-agent-down).
+class GuestLeaseTest : public GuestShellTest {
+ protected:
+  void SetUp() override {
+    GuestShellTest::SetUp();
+    leases_ = std::make_unique<GuestLeases>(
+        *store_, clock_,
+        [this](const std::string& server_id) {
+          std::vector<GuestLeases::Nic> nics;
+          for (const Json* p : service_->device_ports(server_id))
+            nics.push_back({(*p)["id"].get<std::string>(), (*p)["network_id"].get<std::string>()});
+          return nics;
+        },
+        [this](const std::string&) { return dhcp_up_; });
+    sessions_ = std::make_unique<GuestSessions>(*probes_, dataplane_, inventory_, random_, leases_.get());
+  }
+  bool dhcp_up_ = true;
+  std::unique_ptr<GuestLeases> leases_;
+};
+
+TEST_F(GuestLeaseTest, AGuestBootedWithoutDhcpHasNoAddressNoRouteAndNoSsh) {
+  const std::string fip = reachable_vm1();
+  ASSERT_TRUE(leases_->booted("uuid-bootcampVM-2").ok());  // booted while the agent ran
+  clock_.advance(std::chrono::minutes(1));
+  const TimePoint outage = clock_.now();
+  dhcp_up_ = false;
+  ASSERT_TRUE(leases_->booted("uuid-bootcampVM-1").ok());
+  EXPECT_EQ(leases_->without_lease("uuid-bootcampVM-1"), std::set<std::string>{vm1_["id"].get<std::string>()});
+
+  const std::string session = console_shell("bootcampVM-1");
+  const std::string ifconfig = exec(session, "ifconfig eth0").output;
+  EXPECT_TRUE(has(ifconfig, "eth0      Link encap:Ethernet")) << ifconfig;
+  EXPECT_FALSE(has(ifconfig, "inet addr:")) << ifconfig;
+  EXPECT_TRUE(has(ifconfig, "inet6 addr: fe80::")) << "the link-local address needs no DHCP";
+  EXPECT_FALSE(has(exec(session, "ip a").output, "inet " + ip(vm1_)));
+  EXPECT_EQ(exec(session, "ip route").output, "");
+  ExecOutcome ping = exec(session, "ping -c 3 " + ip(vm2_));
+  EXPECT_EQ(ping.exit_status, 1);
+  EXPECT_EQ(ping.output,
+            "PING " + ip(vm2_) + " (" + ip(vm2_) + "): 56 data bytes\nping: sendto: Network is unreachable\n");
+  EXPECT_TRUE(has(ping.events[0].details["reason"].get<std::string>(), "no DHCP lease"))
+      << ping.events[0].details.dump();
+
+  SshOutcome out = ssh("cirros", fip, key_.private_key);
+  EXPECT_FALSE(out.connected);
+  EXPECT_EQ(out.error, "ssh: connect to host " + fip + " port 22: Connection timed out");
+  EXPECT_TRUE(has(out.reason, "no DHCP lease")) << out.reason;
+
+  // The guest booted before the outage keeps its lease.
+  const std::string other = console_shell("bootcampVM-2");
+  EXPECT_TRUE(has(exec(other, "ip a").output, "inet " + ip(vm2_) + "/24")) << "leases persist";
+  EXPECT_FALSE(leases_->leased_boot_since(outage));
+}
+
+TEST_F(GuestLeaseTest, ARebootAfterTheAgentIsBackRenewsTheLease) {
+  const std::string fip = reachable_vm1();
+  dhcp_up_ = false;
+  const std::string id = "uuid-bootcampVM-1";
+  Json running = {{"id", id}, {"vm_state", "active"}, {"power_state", 1}, {"task_state", nullptr}};
+  Json spawning = running;
+  spawning["task_state"] = "spawning";
+  spawning["power_state"] = 0;
+  leases_->server_saved(spawning, running);
+  EXPECT_EQ(leases_->without_lease(id).size(), 1u);
+  dhcp_up_ = true;
+  clock_.advance(std::chrono::minutes(1));
+  const TimePoint fixed = clock_.now();
+  // Saves that boot nothing (a snapshot ending, a metadata change) leave the guest as it was.
+  Json snapshotting = running;
+  snapshotting["task_state"] = "image_snapshot";
+  leases_->server_saved(snapshotting, running);
+  leases_->server_saved(running, running);
+  EXPECT_EQ(leases_->without_lease(id).size(), 1u);
+  EXPECT_FALSE(ssh("cirros", fip, key_.private_key).connected);
+  Json rebooting = running;
+  rebooting["task_state"] = "reboot_started";
+  leases_->server_saved(rebooting, running);
+  EXPECT_TRUE(leases_->without_lease(id).empty());
+  EXPECT_TRUE(leases_->leased_boot_since(fixed));
+  EXPECT_TRUE(ssh("cirros", fip, key_.private_key).connected);
+  // Stored: a restarted cloud (new GuestLeases over the same store) knows it.
+  GuestLeases again(
+      *store_, clock_, [](const std::string&) { return std::vector<GuestLeases::Nic>(); },
+      [](const std::string&) { return false; });
+  EXPECT_TRUE(again.leased_boot_since(fixed));
+}
