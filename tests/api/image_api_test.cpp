@@ -254,4 +254,9 @@ TEST_F(ImageApiTest, MetadataDefinitionNamespacesAreAnEmptyCatalog) {
       << one.body;
   EXPECT_EQ(call(demo_, "GET", "/image/v2/metadefs/resource_types").json()["resource_types"], Json::array());
   EXPECT_EQ(call("", "GET", "/image/v2/metadefs/namespaces").status, 401);
+  // python-glanceclient builds its model from this schema before it lists.
+  auto schema = call(demo_, "GET", "/image/v2/schemas/metadefs/namespace");
+  ASSERT_EQ(schema.status, 200) << schema.body;
+  EXPECT_EQ(schema.json()["name"], "namespace");
+  EXPECT_TRUE(schema.json()["properties"].contains("resource_type_associations"));
 }

@@ -52,6 +52,7 @@ ADMIN_PAGES = {
     "Admin > Compute > Hypervisors": ("/admin/hypervisors/", "QEMU"),
     "Admin > Compute > Flavors": ("/admin/flavors/", "m1.tiny"),
     "Admin > Volume > Volume Types": ("/admin/volume_types/", "lvmdriver-1"),
+    "Admin > System > Metadata Definitions": ("/admin/metadata_defs/", "Metadata Definitions"),
 }
 
 
