@@ -285,6 +285,7 @@ Router make_image_router(Ctx ctx) {
   add_data_routes(r, ctx);
   add_member_routes(r, ctx);
   add_schema_routes(r);
+  add_metadefs_routes(r);
   return r;
 }
 

@@ -14,13 +14,15 @@ struct Ctx {
   std::string staging_dir;  // where staged uploads wait for their import
 };
 
-// The whole image Router: versions, images, data, members, tags, schemas, info.
+// The whole image Router: versions, images, data, members, tags, schemas, info,
+// metadata definitions (empty).
 Router make_image_router(Ctx ctx);
 
 // ---- shared by the route files ----
 void add_data_routes(Router& r, Ctx ctx);
 void add_member_routes(Router& r, Ctx ctx);
 void add_schema_routes(Router& r);
+void add_metadefs_routes(Router& r);
 Response fail(const Status& st);
 // Glance's view of an image document: properties flattened, links added,
 // internal fields removed.

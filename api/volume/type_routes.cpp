@@ -1,6 +1,7 @@
 // /types (create, list, show, update, delete, "default"),
 // /types/{id}/extra_specs and the access list of private types
-// (/types/{id}/os-volume-type-access, action addProjectAccess/removeProjectAccess).
+// (/types/{id}/os-volume-type-access, action addProjectAccess/removeProjectAccess);
+// /types/{id}/encryption, always none.
 #include "api/errors.h"
 #include "api/volume/volume_api.h"
 
@@ -149,6 +150,19 @@ void add_type_routes(Router& r, Ctx ctx, const std::string& root) {
     });
   });
 
+  // No type is encrypted here (stacklab has no key manager): the encryption
+  // spec of an existing type is Cinder's empty answer, {}. Admin only, as
+  // Cinder's volume_extension:volume_type_encryption rule.
+  r.add_sync("GET", base + "/{type_id}/encryption", [ctx](Request& req) {
+    return versioned(req, [&](const Microversion&) {
+      Credentials who = caller(req);
+      if (!who.is_admin())
+        return fail(Forbidden("Policy doesn't allow volume_extension:volume_type_encryption to be performed."));
+      auto t = ctx.types.get(who, req.params["type_id"]);
+      if (!t.ok()) return fail(t.status());
+      return json_response(200, Json::object());
+    });
+  });
   r.add_sync("GET", base + "/{type_id}/os-volume-type-access", [ctx](Request& req) {
     return versioned(req, [&](const Microversion&) {
       auto projects = ctx.types.access(caller(req), req.params["type_id"]);

@@ -24,8 +24,9 @@ namespace stacklab::api::volume_api {
 
 // Up to 3.44: the attachments API (3.27) with os-complete (3.44), snapshots'
 // user_id (3.41), extending an in-use volume (3.42) and backup metadata
-// (3.43). Not served although inside the range: groups (3.13+), messages
-// (3.3) and volume revert (3.40); docs/volume.md lists them.
+// (3.43). Generic groups (3.13+) are listed, always empty (none can be
+// created). Not served although inside the range: messages (3.3) and volume
+// revert (3.40); docs/volume.md lists them.
 inline const MicroversionRange kVolumeVersions{"volume", "", {3, 0}, {3, 44}};
 
 struct Ctx {
@@ -55,6 +56,7 @@ void add_extension_routes(Router& r, Ctx ctx, const std::string& root);
 void add_backup_routes(Router& r, Ctx ctx, const std::string& root);
 void add_qos_routes(Router& r, Ctx ctx, const std::string& root);
 void add_attachment_routes(Router& r, Ctx ctx, const std::string& root);
+void add_group_routes(Router& r, Ctx ctx, const std::string& root);
 
 Response fail(const Status& st);
 // 202 with no body, or the error.

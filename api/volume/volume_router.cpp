@@ -304,6 +304,7 @@ Router make_volume_router(Ctx ctx) {
     if (ctx.qos) add_qos_routes(r, ctx, root);
     add_extension_routes(r, ctx, root);
     add_attachment_routes(r, ctx, root);
+    add_group_routes(r, ctx, root);
   }
   return r;
 }

@@ -16,6 +16,7 @@
 #include "api/ops_routes.h"
 #include "api/placement/placement_routes.h"
 #include "api/probe_routes.h"
+#include "api/reverse_proxy.h"
 #include "api/versions/version_documents.h"
 #include "api/volume/volume_api.h"
 #include "engine/compute/compute_policy.h"
@@ -458,8 +459,19 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   http.threads = o.io_threads;
   http.body_limit = static_cast<std::size_t>(config.get_int("DEFAULT", "max_request_body_size", 1 << 20));
   http.upload_dir = cloud->data_dir_ + "/tmp";
+  if (o.dashboard_port > 0) {
+    api::ReverseProxy::Options proxy;
+    proxy.port = o.dashboard_port;
+    proxy.note = "Horizon needs a few seconds to start (about 10 s more the first time on a machine).";
+    if (!o.state_dir.empty()) proxy.note += " If it stays like this, see " + o.state_dir + "/logs/horizon.log.";
+    cloud->dashboard_ = std::make_unique<api::ReverseProxy>(proxy);
+  }
   cloud->server_ = std::make_unique<api::HttpServer>(
-      http, [&app](api::Request req, api::Reply reply) { app.handle(std::move(req), std::move(reply)); },
+      http,
+      [&app, dashboard = cloud->dashboard_.get()](api::Request req, api::Reply reply) {
+        if (dashboard && dashboard->serves(req.full_path)) return dashboard->forward(std::move(req), std::move(reply));
+        app.handle(std::move(req), std::move(reply));
+      },
       [&app](const api::Request& head) { return app.plan_body(head); });
   Status st = cloud->server_->bind();
   if (!st.ok()) return st;
@@ -530,6 +542,7 @@ void Cloud::stop() {
   if (stopped_) return;
   stopped_ = true;
   if (server_) server_->stop();
+  dashboard_.reset();
   // The periodic tasks (heartbeats, resource reports) would keep the loop busy forever.
   if (runtime_ && compute_services_ && compute_services_->running())
     runtime_->run([this] { compute_services_->stop(); });

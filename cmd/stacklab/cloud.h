@@ -55,6 +55,10 @@
 
 namespace stacklab {
 
+namespace api {
+class ReverseProxy;
+}
+
 namespace fake {
 class SimulatedFleet;
 class FakeVolumeDriver;
@@ -76,6 +80,8 @@ struct CloudOptions {
   // an empty object is the lab's single host openstackbootcamp.
   Json fleet = Json::object();
   bool fast = false;  // logs always go to <state_dir>/logs/<service>.log when there is a state dir
+  // > 0: /dashboard is forwarded to Horizon on 127.0.0.1:<port> (cmd/stacklab/dashboard_process.h).
+  unsigned short dashboard_port = 0;
 };
 
 class Cloud {
@@ -178,6 +184,7 @@ class Cloud {
   std::function<void(const std::string& service)> read_service_config_;  // what its API daemon does at start
   std::unique_ptr<metrics::ApiMetrics> metrics_;
   std::unique_ptr<api::CloudApp> app_;
+  std::unique_ptr<api::ReverseProxy> dashboard_;  // /dashboard, when there is one
   std::unique_ptr<api::HttpServer> server_;
   std::string host_url_, admin_password_, data_dir_;
   bool temporary_data_dir_ = false;

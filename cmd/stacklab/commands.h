@@ -17,10 +17,23 @@ struct UpOptions {
   int hosts = 0;           // --hosts N: N lab hosts compute-1..compute-N (0 = the lab's openstackbootcamp)
   std::string fleet_file;  // --fleet FILE: a JSON fleet description (excludes --hosts)
   bool quiet = false;      // no log lines on stderr
+  bool dashboard = false;  // --dashboard: Horizon at <url>/dashboard (Debian's openstack-dashboard)
 };
 
 // Runs the cloud in the foreground until SIGINT/SIGTERM. Returns the exit code.
 int run_up(const UpOptions& options);
+
+// $XDG_DATA_HOME/stacklab, else ~/.local/share/stacklab.
+std::string default_state_dir();
+
+// `stacklab dashboard`: Horizon on a port of its own against a running cloud,
+// in the foreground until SIGINT/SIGTERM (or until Horizon exits).
+struct DashboardOptions {
+  std::string url = "http://127.0.0.1:8080";  // the cloud
+  std::string listen = "127.0.0.1:8081";      // where Horizon serves http://<listen>/dashboard
+  std::string state_dir;                      // its files go to <state>/dashboard; default as `up`
+};
+int run_dashboard(const DashboardOptions& options);
 
 // Writes the book's cloud image `name` (ubuntu-14.04, ubuntu-16.04, centos-7) into `dir`, made offline.
 int run_fetch_image(const std::string& name, const std::string& dir);

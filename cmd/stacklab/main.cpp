@@ -26,6 +26,14 @@ int main(int argc, char** argv) {
       ->excludes(hosts_opt);
   up_cmd->add_option("--io-threads", up.io_threads, "HTTP I/O threads")->check(CLI::Range(1, 64));
   up_cmd->add_flag("--quiet", up.quiet, "do not copy log lines to stderr");
+  up_cmd->add_flag("--dashboard", up.dashboard, "also serve Horizon at <url>/dashboard (Debian's openstack-dashboard)");
+
+  stacklab::cmd::DashboardOptions dashboard;
+  auto* dashboard_cmd =
+      app.add_subcommand("dashboard", "serve Horizon for a running cloud at http://<listen>/dashboard");
+  dashboard_cmd->add_option("--url", dashboard.url, "where the cloud listens")->capture_default_str();
+  dashboard_cmd->add_option("--listen", dashboard.listen, "address:port Horizon serves on")->capture_default_str();
+  dashboard_cmd->add_option("--state", dashboard.state_dir, "state directory (its dashboard/ and logs/)");
 
   std::string status_url = "http://127.0.0.1:8080";
   bool status_json = false;
@@ -142,6 +150,7 @@ int main(int argc, char** argv) {
   if (*console_cmd) return stacklab::cmd::run_console(ops, console_server);
   if (!grader.verb.empty()) return stacklab::cmd::run_lab_grader(ops, grader);
   if (*up_cmd) return stacklab::cmd::run_up(up);
+  if (*dashboard_cmd) return stacklab::cmd::run_dashboard(dashboard);
   if (*status_cmd) return stacklab::cmd::run_status(status_url, status_json);
   return 2;
 }

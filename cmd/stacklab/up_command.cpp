@@ -12,17 +12,18 @@
 
 #include "cmd/stacklab/cloud.h"
 #include "cmd/stacklab/commands.h"
+#include "cmd/stacklab/dashboard_process.h"
 #include "engine/core/log.h"
 
 namespace stacklab::cmd {
-
-namespace {
 
 std::string default_state_dir() {
   if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::string(xdg) + "/stacklab";
   const char* home = std::getenv("HOME");
   return std::string(home && *home ? home : ".") + "/.local/share/stacklab";
 }
+
+namespace {
 
 bool split_host_port(const std::string& s, std::string* host, unsigned short* port) {
   auto colon = s.rfind(':');
@@ -89,6 +90,12 @@ int run_up(const UpOptions& o) {
       return fail("cannot read fleet file " + o.fleet_file + " (a JSON object expected)");
   }
 
+  if (o.dashboard) {
+    auto port = free_loopback_port();
+    if (!port.ok()) return fail(port.status().message());
+    co.dashboard_port = *port;
+  }
+
   auto cloud = Cloud::start(co);
   if (!cloud.ok()) return fail(cloud.status().message());
   Cloud& c = **cloud;
@@ -96,6 +103,22 @@ int run_up(const UpOptions& o) {
   Log::get("stacklab").info("ready in " + std::to_string(ready) + " s, listening on " + o.listen);
 
   const std::string& url = c.host_url();
+  // Horizon behind /dashboard: started once the cloud answers, since its
+  // settings name the cloud's address.
+  std::unique_ptr<DashboardProcess> dashboard;
+  std::string dashboard_log = co.state_dir.empty() ? "" : co.state_dir + "/logs/horizon.log";
+  if (o.dashboard) {
+    DashboardSettings ds{c.data_dir() + "/dashboard", url, "127.0.0.1:" + std::to_string(co.dashboard_port),
+                         dashboard_log};
+    auto started = DashboardProcess::start(ds);
+    if (!started.ok()) {
+      c.stop();
+      return fail(started.status().message());
+    }
+    dashboard = std::move(*started);
+    Log::get("stacklab").info("dashboard (Horizon, pid " + std::to_string(dashboard->pid()) + ") on 127.0.0.1:" +
+                              std::to_string(co.dashboard_port) + " behind " + url + "/dashboard");
+  }
   std::printf("\nThis is your host IP address: %s\n", url.substr(7).c_str());
   std::printf("Keystone is serving at %s/identity/\n", url.c_str());
   std::printf("The default users are: admin and demo\nThe password: %s\n\n", c.admin_password().c_str());
@@ -112,11 +135,15 @@ int run_up(const UpOptions& o) {
   }
   std::printf("  openstack token issue\n  metrics: %s/metrics   status: stacklab status --url %s\n", url.c_str(),
               url.c_str());
+  if (dashboard)
+    std::printf("  dashboard: %s/dashboard  (Horizon: user admin or demo, domain Default; it needs a few seconds "
+                "to start)\n",
+                url.c_str());
   std::fflush(stdout);
 
-  int sig = 0;
-  sigwait(&signals, &sig);
+  int sig = wait_for_signal(signals, dashboard.get(), dashboard_log, false);
   Log::get("stacklab").info(std::string("caught ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
+  if (dashboard) dashboard->stop();  // before the cloud: an ephemeral cloud removes the dashboard's folder
   c.stop();
   return 0;
 }

@@ -240,3 +240,23 @@ TEST_F(ImageApiTest, TheOwnerMayDeactivateItsImage) {
   EXPECT_EQ(call(demo_, "POST", "/image/v2/images/" + id + "/actions/reactivate").status, 204);
   EXPECT_EQ(call(demo_, "GET", "/image/v2/images/" + id + "/file").body, "bits");
 }
+
+// Horizon's Metadata Definitions panel and "Update Metadata" dialogs list the
+// namespaces (by resource type): none here, and a named one is not found.
+TEST_F(ImageApiTest, MetadataDefinitionNamespacesAreAnEmptyCatalog) {
+  auto list = call(demo_, "GET", "/image/v2/metadefs/namespaces?resource_types=OS%3A%3ANova%3A%3AServer&limit=1000");
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(list.json()["namespaces"], Json::array());
+  EXPECT_EQ(list.json()["schema"], "/v2/schemas/metadefs/namespaces");
+  auto one = call(demo_, "GET", "/image/v2/metadefs/namespaces/OS::Compute::Hypervisor");
+  EXPECT_EQ(one.status, 404);
+  EXPECT_NE(one.body.find("Metadata definition namespace=OS::Compute::Hypervisor was not found."), std::string::npos)
+      << one.body;
+  EXPECT_EQ(call(demo_, "GET", "/image/v2/metadefs/resource_types").json()["resource_types"], Json::array());
+  EXPECT_EQ(call("", "GET", "/image/v2/metadefs/namespaces").status, 401);
+  // python-glanceclient builds its model from this schema before it lists.
+  auto schema = call(demo_, "GET", "/image/v2/schemas/metadefs/namespace");
+  ASSERT_EQ(schema.status, 200) << schema.body;
+  EXPECT_EQ(schema.json()["name"], "namespace");
+  EXPECT_TRUE(schema.json()["properties"].contains("resource_type_associations"));
+}

@@ -355,3 +355,33 @@ TEST_F(VolumeExtrasApiTest, RetypeInPlaceOrRefusedMigrationKeepsTheType) {
   for (const auto& t : {same, other})
     EXPECT_EQ(call(admin_, "DELETE", "/types/" + t.json()["volume_type"]["id"].get<std::string>()).status, 202);
 }
+
+// What Horizon reads before its Volumes table and Create Volume form (it asks
+// at 3.43, below our 3.44): the groups exist as empty lists from 3.13 on.
+TEST_F(VolumeExtrasApiTest, GroupsAndGroupSnapshotsAreEmptyListsFromTheirMicroversions) {
+  auto groups = call(demo_, "GET", "/groups/detail", nullptr, "3.43");
+  ASSERT_EQ(groups.status, 200) << groups.body;
+  EXPECT_EQ(groups.json(), (Json{{"groups", Json::array()}}));
+  EXPECT_EQ(call(demo_, "GET", "/groups", nullptr, "3.13").json(), (Json{{"groups", Json::array()}}));
+  EXPECT_EQ(call(demo_, "GET", "/group_snapshots/detail", nullptr, "3.14").json(),
+            (Json{{"group_snapshots", Json::array()}}));
+  auto missing = call(demo_, "GET", "/groups/4f7c3f6e-0000-4000-8000-000000000000", nullptr, "3.43");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(message(missing, "itemNotFound"), "Group 4f7c3f6e-0000-4000-8000-000000000000 could not be found.");
+  // Below their microversions, and on /v2, Cinder has no such routes.
+  EXPECT_EQ(call(demo_, "GET", "/groups", nullptr, "3.12").status, 404);
+  EXPECT_EQ(call(demo_, "GET", "/group_snapshots", nullptr, "3.13").status, 404);
+  EXPECT_EQ(send(demo_, "GET", "/volume/v2/" + demo_project_ + "/groups").status, 404);
+}
+
+// Admin > Volume Types reads each type's encryption: none, {} as Cinder answers.
+TEST_F(VolumeExtrasApiTest, VolumeTypeEncryptionIsNoneAndAdminOnly) {
+  auto types = call(admin_, "GET", "/types").json()["volume_types"];
+  ASSERT_FALSE(types.empty());
+  std::string id = types[0]["id"];
+  auto enc = call(admin_, "GET", "/types/" + id + "/encryption");
+  ASSERT_EQ(enc.status, 200) << enc.body;
+  EXPECT_EQ(enc.json(), Json::object());
+  EXPECT_EQ(call(admin_, "GET", "/types/no-such-type/encryption").status, 404);
+  EXPECT_EQ(call(demo_, "GET", "/types/" + id + "/encryption").status, 403);
+}
