@@ -161,8 +161,10 @@ class VolumeService {
   // there. Meanwhile it is "retyping"; it returns to its status whether or
   // not the retype happened (no valid pool, policy "never": the type stays,
   // as in Cinder where the scheduler's refusal is only logged).
-  // 400 for a bad policy, the same type or a volume not available/in-use;
-  // 404 for an unknown type; 413 over the new type's quotas.
+  // 400 for a bad policy, the same type, a volume not available/in-use, or
+  // an in-use volume whose multiattach the new type would change (the
+  // volume's multiattach follows its type once retyped); 404 for an unknown
+  // type; 413 over the new type's quotas.
   Status retype(const Credentials& caller, const std::string& id, const std::string& new_type,
                 const std::string& migration_policy);
 
