@@ -11,7 +11,8 @@
 //
 // Attaching, as Nova does it (the legacy flow, which os-volume_attachments
 // uses):
-//   reserve(volume)                      available -> attaching
+//   reserve(volume)                      available -> attaching (in-use too for a
+//                                        multiattach volume: one attachment per server)
 //   initialize_connection(volume, conn)  the export for the hypervisor (connection info)
 //   attach(volume, {server, mountpoint}) attaching -> in-use, attach_status "attached";
 //                                        returns the attachment (its id for detach)
