@@ -316,6 +316,7 @@ Result<compute::ServerCreate> parse_create(const Request& req, const Microversio
   if (!hints.ok()) return hints.status();
   out.scheduler_hints = std::move(*hints);
   if (out.min_count > out.max_count) return BadRequest("min_count must be <= max_count");
+  out.multiattach_allowed = v >= Microversion{2, 60};
   return out;
 }
 

@@ -34,7 +34,8 @@ Result<Json> authorized_server(Request& req, const Ctx& ctx, const std::string& 
 Json attachment_view(const Json& bdm, const Microversion& v, bool created) {
   Json j = {{"serverId", bdm["instance_uuid"]}, {"volumeId", bdm["volume_id"]}, {"device", bdm["device_name"]}};
   if (v < k289 || created) j["id"] = bdm["volume_id"];
-  if (v >= k270 || (created && v >= k249)) j["tag"] = bdm["tag"];
+  // A tag is accepted from 2.49 but shown, in every response, only from 2.70.
+  if (v >= k270) j["tag"] = bdm["tag"];
   if (v >= k279) j["delete_on_termination"] = bdm["delete_on_termination"];
   if (v >= k289 && !created) {
     j["attachment_id"] = bdm["attachment_id"];

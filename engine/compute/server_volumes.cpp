@@ -23,6 +23,23 @@ constexpr Duration kVolumeFirstLook = std::chrono::milliseconds(50);
 
 Status invalid_bdm(const std::string& details) { return BadRequest("Block Device Mapping is Invalid: " + details); }
 
+// Nova's MultiattachNotSupportedOldMicroversion: below 2.60 a client may not
+// know that the volume can be shared, so Nova will not map it at all.
+Status check_multiattach_allowed(const Json& volume, bool allowed) {
+  if (!volume.value("multiattach", false) || allowed) return {};
+  return BadRequest("Multiattach volumes are only supported starting with compute API version 2.60.");
+}
+
+// Nova's count of a volume's read/write attachments (an attachment without a mode counts as one).
+int writers(const Json& volume) {
+  int n = 0;
+  for (const Json& a : volume.value("attachments", Json::array())) {
+    Json mode = a.value("attach_mode", Json(nullptr));
+    n += mode.is_string() && mode == "ro" ? 0 : 1;
+  }
+  return n;
+}
+
 long long gib_ceil(long long bytes) { return (bytes + (1LL << 30) - 1) >> 30; }
 
 }  // namespace
@@ -67,10 +84,12 @@ Result<Json> ServerVolumes::attach(const Credentials& caller, const Json& server
   if (Status st = check_state(server, "attach_volume", kVolumeStates); !st.ok()) return st;
   auto volume = volumes_.get(caller, r.volume_id);
   if (!volume.ok()) return volume.status();
-  if ((*volume).value("multiattach", false) && !r.multiattach_allowed)
-    return BadRequest("Multiattach volumes are only supported starting with compute API version 2.60.");
   if (!mappings_.find(server["id"], r.volume_id).is_null())
     return BadRequest("Invalid volume: volume " + r.volume_id + " already attached");
+  // No host to ask whether it can share the disk (Nova's MultiattachToShelvedNotSupported).
+  if ((*volume).value("multiattach", false) && server["vm_state"] == "shelved_offloaded")
+    return BadRequest("Attaching multiattach volumes is not supported for shelved-offloaded instances.");
+  if (Status st = check_multiattach_allowed(*volume, r.multiattach_allowed); !st.ok()) return st;
   if (Status st = VolumeApi::check_attach(*volume); !st.ok()) return st;
   if (Status st = volumes_.reserve(server, r.volume_id); !st.ok()) return st;
   Json row = mappings_.make(server["id"]);
@@ -167,6 +186,10 @@ Status ServerVolumes::swap(const Credentials& caller, const Json& server, const 
     return fresh.status().code() == Code::kNotFound ? BadRequest(fresh.status().message()) : fresh.status();
   if (Status st = VolumeApi::check_attach(*fresh); !st.ok()) return st;
   if (!(*row)["attachment_id"].is_string()) return Conflict("Volume " + old_volume_id + " is still being attached");
+  // Other servers writing to the old volume would lose it under their feet.
+  auto old_volume = volumes_.get(caller, old_volume_id);
+  if (old_volume.ok() && writers(*old_volume) > 1)
+    return BadRequest("Swapping multi-attach volumes with more than one read/write attachment is not supported.");
   if (Status st = volumes_.reserve(server, new_volume_id); !st.ok()) return st;
   auto attached = volumes_.attach(server, new_volume_id, (*row)["device_name"]);
   if (!attached.ok()) {
@@ -186,7 +209,8 @@ Status ServerVolumes::swap(const Credentials& caller, const Json& server, const 
 
 Result<ServerVolumes::BootPlan> ServerVolumes::validate(const Credentials& caller,
                                                         const std::vector<RequestedBlockDevice>& requested,
-                                                        const std::string& image_ref, int max_count) const {
+                                                        const std::string& image_ref, int max_count,
+                                                        bool multiattach_allowed) const {
   BootPlan plan;
   std::set<int> boot_indexes;
   std::set<std::string> volumes_seen;
@@ -204,9 +228,11 @@ Result<ServerVolumes::BootPlan> ServerVolumes::validate(const Credentials& calle
     if (d.source_type == "volume") {
       auto v = volumes_.get(caller, d.uuid);
       if (!v.ok()) return invalid_bdm("failed to get volume " + d.uuid + ".");
-      if (Status st = VolumeApi::check_attach(*v); !st.ok()) return st;
+      // Nova's order: the root's bootable flag, then the microversion, then Cinder's status.
       if (row["boot_index"] == 0 && !(*v).value("bootable", false))
         return BadRequest("Block Device " + d.uuid + " is not bootable.");
+      if (Status st = check_multiattach_allowed(*v, multiattach_allowed); !st.ok()) return st;
+      if (Status st = VolumeApi::check_attach(*v); !st.ok()) return st;
       if (max_count > 1 && !(*v).value("multiattach", false))
         return BadRequest("Cannot attach one or more volumes to multiple instances");
       if (!volumes_seen.insert(d.uuid).second)

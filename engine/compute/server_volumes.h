@@ -67,7 +67,8 @@ class ServerVolumes {
   // 404 "Instance <uuid> is not attached to volume <id>".
   Result<Json> attachment(const Json& instance, const std::string& volume_id) const;
   // 409 locked or in a state that forbids it; 404 unknown volume; 400 a
-  // volume not available, already attached here, multiattach below 2.60.
+  // volume not available (in-use is fine for a multiattach one), already
+  // attached here, multiattach below 2.60 or to a shelved-offloaded server.
   // The new mapping (its device name); the volume is attaching.
   Result<Json> attach(const Credentials& caller, const Json& instance, const VolumeAttachRequest& request);
   // 409 as attach; 404 not attached; 400 the root volume or a volume that
@@ -77,14 +78,16 @@ class ServerVolumes {
   // Nova's swap (an admin's PUT): the mapping's volume replaced by
   // `new_volume_id` at the same device; the old one detached (available),
   // the new one in-use. 404 not attached; 400 an unknown new volume or one
-  // not available; 409 as attach.
+  // not available, or an old one with several read/write attachments
+  // (multiattach); 409 as attach.
   Status swap(const Credentials& caller, const Json& instance, const std::string& old_volume_id,
               const std::string& new_volume_id);
 
   // ---- boot from volume ----
   // Checks a create's mappings as the user (Nova's _validate_bdm): 400 for
   // an unknown or unusable volume, snapshot or image, a bad boot sequence
-  // (no root when `image_ref` is ""), a volume for several servers. The
+  // (no root when `image_ref` is ""), a volume for several servers, a
+  // multiattach volume unless `multiattach_allowed` (2.60). The
   // mapping rows to record for each new instance (volume destinations
   // only); `volume_backed` tells whether one is the root.
   struct BootPlan {
@@ -92,7 +95,7 @@ class ServerVolumes {
     bool volume_backed = false;
   };
   Result<BootPlan> validate(const Credentials& caller, const std::vector<RequestedBlockDevice>& requested,
-                            const std::string& image_ref, int max_count) const;
+                            const std::string& image_ref, int max_count, bool multiattach_allowed) const;
   // The instance has mappings (a build must prepare them)?
   bool has_mappings(const std::string& instance_uuid) const { return !mappings_.of_instance(instance_uuid).empty(); }
   // Stores the plan's rows for a new instance (within the create's transaction).

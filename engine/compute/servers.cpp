@@ -142,7 +142,7 @@ Result<std::vector<Json>> ComputeService::create(const Credentials& caller, cons
   std::vector<RequestedBlockDevice> requested = r.block_devices;
   if (volumes_ && !r.image_ref.empty()) add_image_defined_devices(caller, r.image_ref, requested);
   if (volumes_ && !requested.empty()) {
-    auto plan = volumes_->validate(caller, requested, r.image_ref, r.max_count);
+    auto plan = volumes_->validate(caller, requested, r.image_ref, r.max_count, r.multiattach_allowed);
     if (!plan.ok()) return plan.status();
     volume_plan = std::move(*plan);
   }

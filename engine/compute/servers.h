@@ -73,6 +73,7 @@ struct ServerCreate {
   NetworkRequest networking;  // checked in create(), allocated by the build (with a NetworkApi)
   // block_device_mapping_v2: checked in create(), made and attached by the build (with ServerVolumes).
   std::vector<RequestedBlockDevice> block_devices;
+  bool multiattach_allowed = false;  // the microversion is 2.60 or later (a multiattach volume may be mapped)
 };
 
 struct ServerFilter {

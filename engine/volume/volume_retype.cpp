@@ -21,6 +21,13 @@ Status VolumeService::retype(const Credentials& caller, const std::string& id, c
                       ". Volume status must be available or in-use.");
   auto type = types_.resolve(caller, new_type);
   if (!type.ok()) return type.status();
+  // Multiattach follows the type; a hypervisor cannot change that under an
+  // attached volume, so Cinder only lets an available volume cross the line.
+  const bool to_multiattach = type_is_multiattach(*type);
+  if (to_multiattach != v->value("multiattach", false) && status != "available")
+    return BadRequest("Invalid input received: Invalid volume_type passed, retypes affecting multiattach are only "
+                      "allowed on available volumes, the specified volume however currently has a status of: " +
+                      status + ".");
   if ((*type)["id"] == (*v)["volume_type_id"])
     return BadRequest("Invalid input received: New volume_type same as original: " + new_type + ".");
   Json doc = *v;
@@ -87,6 +94,9 @@ void VolumeService::finish_retype(const std::string& id, const Status& result, c
   doc["migration_status"] = nullptr;
   if (result.ok()) {
     doc["volume_type_id"] = type_id;
+    // Cinder flips the flag when the retype is asked; here it follows the type
+    // only once the volume has it (a refused retype keeps both).
+    if (const Json* type = store_.get("volume_type", type_id)) doc["multiattach"] = type_is_multiattach(*type);
     if (placement.is_object()) doc.update(placement);
   } else {
     Log::get("cinder-scheduler").warning("retype of volume " + id + " failed: " + result.message());

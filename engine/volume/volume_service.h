@@ -11,7 +11,8 @@
 //
 // Attaching, as Nova does it (the legacy flow, which os-volume_attachments
 // uses):
-//   reserve(volume)                      available -> attaching
+//   reserve(volume)                      available -> attaching (in-use too for a
+//                                        multiattach volume: one attachment per server)
 //   initialize_connection(volume, conn)  the export for the hypervisor (connection info)
 //   attach(volume, {server, mountpoint}) attaching -> in-use, attach_status "attached";
 //                                        returns the attachment (its id for detach)
@@ -161,8 +162,10 @@ class VolumeService {
   // there. Meanwhile it is "retyping"; it returns to its status whether or
   // not the retype happened (no valid pool, policy "never": the type stays,
   // as in Cinder where the scheduler's refusal is only logged).
-  // 400 for a bad policy, the same type or a volume not available/in-use;
-  // 404 for an unknown type; 413 over the new type's quotas.
+  // 400 for a bad policy, the same type, a volume not available/in-use, or
+  // an in-use volume whose multiattach the new type would change (the
+  // volume's multiattach follows its type once retyped); 404 for an unknown
+  // type; 413 over the new type's quotas.
   Status retype(const Credentials& caller, const std::string& id, const std::string& new_type,
                 const std::string& migration_policy);
 

@@ -32,6 +32,14 @@ struct VolumeTypeChange {
   std::optional<bool> is_public;
 };
 
+// A type whose volumes may be attached to several servers at once (extra
+// spec multiattach "<is> True", Cinder's way of asking for the capability).
+inline bool type_is_multiattach(const Json& type) {
+  const Json specs = type.value("extra_specs", Json::object());
+  auto it = specs.find("multiattach");
+  return it != specs.end() && *it == "<is> True";
+}
+
 class VolumeTypeService {
  public:
   // `default_type`: the type of volumes created without one ([DEFAULT] default_volume_type).

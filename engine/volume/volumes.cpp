@@ -159,7 +159,8 @@ Result<Json> VolumeService::create(const Credentials& caller, const NewVolume& r
   if (Status st = quotas_.check_volumes(caller.project_id, type_name, 1, *size); !st.ok()) return st;
 
   std::string id = random_.uuid4(), now = cinder_time(clock_.now());
-  bool multiattach = req.multiattach || (*type)["extra_specs"].value("multiattach", std::string()) == "<is> True";
+  // The body's multiattach (deprecated in Cinder, still honoured) or the type's capability.
+  bool multiattach = req.multiattach || type_is_multiattach(*type);
   Json doc = {{"id", id},
               {"project_id", caller.project_id},
               {"user_id", caller.user_id},

@@ -13,6 +13,10 @@ A volume-backed server's `server image create` is Nova's: a Cinder snapshot
 "snapshot for <image>" and a 0-byte image whose block_device_mapping names it;
 booting from that image makes a volume from the snapshot; `server rebuild` with
 another image is refused (the root volume keeps its image below 2.93).
+Multi-attach: an admin's `volume type create --property multiattach="<is> True"`,
+a volume of that type, `server add volume` to two servers (from compute API
+2.60; refused below it), `volume show` listing both attachments and the
+volume in-use until the last server lets it go.
 """
 
 import json
@@ -32,7 +36,7 @@ class ServerVolumesSuite(Suite):
     def steps(self):
         return [self.step_prepare, self.step_add_volume, self.step_remove_volume, self.step_boot_from_volume,
                 self.step_volume_backed_image, self.step_boot_from_image_volume,
-                self.step_block_device_delete_on_termination,
+                self.step_block_device_delete_on_termination, self.step_multiattach,
                 self.step_delete_detaches]
 
     def volume(self, name):
@@ -223,6 +227,46 @@ class ServerVolumesSuite(Suite):
         deleted = self.osc("server delete --wait VM_bdm", self.demo, "demo")
         self.check("server delete VM_bdm: the volume is deleted with it (delete_on_termination)",
                    bool(ids) and deleted.ok and self.gone(f"volume show {ids[0]}"), deleted)
+
+    def step_multiattach(self):
+        typed = self.osc('volume type create --property multiattach="<is> True" VT_multiattach -f json',
+                         self.admin, "admin")
+        made = self.osc("volume create --size 1 --type VT_multiattach VL_shared -f json", self.demo, "demo")
+        v, shown = self.settle("VL_shared")
+        self.check('volume type create --property multiattach="<is> True"; volume create --type: multiattach True',
+                   typed.ok and made.ok and v.get("status") == "available" and v.get("multiattach") is True,
+                   typed, made, shown)
+        run = self.osc(f"{BOOT} --image {IMAGE} VM_multi -f json", self.demo, "demo", process=True)
+        self.check("server create VM_multi: ACTIVE", run.ok and run.json().get("status") == "ACTIVE", run)
+        old = self.osc("--os-compute-api-version 2.59 server add volume VM_Ubuntu_OSC VL_shared", self.demo, "demo")
+        self.check("server add volume of a multiattach volume at compute 2.59: refused (needs 2.60)",
+                   not old.ok and "2.60" in old.err + old.out, old)
+        # The client negotiates the newest microversion (2.60 and later). Each attach is
+        # let finish first: Cinder takes a new attachment while the volume is in-use, not attaching.
+        added = []
+        for vm in ("VM_Ubuntu_OSC", "VM_multi"):
+            added.append(self.osc(f"server add volume {vm} VL_shared", self.demo, "demo"))
+            v, shown = self.settle("VL_shared")
+        servers = {self.server(vm)[0].get("id") for vm in ("VM_Ubuntu_OSC", "VM_multi")}
+        attached = {a.get("server_id") for a in v.get("attachments") or []}
+        self.check("server add volume VL_shared to VM_Ubuntu_OSC, then to VM_multi; volume show: in-use, two "
+                   "attachments, one per server",
+                   all(a.ok for a in added) and v.get("status") == "in-use" and len(v.get("attachments") or []) == 2
+                   and attached == servers and None not in servers, *added, shown)
+        removed = self.osc("server remove volume VM_multi VL_shared", self.demo, "demo")
+        v, shown = self.settle("VL_shared")
+        left = [a.get("device") for a in v.get("attachments") or []]
+        self.check("server remove volume VM_multi VL_shared: in-use, VM_Ubuntu_OSC's attachment at /dev/vdb left",
+                   removed.ok and v.get("status") == "in-use" and left == ["/dev/vdb"], removed, shown)
+        last = self.osc("server remove volume VM_Ubuntu_OSC VL_shared", self.demo, "demo")
+        v, shown = self.settle("VL_shared")
+        cleaned = [self.osc("server delete --wait VM_multi", self.demo, "demo"),
+                   self.osc("volume delete VL_shared", self.demo, "demo")]
+        self.gone("volume show VL_shared")
+        cleaned.append(self.osc("volume type delete VT_multiattach", self.admin, "admin"))
+        self.check("the last server lets go: available, no attachment; VM_multi, VL_shared, VT_multiattach deleted",
+                   last.ok and v.get("status") == "available" and not v.get("attachments")
+                   and all(c.ok for c in cleaned), last, shown, *cleaned)
 
     def step_delete_detaches(self):
         again = self.osc("server add volume VM_Ubuntu_OSC VL_helloworld_1GB -f json", self.demo, "demo")

@@ -420,6 +420,70 @@ TEST_F(VolumeEngineTest, AttachmentsApiAndTheLegacyHandOffShareOneSetOfAttachmen
   EXPECT_EQ(status(id), "available");
 }
 
+TEST_F(VolumeEngineTest, AMultiattachTypesVolumeStaysInUseUntilItsLastServerDetaches) {
+  auto admin = cloud_admin();
+  auto demo = project_member("demo");
+  ASSERT_TRUE(types_->create(admin, {"multiattach", "", true, {{"multiattach", "<is> True"}}}).ok());
+  volume::NewVolume spec;
+  spec.volume_type = "multiattach";
+  std::string shared = create(1, "demo", spec);
+  std::string single = create(1);
+  settle();
+  EXPECT_TRUE((*store_->get(volume::kVolumeKind, shared))["multiattach"].get<bool>());
+  EXPECT_FALSE((*store_->get(volume::kVolumeKind, single))["multiattach"].get<bool>());
+
+  // Nova's legacy hand-off, once per server: an in-use multiattach volume reserves again.
+  std::vector<std::string> attachments;
+  for (const char* server : {"server-1", "server-2"}) {
+    ASSERT_TRUE(volumes_->reserve(demo, shared).ok()) << server;
+    EXPECT_EQ(status(shared), "attaching");
+    auto a = volumes_->attach(demo, shared, {server, "", "openstackbootcamp", "/dev/vdb"});
+    ASSERT_TRUE(a.ok()) << a.status().message();
+    attachments.push_back((*a)["id"]);
+    EXPECT_EQ(status(shared), "in-use");
+  }
+  EXPECT_EQ((*store_->get(volume::kVolumeKind, shared))["attachments"].size(), 2u);
+  // The same server twice is still refused.
+  ASSERT_TRUE(volumes_->reserve(demo, shared).ok());
+  EXPECT_EQ(volumes_->attach(demo, shared, {"server-1", "", "openstackbootcamp", "/dev/vdc"}).status().code(),
+            Code::kBadRequest);
+  ASSERT_TRUE(volumes_->unreserve(demo, shared).ok());
+  EXPECT_EQ(status(shared), "in-use");
+
+  // A single-attach volume takes one server only.
+  ASSERT_TRUE(volumes_->reserve(demo, single).ok());
+  ASSERT_TRUE(volumes_->attach(demo, single, {"server-1", "", "openstackbootcamp", "/dev/vdc"}).ok());
+  EXPECT_EQ(volumes_->reserve(demo, single).code(), Code::kBadRequest);
+  EXPECT_EQ(volumes_->create_attachment(demo, single, "server-2", nullptr, "").status().code(), Code::kBadRequest);
+
+  // Retyping across multiattach is refused while attached, with Cinder's message.
+  ASSERT_TRUE(types_->create(admin, {"plain", "", true, Json::object()}).ok());
+  Status refused = volumes_->retype(demo, shared, "plain", "never");
+  EXPECT_EQ(refused.code(), Code::kBadRequest);
+  EXPECT_EQ(refused.message(),
+            "Invalid input received: Invalid volume_type passed, retypes affecting multiattach are only allowed on "
+            "available volumes, the specified volume however currently has a status of: in-use.");
+  EXPECT_EQ(volumes_->retype(demo, single, "multiattach", "never").code(), Code::kBadRequest);
+  EXPECT_EQ(status(shared), "in-use");
+
+  // Each detach takes its own attachment; the volume is in-use until the last goes.
+  ASSERT_TRUE(volumes_->begin_detaching(demo, shared).ok());
+  ASSERT_TRUE(volumes_->detach(demo, shared, attachments[0]).ok());
+  const Json& left = *store_->get(volume::kVolumeKind, shared);
+  EXPECT_EQ(left["status"], "in-use");
+  ASSERT_EQ(left["attachments"].size(), 1u);
+  EXPECT_EQ(left["attachments"][0]["server_id"], "server-2");
+  ASSERT_TRUE(volumes_->begin_detaching(demo, shared).ok());
+  ASSERT_TRUE(volumes_->detach(demo, shared, attachments[1]).ok());
+  EXPECT_EQ(status(shared), "available");
+
+  // Available, it may cross: the flag follows the new type.
+  ASSERT_TRUE(volumes_->retype(demo, shared, "plain", "never").ok());
+  settle();
+  EXPECT_EQ(status(shared), "available");
+  EXPECT_FALSE((*store_->get(volume::kVolumeKind, shared))["multiattach"].get<bool>());
+}
+
 TEST_F(VolumeEngineTest, TransfersMoveAVolumeAndItsSnapshotsToWhoeverHasTheKey) {
   volume::VolumeTransfers transfers(*store_, *clock_, random_, policy_, *quotas_);
   std::string id = create(2);
