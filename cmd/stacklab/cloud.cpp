@@ -5,25 +5,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "api/compute/compute_routes.h"
-#include "api/compute/host_routes.h"
-#include "api/daemon_routes.h"
-#include "api/guest_routes.h"
-#include "api/identity/identity_routes.h"
-#include "api/image/image_routes.h"
 #include "api/lab_state_routes.h"
-#include "api/network/network_routes.h"
-#include "api/ops_routes.h"
-#include "api/placement/placement_routes.h"
-#include "api/probe_routes.h"
 #include "api/reverse_proxy.h"
-#include "api/versions/version_documents.h"
-#include "api/volume/volume_api.h"
 #include "engine/compute/compute_policy.h"
 #include "engine/core/log.h"
 #include "engine/core/timeutil.h"
-#include "engine/identity/password_auth.h"
-#include "engine/ops/daemon_control.h"
 #include "engine/network/network_policy.h"
 #include "engine/volume/volume_policy.h"
 #include "fake_drivers/fake_volume_driver.h"
@@ -296,159 +282,16 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
     registry_ptr->stop();
     return registry_ptr->start();
   });
-  // The simulated daemons: the controller's and one nova-compute per host,
-  // each asked by its service before it acts (a stopped one refuses or is down).
-  const std::string controller = compute::ServiceGroupOptions::from_config(config).controller_host;
-  cloud->daemons_ = std::make_unique<DaemonRegistry>(*cloud->store_, runtime.clock(), controller);
-  DaemonRegistry& daemons = *cloud->daemons_;
-  daemons.add_lab_controller();
-  for (const auto& node : registry_ptr->nodes()) daemons.add("nova-compute", node.host, "nova", DaemonKind::kAgent);
-  registry_ptr->set_daemon_check(reporting_check(daemons));
-  servers_ptr->set_daemon_check(daemons.check(), controller);
-  cloud->networks_->set_daemon_check(reporting_check(daemons));
-  cloud->volume_backends_->set_daemon_check(daemons.check());
-  daemons.on_change([registry_ptr, servers_ptr](const Daemon& d) {
-    if (!d.running) return;
-    if (d.binary == "nova-compute" || d.binary == "rabbitmq-server")
-      registry_ptr->report_states();  // its (their) first heartbeat, at once
-    servers_ptr->resume_parked_builds();
-  });
-  // The services' token middleware, and the config files whose credentials
-  // it uses: an API daemon reads its [keystone_authtoken] when it starts.
-  cloud->authtoken_ = std::make_unique<ServiceAuthtoken>(runtime.clock(), [&daemons, controller] {
-    return daemons.running("keystone", controller) && daemons.running("mysql", controller);
-  });
-  ServiceAuthtoken* authtoken_ptr = cloud->authtoken_.get();
-  cloud->configs_ = std::make_unique<ServiceConfigs>(cloud->data_dir_ + "/etc", ServiceConfigValues{});
-  ServiceConfigs* configs_ptr = cloud->configs_.get();
-  identity::IdentityService* identity_ptr = cloud->identity_.get();
-  cloud->read_service_config_ = [configs_ptr, authtoken_ptr, identity_ptr](const std::string& service) {
-    const std::string api = ServiceConfigs::api_daemon(service);
-    auto user = configs_ptr->get(service, "keystone_authtoken", "username");
-    auto password = configs_ptr->get(service, "keystone_authtoken", "password");
-    auto project = configs_ptr->get(service, "keystone_authtoken", "project_name");
-    const bool accepted = user.ok() && password.ok() && project.ok() &&
-                          identity_ptr->authenticate(identity::password_auth_body(*user, *password, *project)).ok();
-    authtoken_ptr->set_credentials_refused(api, !accepted);
-    Log::get(api).info("Reading " + service + ".conf: [keystone_authtoken] username " + (user.ok() ? *user : "?") +
-                       ", project_name " + (project.ok() ? *project : "?"));
-  };
-  daemons.on_change([read = cloud->read_service_config_](const Daemon& d) {
-    if (!d.running) return;
-    for (const auto& service : ServiceConfigs::services())
-      if (d.binary == ServiceConfigs::api_daemon(service)) read(service);
-  });
-  // What the faults reach beyond the daemons, through the services' APIs as the lab's admin.
-  FaultHooks fault_hooks;
-  // The book's own password where the lab's differs: a config copied from the book.
-  fault_hooks.break_service_password = [configs_ptr, &daemons](const std::string& service) -> Status {
-    auto right = configs_ptr->get(service, "keystone_authtoken", "password");
-    if (!right.ok()) return right.status();
-    Status st =
-        configs_ptr->set(service, "keystone_authtoken", "password", *right == "bootcamp" ? "nomoresecret" : "bootcamp");
-    if (!st.ok()) return st;
-    return restart_daemon(daemons, ServiceConfigs::api_daemon(service)).status();
-  };
-  fault_hooks.service_credentials_accepted = [authtoken_ptr, &daemons, controller](const std::string& service) {
-    const std::string api = ServiceConfigs::api_daemon(service);
-    return daemons.running(api, controller) && !authtoken_ptr->credentials_refused(api);
-  };
-  auto lab_admin = [identity_ptr]() -> Result<Credentials> {
-    auto project = identity_ptr->find_project("admin", "default");
-    if (!project.ok()) return project.status();
-    Credentials admin;
-    admin.project_id = (*project)["id"];
-    admin.roles = {"admin", "member", "reader"};
-    return admin;
-  };
-  fault_hooks.active_server_since = [servers_ptr, lab_admin](TimePoint since) {
-    auto admin = lab_admin();
-    if (!admin.ok()) return false;
-    compute::ServerFilter all;
-    all.all_tenants = true;
-    auto servers = servers_ptr->list_refs(*admin, all);
-    if (!servers.ok()) return false;
-    // created_at has whole seconds: a server of the fault's own second counts.
-    const TimePoint floor = std::chrono::floor<std::chrono::seconds>(since);
-    for (const Json* s : *servers) {
-      auto created = parse_iso((*s).value("created_at", std::string()));
-      if (created && *created >= floor && (*s)["vm_state"] == "active") return true;
-    }
-    return false;
-  };
-  volume::VolumeService* volumes_ptr = cloud->volumes_.get();
-  fake::FakeVolumeDriver* lvm_ptr = cloud->volume_driver_.get();
-  // The fault: an admin's forgotten scratch volume as large as the free space.
-  fault_hooks.fill_volume_backend = [volumes_ptr, lvm_ptr, lab_admin]() -> Result<std::string> {
-    auto admin = lab_admin();
-    if (!admin.ok()) return admin.status();
-    volume::NewVolume filler;
-    filler.size = static_cast<long long>(lvm_ptr->get_volume_stats().pools.front().free_capacity_gb);
-    if (*filler.size < 1) return std::string();  // full already
-    filler.name = "backup-staging";
-    filler.description = "scratch space for a database dump";
-    auto created = volumes_ptr->create(*admin, filler);
-    if (!created.ok()) return created.status();
-    return (*created)["id"].get<std::string>();
-  };
-  fault_hooks.available_volume_since = [volumes_ptr, lab_admin](TimePoint since, const std::string& except_id) {
-    auto admin = lab_admin();
-    if (!admin.ok()) return false;
-    for (const Json& v : volumes_ptr->list(*admin, true)) {
-      auto created = parse_iso(v.value("created_at", std::string()));
-      if (v["id"] != except_id && created && *created >= since && v["status"] == "available") return true;
-    }
-    return false;
-  };
-  fault_hooks.leased_boot_since = [leases = cloud->guest_leases_.get()](TimePoint since) {
-    return leases->leased_boot_since(since);
-  };
-  cloud->faults_ = std::make_unique<FaultLab>(*cloud->store_, runtime.clock(), daemons, std::move(fault_hooks));
+  // The simulated daemons, the services' token middleware and config files, the faults.
+  cloud->start_troubleshooting(config);
 
   auto audit = api::AuditLog::open(o.state_dir.empty() ? "" : o.state_dir + "/audit.log");
   if (!audit.ok()) return audit.status();
   cloud->audit_ = std::move(*audit);
 
   // Services, mounted at DevStack's paths.
-  cloud->metrics_ = std::make_unique<metrics::ApiMetrics>();
-  cloud->app_ = std::make_unique<api::CloudApp>(runtime, *cloud->identity_, *cloud->metrics_);
+  cloud->mount_services(o);
   api::CloudApp& app = *cloud->app_;
-  app.set_audit_log(cloud->audit_.get());
-  app.set_daemon_check(daemons.check(), controller);
-  app.set_authtoken(cloud->authtoken_.get());
-  app.set_database_check([&daemons, controller] { return daemons.running("mysql", controller); });
-  auto identity_router = api::identity_api::make_identity_router({*cloud->identity_, *cloud->metrics_, runtime});
-  app.mount("/identity", "keystone", api::ErrorStyle::kKeystone, identity_router);
-  app.mount("/identity_admin", "keystone", api::ErrorStyle::kKeystone, identity_router);
-  api::Router compute_router = api::compute_api::make_compute_router(
-      {*cloud->flavors_, *cloud->keypairs_, runtime, *cloud->servers_, *cloud->images_, cloud->quotas_.get(),
-       cloud->usage_.get(), cloud->server_groups_.get(), cloud->server_metadata_.get(), cloud->server_actions_.get(),
-       cloud->server_moves_.get(), cloud->instance_actions_.get(), cloud->server_network_.get(), cloud->volumes_.get()});
-  api::compute_api::add_host_routes(
-      compute_router, {*cloud->compute_services_, *cloud->hypervisors_, *cloud->aggregates_, *cloud->zones_});
-  app.mount("/compute", "nova-api", api::ErrorStyle::kNova, std::move(compute_router));
-  app.mount("/placement", "placement-api", api::ErrorStyle::kPlacement,
-            api::placement_api::make_placement_router({*cloud->placement_}));
-  app.mount("/image", "glance-api", api::ErrorStyle::kGlance,
-            api::image_api::make_image_router(
-                {*cloud->images_, *cloud->image_store_, runtime, cloud->data_dir_ + "/staging"}));
-  app.mount("/networking", "neutron-server", api::ErrorStyle::kNeutron,
-            api::network_api::make_network_router({*cloud->networks_}));
-  app.mount("/volume", "cinder-api", api::ErrorStyle::kNova,
-            api::volume_api::make_volume_router({*cloud->volumes_, *cloud->volume_types_, *cloud->volume_quotas_,
-                                                 *cloud->volume_backends_, cloud->volume_transfers_.get(),
-                                                 cloud->volume_backups_.get(), cloud->qos_specs_.get()}));
-  app.mount("/metric", "gnocchi-api", api::ErrorStyle::kKeystone, api::version_only_router("metric"));
-  app.mount("/heat-api", "heat-api", api::ErrorStyle::kKeystone, api::version_only_router("orchestration"));
-  api::Router ops_router =
-      api::make_ops_router(runtime, *cloud->store_, *cloud->metrics_, {o.profile, o.state_dir, runtime.clock().now()});
-  api::add_lab_state_routes(ops_router, {snapshots, *cloud->audit_});
-  api::compute_api::add_console_page_route(ops_router, *cloud->server_actions_);
-  api::add_probe_routes(ops_router, {*cloud->probes_, *cloud->audit_, runtime.clock()});
-  api::add_guest_routes(ops_router, {*cloud->guest_sessions_, *cloud->audit_, runtime.clock()});
-  api::add_daemon_routes(ops_router, {daemons, *cloud->faults_, *cloud->identity_,
-                                      o.state_dir.empty() ? "" : o.state_dir + "/logs", cloud->configs_.get()});
-  app.mount("", "stacklab", api::ErrorStyle::kKeystone, std::move(ops_router));
 
   // Bind first (with port 0 the catalog needs the port the kernel chose), but
   // accept only once the profile is seeded: an early client must not see a

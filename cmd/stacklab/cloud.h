@@ -127,6 +127,9 @@ class Cloud {
 
  private:
   Cloud() = default;
+  // The steps of start() that have files of their own.
+  void start_troubleshooting(const Config& config);  // cloud_troubleshooting.cpp
+  void mount_services(const CloudOptions& options);  // cloud_routes.cpp
   std::unique_ptr<Runtime> runtime_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<StateSnapshots> snapshots_;
