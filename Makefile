@@ -28,7 +28,7 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
 run: build
-	$(BUILD_DIR)/stacklab up --profile lab --listen $(LISTEN) $(if $(STATE),--state $(STATE),)
+	$(BUILD_DIR)/stacklab up --profile lab --dashboard --listen $(LISTEN) $(if $(STATE),--state $(STATE),)
 
 # Every suite: unit + API (GoogleTest), crash-safety, metrics validity, e2e with the real openstack CLI.
 test: build unit api crash metrics-check e2e
