@@ -384,4 +384,9 @@ TEST_F(VolumeExtrasApiTest, VolumeTypeEncryptionIsNoneAndAdminOnly) {
   EXPECT_EQ(enc.json(), Json::object());
   EXPECT_EQ(call(admin_, "GET", "/types/no-such-type/encryption").status, 404);
   EXPECT_EQ(call(demo_, "GET", "/types/" + id + "/encryption").status, 403);
+  // Making one encrypted: an unknown type is 404 as in Cinder (tempest a5924b5f), a known one is refused.
+  Json spec = {{"encryption", {{"provider", "LuksEncryptor"}, {"control_location", "front-end"}}}};
+  EXPECT_EQ(call(admin_, "POST", "/types/0f0e0d0c-0b0a-4909-8807-060504030201/encryption", spec).status, 404);
+  EXPECT_EQ(call(admin_, "POST", "/types/" + id + "/encryption", spec).status, 501);
+  EXPECT_EQ(call(admin_, "GET", "/types/" + id + "/encryption").json(), Json::object());
 }
