@@ -53,8 +53,11 @@ Status write_text(const std::string& path, const std::string& text) {
   return out ? Status() : Status(Code::kInternal, "cannot write " + path);
 }
 
+// Read line by line rather than through Config (boost's INI reader): a file
+// a student edited may repeat a section or a key, which oslo.config accepts,
+// the last value of a key winning.
 std::string lookup(const std::string& text, const std::string& section, const std::string& key) {
-  std::string current;
+  std::string current, found;
   for (const std::string& line : lines_of(text)) {
     if (std::string s = section_of(line); !s.empty()) {
       current = s;
@@ -62,9 +65,9 @@ std::string lookup(const std::string& text, const std::string& section, const st
     }
     if (current != section) continue;
     auto [k, v] = entry_of(line);
-    if (k == key) return v;
+    if (k == key) found = v;
   }
-  return "";
+  return found;
 }
 
 }  // namespace
@@ -156,6 +159,7 @@ Status ServiceConfigs::set(const std::string& service, const std::string& sectio
   std::vector<std::string> lines = lines_of(*text);
   std::string current;
   int section_end = -1;  // where to add the key when the section lacks it
+  bool replaced = false;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (std::string s = section_of(lines[i]); !s.empty()) {
       current = s;
@@ -164,17 +168,17 @@ Status ServiceConfigs::set(const std::string& service, const std::string& sectio
     }
     if (current != section) continue;
     if (entry_of(lines[i]).first == key) {
-      lines[i] = key + " = " + value;
-      section_end = -2;
-      break;
+      lines[i] = key + " = " + value;  // every occurrence: the last one is the one read
+      replaced = true;
+      continue;
     }
     if (!trim(lines[i]).empty()) section_end = static_cast<int>(i) + 1;
   }
-  if (section_end == -1) {
+  if (!replaced && section_end == -1) {
     lines.push_back("");
     lines.push_back("[" + section + "]");
     lines.push_back(key + " = " + value);
-  } else if (section_end >= 0) {
+  } else if (!replaced) {
     lines.insert(lines.begin() + section_end, key + " = " + value);
   }
   std::string out;

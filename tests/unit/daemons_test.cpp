@@ -378,6 +378,20 @@ TEST_F(ServiceConfigsTest, SetChangesOneKeyAndKeepsTheStudentsOtherLines) {
   EXPECT_EQ(*configs_->get("nova", "keystone_authtoken", "password"), "nomoresecret");
 }
 
+TEST_F(ServiceConfigsTest, ARepeatedKeyReadsItsLastValueAndSetChangesEveryOccurrence) {
+  ASSERT_TRUE(configs_->ensure("nova").ok());
+  {
+    std::ofstream append(dir_ / "nova" / "nova.conf", std::ios::app);
+    append << "\n[keystone_authtoken]\npassword = typo\n";  // as oslo.config reads it: the last value wins
+  }
+  EXPECT_EQ(*configs_->get("nova", "keystone_authtoken", "password"), "typo");
+  ASSERT_TRUE(configs_->set("nova", "keystone_authtoken", "password", "fixed").ok());
+  EXPECT_EQ(*configs_->get("nova", "keystone_authtoken", "password"), "fixed");
+  const std::string text = *configs_->read("nova");
+  EXPECT_EQ(text.find("typo"), std::string::npos) << text;
+  EXPECT_EQ(text.find("nomoresecret"), std::string::npos) << text;
+}
+
 TEST_F(ComputeDaemonsTest, AWrongServicePasswordIsBrokenThroughItsHookAndGradedByItsApisCredentials) {
   FaultHooks hooks;
   std::vector<std::string> broken;
