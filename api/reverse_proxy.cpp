@@ -160,12 +160,26 @@ ReverseProxy::~ReverseProxy() {
   impl_->thread.join();
 }
 
+namespace {
+
+bool under(const std::string& path, const std::string& prefix) {
+  return !prefix.empty() && path.rfind(prefix, 0) == 0 && (path.size() == prefix.size() || path[prefix.size()] == '/');
+}
+
+}  // namespace
+
 bool ReverseProxy::serves(const std::string& path) const {
-  const std::string& prefix = impl_->options.prefix;
-  return path.rfind(prefix, 0) == 0 && (path.size() == prefix.size() || path[prefix.size()] == '/');
+  return under(path, impl_->options.prefix) || under(path, impl_->options.alias);
 }
 
 void ReverseProxy::forward(Request req, Reply reply) {
+  if (const Options& o = impl_->options; under(req.full_path, o.alias) && !under(req.full_path, o.prefix)) {
+    std::string rest = req.full_path.substr(o.alias.size());
+    Response moved = empty_response(302);
+    moved.header("Location", o.prefix + (rest.empty() ? "/" : rest + (req.trailing_slash ? "/" : "")));
+    net::post(impl_->ioc, [reply = std::move(reply), moved = std::move(moved)]() mutable { reply(std::move(moved)); });
+    return;
+  }
   net::post(impl_->ioc, [impl = impl_.get(), req = std::move(req), reply = std::move(reply)]() mutable {
     std::make_shared<Exchange>(impl->ioc, impl->options, std::move(req), std::move(reply))->start();
   });

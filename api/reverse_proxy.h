@@ -24,6 +24,7 @@ class ReverseProxy {
     unsigned short port = 0;
     std::string what = "The dashboard";  // names the upstream in the 503 page
     std::string note;                    // what the 503 page adds (how long a start takes, which log to read)
+    std::string alias;  // another prefix ("/horizon") whose paths are redirected (302) to the same under `prefix`
   };
 
   explicit ReverseProxy(Options options);

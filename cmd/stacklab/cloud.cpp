@@ -305,6 +305,7 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
   if (o.dashboard_port > 0) {
     api::ReverseProxy::Options proxy;
     proxy.port = o.dashboard_port;
+    proxy.alias = "/horizon";  // the book's manual install (Day 8) serves it there
     proxy.note = "Horizon needs a few seconds to start (about 10 s more the first time on a machine).";
     if (!o.state_dir.empty()) proxy.note += " If it stays like this, see " + o.state_dir + "/logs/horizon.log.";
     cloud->dashboard_ = std::make_unique<api::ReverseProxy>(proxy);

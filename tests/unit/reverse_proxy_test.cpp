@@ -64,6 +64,23 @@ TEST(ReverseProxyTest, ServesItsPrefixOnly) {
   EXPECT_FALSE(proxy.serves("/identity/v3"));
 }
 
+TEST(ReverseProxyTest, ItsAliasRedirectsToTheSamePathUnderItsPrefix) {
+  ReverseProxy proxy({"/dashboard", "127.0.0.1", 1, "The dashboard", "", "/horizon"});
+  EXPECT_TRUE(proxy.serves("/horizon"));
+  EXPECT_FALSE(proxy.serves("/horizons"));
+  Request req;
+  req.method = "GET";
+  req.full_path = "/horizon";
+  Response r = forward(proxy, req);
+  EXPECT_EQ(r.status, 302);
+  EXPECT_EQ(r.headers.size() > 0 ? r.headers.front().second : "", "/dashboard/");
+  req.full_path = "/horizon/project/instances";
+  req.trailing_slash = true;
+  r = forward(proxy, req);
+  EXPECT_EQ(r.status, 302);
+  EXPECT_EQ(r.headers.front().second, "/dashboard/project/instances/");
+}
+
 TEST(ReverseProxyTest, ForwardsTheRequestAndReturnsTheWholeAnswer) {
   OneShotUpstream upstream(
       "HTTP/1.1 302 Found\r\nContent-Type: text/html; charset=utf-8\r\nLocation: /dashboard/project/\r\n"
