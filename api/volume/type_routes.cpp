@@ -151,29 +151,26 @@ void add_type_routes(Router& r, Ctx ctx, const std::string& root) {
   });
 
   // No type is encrypted here (stacklab has no key manager): the encryption
-  // spec of an existing type is Cinder's empty answer, {}. Admin only, as
-  // Cinder's volume_extension:volume_type_encryption rule.
-  r.add_sync("GET", base + "/{type_id}/encryption", [ctx](Request& req) {
-    return versioned(req, [&](const Microversion&) {
-      Credentials who = caller(req);
-      if (!who.is_admin())
-        return fail(Forbidden("Policy doesn't allow volume_extension:volume_type_encryption to be performed."));
-      auto t = ctx.types.get(who, req.params["type_id"]);
-      if (!t.ok()) return fail(t.status());
-      return json_response(200, Json::object());
-    });
-  });
-  // Making a type encrypted is refused: an unknown type first, as Cinder looks it up first.
-  r.add_sync("POST", base + "/{type_id}/encryption", [ctx](Request& req) {
-    return versioned(req, [&](const Microversion&) {
-      Credentials who = caller(req);
-      if (!who.is_admin())
-        return fail(Forbidden("Policy doesn't allow volume_extension:volume_type_encryption to be performed."));
-      auto t = ctx.types.get(who, req.params["type_id"]);
-      if (!t.ok()) return fail(t.status());
-      return fail(Status(Code::kNotImplemented, "Volume type encryption needs a key manager; this cloud has none."));
-    });
-  });
+  // spec of an existing type is Cinder's empty answer, {}, and making one
+  // encrypted is refused once the type is found (an unknown type is 404
+  // first, as Cinder looks it up first). Admin only, as Cinder's
+  // volume_extension:volume_type_encryption rule.
+  auto encryption_route = [ctx](Response (*answer)()) {
+    return [ctx, answer](Request& req) {
+      return versioned(req, [&](const Microversion&) {
+        Credentials who = caller(req);
+        if (!who.is_admin())
+          return fail(Forbidden("Policy doesn't allow volume_extension:volume_type_encryption to be performed."));
+        auto t = ctx.types.get(who, req.params["type_id"]);
+        return t.ok() ? answer() : fail(t.status());
+      });
+    };
+  };
+  r.add_sync("GET", base + "/{type_id}/encryption",
+             encryption_route([] { return json_response(200, Json::object()); }));
+  r.add_sync("POST", base + "/{type_id}/encryption", encryption_route([] {
+               return fail(Status(Code::kNotImplemented, "Volume type encryption needs a key manager; this cloud has none."));
+             }));
   r.add_sync("GET", base + "/{type_id}/os-volume-type-access", [ctx](Request& req) {
     return versioned(req, [&](const Microversion&) {
       auto projects = ctx.types.access(caller(req), req.params["type_id"]);
