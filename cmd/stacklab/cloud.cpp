@@ -367,7 +367,7 @@ Result<std::unique_ptr<Cloud>> Cloud::start(const CloudOptions& o) {
     }
     // The API daemons that run since the start read the config files a fault or the student wrote.
     for (const auto& service : ServiceConfigs::services())
-      if (seeded.ok() && cloud->configs_->written(service)) cloud->read_service_config_(service);
+      if (seeded.ok() && cloud->configs_->written(service)) cloud->read_service_config(service);
     // What `POST /_stacklab/reset` returns to: the profile as first seeded.
     if (seeded.ok() && !snapshots.exists(api::kPristineSnapshot))
       seeded = snapshots.save(api::kPristineSnapshot).status();

@@ -130,6 +130,9 @@ class Cloud {
   // The steps of start() that have files of their own.
   void start_troubleshooting(const Config& config);  // cloud_troubleshooting.cpp
   void mount_services(const CloudOptions& options);  // cloud_routes.cpp
+  // What a service's API daemon does when it starts: reads [keystone_authtoken] from its config file and
+  // signs in with it (cloud_troubleshooting.cpp).
+  void read_service_config(const std::string& service);
   std::unique_ptr<Runtime> runtime_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<StateSnapshots> snapshots_;
@@ -184,7 +187,6 @@ class Cloud {
   std::unique_ptr<FaultLab> faults_;
   std::unique_ptr<ServiceAuthtoken> authtoken_;  // the services' token middleware while keystone cannot answer
   std::unique_ptr<ServiceConfigs> configs_;      // nova.conf, glance.conf, ... under <state>/etc
-  std::function<void(const std::string& service)> read_service_config_;  // what its API daemon does at start
   std::unique_ptr<metrics::ApiMetrics> metrics_;
   std::unique_ptr<api::CloudApp> app_;
   std::unique_ptr<api::ReverseProxy> dashboard_;  // /dashboard, when there is one

@@ -41,23 +41,12 @@ void Cloud::start_troubleshooting(const Config& config) {
   ServiceAuthtoken* authtoken_ptr = authtoken_.get();
   configs_ = std::make_unique<ServiceConfigs>(data_dir_ + "/etc", ServiceConfigValues{});
   ServiceConfigs* configs_ptr = configs_.get();
-  identity::IdentityService* identity_ptr = identity_.get();
-  read_service_config_ = [configs_ptr, authtoken_ptr, identity_ptr](const std::string& service) {
-    const std::string api = ServiceConfigs::api_daemon(service);
-    auto user = configs_ptr->get(service, "keystone_authtoken", "username");
-    auto password = configs_ptr->get(service, "keystone_authtoken", "password");
-    auto project = configs_ptr->get(service, "keystone_authtoken", "project_name");
-    const bool accepted = user.ok() && password.ok() && project.ok() &&
-                          identity_ptr->authenticate(identity::password_auth_body(*user, *password, *project)).ok();
-    authtoken_ptr->set_credentials_refused(api, !accepted);
-    Log::get(api).info("Reading " + service + ".conf: [keystone_authtoken] username " + (user.ok() ? *user : "?") +
-                       ", project_name " + (project.ok() ? *project : "?"));
-  };
-  daemons.on_change([read = read_service_config_](const Daemon& d) {
+  daemons.on_change([this](const Daemon& d) {
     if (!d.running) return;
     for (const auto& service : ServiceConfigs::services())
-      if (d.binary == ServiceConfigs::api_daemon(service)) read(service);
+      if (d.binary == ServiceConfigs::api_daemon(service)) read_service_config(service);
   });
+  identity::IdentityService* identity_ptr = identity_.get();
   // What the faults reach beyond the daemons, through the services' APIs as the lab's admin.
   FaultHooks fault_hooks;
   // The book's own password where the lab's differs: a config copied from the book.
@@ -124,6 +113,20 @@ void Cloud::start_troubleshooting(const Config& config) {
     return leases->leased_boot_since(since);
   };
   faults_ = std::make_unique<FaultLab>(*store_, runtime.clock(), daemons, std::move(fault_hooks));
+}
+
+void Cloud::read_service_config(const std::string& service) {
+  const std::string api = ServiceConfigs::api_daemon(service);
+  auto section = configs_->section(service, "keystone_authtoken");
+  std::map<std::string, std::string> keys = section.ok() ? *section : std::map<std::string, std::string>{};
+  const bool accepted =
+      section.ok() &&
+      identity_->authenticate(identity::password_auth_body(keys["username"], keys["password"], keys["project_name"]))
+          .ok();
+  authtoken_->set_credentials_refused(api, !accepted);
+  Log::get(api).info("Reading " + service + ".conf: [keystone_authtoken] username " +
+                     (section.ok() ? keys["username"] : "?") + ", project_name " +
+                     (section.ok() ? keys["project_name"] : "?"));
 }
 
 }  // namespace stacklab

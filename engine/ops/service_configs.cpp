@@ -53,23 +53,6 @@ Status write_text(const std::string& path, const std::string& text) {
   return out ? Status() : Status(Code::kInternal, "cannot write " + path);
 }
 
-// Read line by line rather than through Config (boost's INI reader): a file
-// a student edited may repeat a section or a key, which oslo.config accepts,
-// the last value of a key winning.
-std::string lookup(const std::string& text, const std::string& section, const std::string& key) {
-  std::string current, found;
-  for (const std::string& line : lines_of(text)) {
-    if (std::string s = section_of(line); !s.empty()) {
-      current = s;
-      continue;
-    }
-    if (current != section) continue;
-    auto [k, v] = entry_of(line);
-    if (k == key) found = v;
-  }
-  return found;
-}
-
 }  // namespace
 
 ServiceConfigs::ServiceConfigs(std::string dir, ServiceConfigValues values)
@@ -143,13 +126,32 @@ Result<std::string> ServiceConfigs::read(const std::string& service) {
   return read_text(*path);
 }
 
-Result<std::string> ServiceConfigs::get(const std::string& service, const std::string& section,
-                                        const std::string& key) {
-  auto path = ensure(service);  // validates the name
-  if (!path.ok()) return path.status();
-  auto text = read_text(*path);
+// Read line by line rather than through Config (boost's INI reader): a file
+// a student edited may repeat a section or a key, which oslo.config accepts,
+// the last value of a key winning.
+Result<std::map<std::string, std::string>> ServiceConfigs::section(const std::string& service,
+                                                                   const std::string& name) {
+  auto text = read(service);
   if (!text.ok()) return text.status();
-  return lookup(*text, section, key);
+  std::map<std::string, std::string> keys;
+  std::string current;
+  for (const std::string& line : lines_of(*text)) {
+    if (std::string s = section_of(line); !s.empty()) {
+      current = s;
+      continue;
+    }
+    if (current != name) continue;
+    if (auto [k, v] = entry_of(line); !k.empty()) keys[k] = v;
+  }
+  return keys;
+}
+
+Result<std::string> ServiceConfigs::get(const std::string& service, const std::string& section_name,
+                                        const std::string& key) {
+  auto keys = section(service, section_name);
+  if (!keys.ok()) return keys.status();
+  auto it = keys->find(key);
+  return it == keys->end() ? std::string() : it->second;
 }
 
 Status ServiceConfigs::set(const std::string& service, const std::string& section, const std::string& key,

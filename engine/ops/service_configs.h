@@ -12,6 +12,7 @@
 // files besides the logs: it models files the student edits.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,8 @@ class ServiceConfigs {
   bool written(const std::string& service) const;
   // Its text (written first if needed).
   Result<std::string> read(const std::string& service);
+  // The keys of `[name]` as the file has them now (the last value of a repeated key), the file written first if needed.
+  Result<std::map<std::string, std::string>> section(const std::string& service, const std::string& name);
   // `[section] key` as the file has it now ("" when missing), the file written first if needed.
   Result<std::string> get(const std::string& service, const std::string& section, const std::string& key);
   // Sets `[section] key = value` in the file (written first if needed), keeping every other line.

@@ -78,7 +78,7 @@ TEST_F(BadInputSweepTest, NoTokenIs401OnEveryProtectedRoute) {
   EXPECT_TRUE(wrong.empty()) << ::testing::PrintToString(wrong);
 }
 
-TEST_F(BadInputSweepTest, AnExpiredOrForgedTokenIs401) {
+TEST_F(BadInputSweepTest, AForgedTokenIs401) {
   std::vector<std::string> wrong;
   for (const auto& r : routes()) {
     if (!r.requires_token || r.method != "GET") continue;
@@ -112,12 +112,10 @@ TEST_F(BadInputSweepTest, MalformedAndMistypedBodiesAre4xx) {
   std::vector<std::string> wrong;
   for (const auto& r : routes()) {
     if (!has_body(r.method) || destructive(r.path) || r.streaming) continue;
-    std::vector<std::string> targets = {unknown_target(r.path)};
-    for (const auto& target : targets)
-      for (const auto& body : bodies) {
-        std::string v = verdict(r.method, target, admin_, body);
-        if (!v.empty()) wrong.push_back(v);
-      }
+    for (const auto& body : bodies) {
+      std::string v = verdict(r.method, unknown_target(r.path), admin_, body);
+      if (!v.empty()) wrong.push_back(v);
+    }
   }
   EXPECT_TRUE(wrong.empty()) << ::testing::PrintToString(wrong);
 }

@@ -15,7 +15,7 @@ import subprocess
 import time
 
 from harness import Suite
-from suite_lab_state import StacklabCommand
+from suite_lab_state import StacklabCommand, lab_check_json
 
 CIRROS = "cirros-0.3.4-x86_64-uec"
 LAB_IMAGES = {CIRROS, CIRROS + "-kernel", CIRROS + "-ramdisk"}
@@ -59,13 +59,6 @@ class LabDay6CliSuite(Suite):
         return StacklabCommand(self.lab.binary, self.lab.url, [command] + list(args), env, stdin=stdin,
                                prefix_command=True)
 
-    def tasks(self, scope):
-        run = self.stacklab("lab", "check", scope, "--json")
-        try:
-            return run, {t["id"]: t for t in json.loads(run.out)["tasks"]}
-        except (ValueError, KeyError):
-            return run, {}
-
     def wait_for(self, what, name, field, wanted, run, timeout=60):
         """Re-runs `<what> show NAME -f json` (through `run`, as its user) until `field` is one of `wanted`."""
         wanted = (wanted,) if isinstance(wanted, str) else wanted
@@ -96,14 +89,14 @@ class LabDay6CliSuite(Suite):
 
     # ---- the pristine lab ----------------------------------------------------
     def step_pristine_not_done(self):
-        run, tasks = self.tasks("day6")
+        run, tasks = lab_check_json(self.lab, "day6")
         required = {i: t for i, t in tasks.items() if t.get("status") in REQUIRED}
         bad = {i: t for i, t in required.items() if t.get("status") != "not yet" or not t.get("missing")}
         self.check(f"lab check day6 on the pristine lab: exit 1, {len(required)} required tasks (36+), each "
                    "'not yet' with its reason", run.rc == 1 and len(required) >= 36 and not bad, run,
                    note=json.dumps(bad, indent=1) if bad else "")
         self.ids["required"] = sorted(required)
-        run, tasks = self.tasks("day1")
+        run, tasks = lab_check_json(self.lab, "day1")
         self.check("lab check day1 on the pristine lab: EX-01 and EX-02 'not yet' with their reasons",
                    run.rc == 1 and {"EX-01", "EX-02"} <= set(tasks)
                    and all(t.get("status") == "not yet" and t.get("missing") for t in tasks.values()), run)
@@ -384,7 +377,7 @@ class LabDay6CliSuite(Suite):
         token = self.osc(f"--os-username bootcamp --os-project-name {BOOTCAMP_PROJECT} token issue -f json",
                          self.osc.bare(OS_PASSWORD="nomoresecret", OS_USER_DOMAIN_ID="default",
                                        OS_PROJECT_DOMAIN_ID="default"), "bootcamp")
-        graded, tasks = self.tasks("EX-30")
+        graded, tasks = lab_check_json(self.lab, "EX-30")
         self.check(f"openstack --os-username bootcamp --os-project-name {BOOTCAMP_PROJECT} token issue: a token "
                    f"scoped to {BOOTCAMP_PROJECT}; lab check EX-30 grades that sign-in done (EX-30)",
                    token.ok and token.json().get("project_id") == (project.json().get("id") if project.ok else "?")
@@ -472,7 +465,7 @@ class LabDay6CliSuite(Suite):
 
     # ---- graded ------------------------------------------------------------------------------------
     def step_graded_done(self):
-        run, tasks = self.tasks("day6")
+        run, tasks = lab_check_json(self.lab, "day6")
         missing = {i: t.get("missing") for i, t in tasks.items() if t.get("status") != "done"
                    and (t.get("status") in REQUIRED or i in self.ids.get("required", []))}
         text = self.stacklab("lab", "check", "day6")
@@ -485,6 +478,6 @@ class LabDay6CliSuite(Suite):
         graded_optional = [i for i in tasks if i.startswith("EX-10") or i == "EX-27b"]
         self.check("lab check day6: the optional tasks done as well (EX-10a..w, the Actions menu; EX-27b)",
                    len(graded_optional) == 24 and not optional, note=json.dumps(optional, indent=1))
-        run, tasks = self.tasks("day1")
+        run, tasks = lab_check_json(self.lab, "day1")
         self.check("lab check day1: EX-01 and EX-02 done", run.ok and tasks
                    and all(t.get("status") == "done" for t in tasks.values()), run)

@@ -13,7 +13,7 @@ import subprocess
 import time
 
 from harness import Suite
-from suite_lab_state import StacklabCommand
+from suite_lab_state import StacklabCommand, lab_check_json
 
 CIRROS = "cirros-0.3.4-x86_64-uec"
 NEO_PROJECT = "openstack_bootcamp"
@@ -36,13 +36,6 @@ class LabDay7CliSuite(Suite):
 
     def stacklab(self, *args, env=None):
         return StacklabCommand(self.lab.binary, self.lab.url, list(args), env)
-
-    def tasks(self):
-        run = self.stacklab("lab", "check", "day7", "--json")
-        try:
-            return run, {t["id"]: t for t in json.loads(run.out)["tasks"]}
-        except (ValueError, KeyError):
-            return run, {}
 
     def guest(self, *args):
         """`stacklab ssh` as neo (its openrc), from the suite's own HOME (no machine keys)."""
@@ -72,7 +65,7 @@ class LabDay7CliSuite(Suite):
 
     # ---- steps ---------------------------------------------------------------
     def step_pristine_not_done(self):
-        run, tasks = self.tasks()
+        run, tasks = lab_check_json(self.lab, "day7")
         reasons = all(t.get("status") != "done" and t.get("missing") for t in tasks.values())
         self.check("lab check day7 on the pristine lab: exit 1, every task 'not yet' with its reason",
                    run.rc == 1 and len(tasks) >= 21 and reasons, run)
@@ -204,7 +197,7 @@ class LabDay7CliSuite(Suite):
                    and in_use.json().get("status") == "in-use", vol, req, accept, attach, in_use)
 
     def step_graded_done(self):
-        run, tasks = self.tasks()
+        run, tasks = lab_check_json(self.lab, "day7")
         missing = {i: t.get("missing") for i, t in tasks.items() if t.get("status") != "done"}
         text = self.stacklab("lab", "check", "day7")
         self.check("lab check day7 after the CLI: exit 0, every task done (EX-41..EX-61, SSH and ping included)",

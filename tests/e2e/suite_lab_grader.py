@@ -9,10 +9,8 @@ supports today, and so does Day 6 after `lab reset end-of-day6` (which replays
 day 6 on the pristine lab the first time, then restores its snapshot).
 """
 
-import json
-
 from harness import Suite
-from suite_lab_state import StacklabCommand
+from suite_lab_state import StacklabCommand, lab_check_json
 
 
 class LabGraderSuite(Suite):
@@ -26,18 +24,11 @@ class LabGraderSuite(Suite):
     def stacklab(self, *args):
         return StacklabCommand(self.lab.binary, self.lab.url, list(args))
 
-    def check_json(self, scope):
-        run = self.stacklab("lab", "check", scope, "--json")
-        try:
-            return run, {t["id"]: t for t in json.loads(run.out)["tasks"]}
-        except (ValueError, KeyError):
-            return run, {}
-
     def step_pristine_day7_not_done(self):
         run = self.stacklab("lab", "check", "day7")
         self.check("lab check day7 on the pristine lab: exit 1, EX-41 'not yet' with 'no project openstack_bootcamp'",
                    run.rc == 1 and "not yet" in run.out and "no project openstack_bootcamp" in run.out, run)
-        run, tasks = self.check_json("day7")
+        run, tasks = lab_check_json(self.lab, "day7")
         self.check("lab check day7 --json: 21+ tasks, none done, EX-51 (volume attach) 'not yet'",
                    len(tasks) >= 21 and all(t["status"] != "done" for t in tasks.values())
                    and tasks.get("EX-51", {}).get("status") == "not yet", run)
@@ -52,7 +43,7 @@ class LabGraderSuite(Suite):
             self.osc("flavor create --id auto --vcpus 1 --ram 256 --disk 5 --ephemeral 0 --swap 0 --rxtx-factor 1 "
                      "FR_openstackbootcamp_01", self.admin, "admin"),
         ]
-        check, tasks = self.check_json("day7")
+        check, tasks = lab_check_json(self.lab, "day7")
         done = {i for i, t in tasks.items() if t["status"] == "done"}
         self.check("EX-41 project, EX-42 user neo + role Member, EX-43 flavor with the openstack CLI: "
                    "lab check reports exactly those three done",
@@ -72,7 +63,7 @@ class LabGraderSuite(Suite):
 
     def step_demo_refused_service_list(self):
         refused = self.osc("service list", self.demo, "demo")
-        run, tasks = self.check_json("EX-13")
+        run, tasks = lab_check_json(self.lab, "EX-13")
         self.check("openstack service list as demo is refused (403); lab check EX-13 grades that refusal done",
                    not refused.ok and "403" in refused.err and tasks.get("EX-13", {}).get("status") == "done",
                    refused, run)
@@ -86,7 +77,7 @@ class LabGraderSuite(Suite):
     def step_replay_day7(self):
         replay = self.stacklab("lab", "replay", "day7")
         check = self.stacklab("lab", "check", "day7")
-        run, tasks = self.check_json("day7")
+        run, tasks = lab_check_json(self.lab, "day7")
         self.check("lab replay day7, then lab check day7: exit 0, no task 'not yet'; the guest tasks EX-57 (SSH) and "
                    "EX-58 (ping 8.8.8.8) done from the replay's guest sessions",
                    replay.ok and check.ok and "0 not yet" in check.out
@@ -101,7 +92,7 @@ class LabGraderSuite(Suite):
         built = self.stacklab("lab", "reset", "end-of-day6")
         check = self.stacklab("lab", "check", "day6")
         day7 = self.stacklab("lab", "check", "EX-41")
-        run, tasks = self.check_json("day6")
+        run, tasks = lab_check_json(self.lab, "day6")
         self.check("lab reset end-of-day6 (first use: pristine + replay day6, saved), then lab check day6: exit 0, "
                    "no task 'not yet', EX-19 (SSH), EX-34 (VM to VM ping) and EX-36 (ping 8.8.8.8) done; "
                    "day 7's project is gone (the reset started from pristine)",

@@ -36,6 +36,15 @@ class StacklabCommand:
         return f"$ {' '.join(self.argv[1:])}\n{self.out}{'stderr: ' + self.err if self.err else ''}(exit {self.rc})"
 
 
+def lab_check_json(lab, scope):
+    """`stacklab lab check SCOPE --json` as the lab's admin: (the run, {task id: task}); {} when it printed no JSON."""
+    run = StacklabCommand(lab.binary, lab.url, ["lab", "check", scope, "--json"])
+    try:
+        return run, {t["id"]: t for t in json.loads(run.out)["tasks"]}
+    except (ValueError, KeyError):
+        return run, {}
+
+
 class LabStateSuite(Suite):
     name = "lab_state"
 
